@@ -1,0 +1,5 @@
+import sys
+
+from flashcards.cli import main
+
+sys.exit(main())

@@ -68,7 +68,7 @@ def expand_macros(text: str, macros: Mapping[str, str] | None) -> str:
                 end = group[1]
             if len(args) < arities[name]:
                 continue  # missing arguments: leave the macro as written
-            expansion = _ARG.sub(lambda a: args[int(a.group(1)) - 1], body)
+            expansion = _ARG.sub(lambda a, args=args: args[int(a.group(1)) - 1], body)
             # Keep a following letter from gluing onto a body that ends in a command.
             if re.search(r"\\[A-Za-z]+$", expansion) and end < len(text) and text[end].isalpha():
                 expansion += " "

@@ -1,0 +1,165 @@
+"""Deck files and folders -> decks: reading files, naming the deck tree, and the checks that
+need the file system (images, duplicates across files). The parsing itself is pure
+(`flashcards.parsing`)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import replace
+from pathlib import Path
+
+from flashcards.cards import Deck
+from flashcards.errors import Problem
+from flashcards.parsing import parse_deck
+
+#: Deck files larger than this are refused rather than parsed.
+MAX_DECK_BYTES = 20 * 1024 * 1024
+SEPARATOR = "::"
+#: Files in a deck folder that are not decks.
+NOT_DECKS = {"readme.md", "license.md", "changelog.md", "contributing.md"}
+
+
+def builtin_decks_dir() -> Path:
+    """The folder of the decks shipped with flashcards."""
+    import decks
+
+    return Path(decks.__file__).resolve().parent
+
+
+def deck_files(root: Path) -> list[Path]:
+    """The deck files under a folder, in a stable order, skipping hidden folders."""
+    found: list[Path] = []
+    for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith((".", "_")))
+        for name in sorted(filenames):
+            if name.lower().endswith(".md") and name.lower() not in NOT_DECKS:
+                found.append(Path(dirpath) / name)
+    return found
+
+
+def read_deck_text(path: Path) -> tuple[str | None, Problem | None]:
+    """A deck file's text, or the problem that stops it from being read."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_DECK_BYTES:
+            mb = MAX_DECK_BYTES // (1024 * 1024)
+            return None, Problem(path, 1, 1, f"file is larger than {mb} MB; split it into decks")
+        data = path.read_bytes()
+    except OSError as error:
+        return None, Problem(path, 1, 1, f"cannot read the file: {error.strerror or error}")
+    if b"\x00" in data[:8192]:
+        return None, Problem(path, 1, 1, "this is a binary file, not a Markdown deck")
+    try:
+        return data.decode("utf-8-sig"), None
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        col = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1
+        return None, Problem(path, line, col, "not valid UTF-8; save the file as UTF-8")
+
+
+def deck_name(path: Path, root: Path | None, own_name: str) -> str:
+    """The deck's full name: the folders below the root, then its own name."""
+    if root is None:
+        return own_name
+    parts = list(path.parent.relative_to(root).parts)
+    return SEPARATOR.join([*parts, own_name])
+
+
+def load_deck(path: Path, root: Path | None = None) -> tuple[Deck | None, list[Problem]]:
+    """Read and parse one deck file; `root` is the folder the deck tree is named from."""
+    text, problem = read_deck_text(path)
+    if text is None:
+        return None, [problem] if problem else []
+    deck, problems = parse_deck(text, path)
+    name = deck_name(path, root, deck.name)
+    return (replace(deck, name=name) if name != deck.name else deck), problems
+
+
+def load_decks(
+    paths: Sequence[Path], progress: Callable[[int, int], None] | None = None
+) -> tuple[list[Deck], list[Problem]]:
+    """Load deck files and folders into decks, with every problem found in them.
+
+    A folder is a deck tree: its subfolders become sub-decks (`ml::probability`).
+    """
+    jobs: list[tuple[Path, Path | None]] = []
+    problems: list[Problem] = []
+    for given in paths:
+        path = Path(given)
+        if path.is_dir():
+            jobs.extend((f, path) for f in deck_files(path))
+        elif path.is_file():
+            jobs.append((path, None))
+        else:
+            problems.append(Problem(path, 1, 1, "no such deck file or folder"))
+    decks: list[Deck] = []
+    for n, (path, root) in enumerate(jobs, 1):
+        deck, found = load_deck(path, root)
+        problems.extend(found)
+        if deck is not None:
+            decks.append(deck)
+        if progress is not None:
+            progress(n, len(jobs))
+    decks, more = check_tree(decks)
+    problems.extend(more)
+    return decks, problems
+
+
+def check_tree(decks: Iterable[Deck]) -> tuple[list[Deck], list[Problem]]:
+    """Checks across files: images on disk and inside the deck's folder, duplicate notes.
+
+    Notes with a problem are left out of the returned decks.
+    """
+    problems: list[Problem] = []
+    seen: dict[str, tuple[Path, int]] = {}
+    kept: list[Deck] = []
+    for deck in decks:
+        notes = []
+        folder = deck.path.parent.resolve()
+        for note in deck.notes:
+            bad = False
+            for image in note.images:
+                message = image_problem(image.src, folder)
+                if message:
+                    problems.append(Problem(deck.path, image.line, 1, message))
+                    bad = True
+            if note.id in seen:
+                where = seen[note.id]
+                what = f"duplicate id `{note.id}`" if note.explicit_id else "duplicate card"
+                problems.append(
+                    Problem(deck.path, note.line, 1, f"{what}: the same as {where[0]}:{where[1]}")
+                )
+                bad = True
+            else:
+                seen[note.id] = (deck.path, note.line)
+            if not bad:
+                notes.append(note)
+        kept.append(replace(deck, notes=tuple(notes)) if len(notes) != len(deck.notes) else deck)
+    return kept, problems
+
+
+def image_problem(src: str, folder: Path) -> str | None:
+    """Why an image reference cannot be shown, or None when it is a file in the deck folder."""
+    if "://" in src or src.startswith("data:"):
+        return f"image `{src}` is not a local file; put the file next to the deck"
+    if os.path.isabs(src) or src.startswith("~"):
+        return f"image `{src}` has an absolute path; use a path relative to the deck file"
+    target = folder / src
+    try:
+        resolved = target.resolve()
+    except (OSError, RuntimeError):
+        return f"image `{src}` cannot be resolved"
+    if not resolved.is_relative_to(folder):
+        return f"image `{src}` is outside the deck's folder; copy it next to the deck"
+    if not resolved.is_file():
+        return f"image `{src}` is missing; no such file next to the deck"
+    return None
+
+
+def resolve_image(src: str, deck_path: Path) -> Path | None:
+    """The file an image reference names, only when it is inside the deck's folder."""
+    folder = deck_path.parent.resolve()
+    if image_problem(src, folder) is not None:
+        return None
+    return (folder / src).resolve()

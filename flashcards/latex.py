@@ -1,0 +1,784 @@
+"""LaTeX -> Unicode text for the terminal: σ(x), ∑ᵢ, ∂/∂θ, x², θ̂, (a+b)/c.
+
+pylatexenc tokenises the LaTeX (groups, macros, environments) and supplies the Unicode of
+its symbols (`\\alpha` -> α, `\\le` -> ≤); the layout a terminal needs (scripts, fractions,
+roots, accents, fonts) is done here, since pylatexenc's own text output flattens it
+(`\\frac{a+b}{c}` -> `a+b/c`). Unknown commands are left as written, so they show.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+
+from flashcards.macros import expand_macros
+
+# ---------------------------------------------------------------------------------------------
+# Tables
+
+_SUPERSCRIPT = dict(
+    zip(
+        "0123456789+-−=()abcdefghijklmnoprstuvwxyzABDEGHIJKLMNOPRTUVWβγδθιφχ⊤'",
+        "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁻⁼⁽⁾ᵃᵇᶜᵈᵉᶠᵍʰⁱʲᵏˡᵐⁿᵒᵖʳˢᵗᵘᵛʷˣʸᶻᴬᴮᴰᴱᴳᴴᴵᴶᴷᴸᴹᴺᴼᴾᴿᵀᵁⱽᵂᵝᵞᵟᶿᶥᵠᵡᵀ′",
+        strict=True,
+    )
+)
+_SUBSCRIPT = dict(
+    zip(
+        "0123456789+-−=()aehijklmnoprstuvxβγρφχ",
+        "₀₁₂₃₄₅₆₇₈₉₊₋₋₌₍₎ₐₑₕᵢⱼₖₗₘₙₒₚᵣₛₜᵤᵥₓᵦᵧᵨᵩᵪ",
+        strict=True,
+    )
+)
+
+_COMBINING = {
+    "hat": "\u0302",
+    "widehat": "\u0302",
+    "bar": "\u0304",
+    "overline": "\u0305",
+    "tilde": "\u0303",
+    "widetilde": "\u0303",
+    "dot": "\u0307",
+    "ddot": "\u0308",
+    "vec": "\u20d7",
+    "check": "\u030c",
+    "acute": "\u0301",
+    "grave": "\u0300",
+    "breve": "\u0306",
+    "underline": "\u0332",
+}
+
+
+def _alphabet(first_upper: int, first_lower: int | None, exceptions: Mapping[str, str]) -> dict:
+    table: dict[str, str] = {}
+    for i in range(26):
+        upper, lower = chr(65 + i), chr(97 + i)
+        table[upper] = exceptions.get(upper, chr(first_upper + i))
+        if first_lower is not None:
+            table[lower] = exceptions.get(lower, chr(first_lower + i))
+    return table
+
+
+_FONTS: dict[str, dict[str, str]] = {
+    "mathbb": {
+        **_alphabet(
+            0x1D538,
+            0x1D552,
+            {"C": "ℂ", "H": "ℍ", "N": "ℕ", "P": "ℙ", "Q": "ℚ", "R": "ℝ", "Z": "ℤ"},
+        ),
+        **{str(d): chr(0x1D7D8 + d) for d in range(10)},
+    },
+    "mathcal": _alphabet(
+        0x1D49C,
+        None,
+        {"B": "ℬ", "E": "ℰ", "F": "ℱ", "H": "ℋ", "I": "ℐ", "L": "ℒ", "M": "ℳ", "R": "ℛ"},
+    ),
+    "mathfrak": _alphabet(0x1D504, 0x1D51E, {"C": "ℭ", "H": "ℌ", "I": "ℑ", "R": "ℜ", "Z": "ℨ"}),
+    "mathbf": {**_alphabet(0x1D400, 0x1D41A, {}), **{str(d): chr(0x1D7CE + d) for d in range(10)}},
+}
+_FONTS["mathscr"] = _FONTS["mathcal"]
+_FONTS["bm"] = _FONTS["boldsymbol"] = _FONTS["mathbf"]
+
+#: Commands whose argument is shown as written text (fonts without a Unicode alphabet).
+_TEXT_COMMANDS = {
+    "text",
+    "textrm",
+    "textit",
+    "textbf",
+    "texttt",
+    "textsf",
+    "textnormal",
+    "mathrm",
+    "mathit",
+    "mathsf",
+    "mathtt",
+    "mathnormal",
+    "mbox",
+    "hbox",
+    "emph",
+}
+#: Commands shown as their name, like `\log`: operators written upright.
+_FUNCTIONS = {
+    *[
+        "arccos",
+        "arcsin",
+        "arctan",
+        "arg",
+        "cos",
+        "cosh",
+        "cot",
+        "coth",
+        "csc",
+        "deg",
+        "det",
+        "dim",
+        "exp",
+        "gcd",
+        "hom",
+        "inf",
+        "ker",
+        "lg",
+        "lim",
+        "liminf",
+        "limsup",
+        "ln",
+        "log",
+        "max",
+        "min",
+        "sec",
+        "sin",
+        "sinh",
+        "sup",
+        "tan",
+        "tanh",
+    ],
+    "Pr",
+    "argmax",
+    "argmin",
+    "softmax",
+    "tr",
+    "Tr",
+    "diag",
+    "rank",
+    "sign",
+    "sgn",
+    "Var",
+    "Cov",
+    "KL",
+    "erf",
+}
+#: Commands that only size or space things: dropped.
+_DROPPED = {
+    "left",
+    "right",
+    "big",
+    "Big",
+    "bigg",
+    "Bigg",
+    "bigl",
+    "bigr",
+    "Bigl",
+    "Bigr",
+    "biggl",
+    "biggr",
+    "Biggl",
+    "Biggr",
+    "middle",
+    "!",
+    "negthinspace",
+    "displaystyle",
+    "textstyle",
+    "scriptstyle",
+    "limits",
+    "nolimits",
+    "nonumber",
+    "notag",
+    "label",
+    "tag",
+    "phantom",
+    "hphantom",
+    "vphantom",
+    "mathstrut",
+    "strut",
+    "hfill",
+}
+#: Dropped commands that take one braced argument, dropped with them.
+_DROPPED_WITH_ARG = {"label", "tag", "phantom", "hphantom", "vphantom"}
+
+#: Symbols pylatexenc lacks, or renders in a way less fit for a terminal.
+_SYMBOLS = {
+    "|": "‖",
+    "lVert": "‖",
+    "rVert": "‖",
+    "Vert": "‖",
+    "lvert": "|",
+    "rvert": "|",
+    "vert": "|",
+    "mid": "|",
+    "{": "{",
+    "}": "}",
+    "lbrace": "{",
+    "rbrace": "}",
+    "langle": "⟨",
+    "rangle": "⟩",
+    "lfloor": "⌊",
+    "rfloor": "⌋",
+    "lceil": "⌈",
+    "rceil": "⌉",
+    "sim": "∼",
+    "top": "⊤",
+    "intercal": "⊤",
+    "T": "ᵀ",
+    "cdots": "⋯",
+    "ldots": "…",
+    "dots": "…",
+    "dotsc": "…",
+    "dotsb": "⋯",
+    "vdots": "⋮",
+    "ddots": "⋱",
+    "varepsilon": "ε",
+    "epsilon": "ϵ",
+    "varphi": "φ",
+    "phi": "ϕ",
+    "vartheta": "ϑ",
+    "ell": "ℓ",
+    "hbar": "ℏ",
+    "emptyset": "∅",
+    "varnothing": "∅",
+    "%": "%",
+    "$": "$",
+    "&": "&",
+    "#": "#",
+    "_": "_",
+    "backslash": "\\",
+    "colon": ":",
+    "iff": "⟺",
+    "implies": "⟹",
+    "impliedby": "⟸",
+    "coloneqq": "≔",
+    "triangleq": "≜",
+    "doteq": "≐",
+    "stackrel": "",
+    "gets": "←",
+    "to": "→",
+    "prime": "′",
+    "dagger": "†",
+    "star": "⋆",
+    "ast": "∗",
+    "circ": "∘",
+    "odot": "⊙",
+    "oplus": "⊕",
+    "otimes": "⊗",
+    "perp": "⊥",
+    "independent": "⊥",
+    "setminus": "∖",
+    "lnot": "¬",
+    "neg": "¬",
+    "land": "∧",
+    "lor": "∨",
+    "square": "□",
+    "checkmark": "✓",
+}
+#: Symbols that bind to what follows: the space written after them is dropped (`\\partial x`).
+_PREFIXES = ("∂", "∇", "¬", "\x03")
+#: Thin and wide spaces: one space (collapsed with the spaces around them).
+_SPACES = {
+    ",",
+    ";",
+    ":",
+    ">",
+    "quad",
+    "qquad",
+    "enspace",
+    " ",
+    "thinspace",
+    "medspace",
+    "thickspace",
+}
+#: Opening and closing fences: no space inside them.
+_OPENING = {"lVert": "‖", "langle": "⟨", "lfloor": "⌊", "lceil": "⌈", "lvert": "|"}
+_CLOSING = {"rVert": "‖", "rangle": "⟩", "rfloor": "⌋", "rceil": "⌉", "rvert": "|"}
+
+#: Relations get a space either side (outside scripts) so `a\le b` reads `a ≤ b`.
+_RELATIONS = set("=≠<>≤≥≈∼≃≅≡∝→←↦⇒⇐⇔⟹⟸⟺∈∉∋⊂⊃⊆⊇⊥≪≫≔≜≐")
+
+#: Environments whose rows are joined with `; ` and cells with spaces.
+_MATRIX = {"matrix", "pmatrix", "bmatrix", "Bmatrix", "vmatrix", "Vmatrix", "smallmatrix"}
+_MATRIX_BRACKETS = {
+    "pmatrix": "()",
+    "bmatrix": "[]",
+    "Bmatrix": "{}",
+    "vmatrix": "||",
+    "Vmatrix": "‖‖",
+}
+
+
+@lru_cache(maxsize=1)
+def _symbol_db():  # noqa: ANN202 - pylatexenc has no types
+    from pylatexenc.latex2text import get_default_latex_context_db
+
+    return get_default_latex_context_db()
+
+
+@lru_cache(maxsize=1024)
+def _symbol(name: str) -> str | None:
+    """The Unicode of a symbol command, from our table or pylatexenc's."""
+    if name in _SYMBOLS:
+        return _SYMBOLS[name]
+    spec = _symbol_db().get_macro_spec(name)
+    repl = getattr(spec, "simplify_repl", None)
+    if isinstance(repl, str) and "%" not in repl and spec.macroname == name:
+        return repl
+    return None
+
+
+# ---------------------------------------------------------------------------------------------
+# Tokens: pylatexenc nodes flattened so arguments can be taken the same way for every command.
+
+
+@dataclass(frozen=True, slots=True)
+class _Tok:
+    kind: str  # "c" char, "m" macro, "g" group, "&" cell, "env" environment
+    text: str = ""
+    body: tuple[_Tok, ...] = ()
+
+
+def _tokens(nodes) -> list[_Tok]:  # noqa: ANN001 - pylatexenc nodes
+    from pylatexenc import latexwalker as lw
+
+    out: list[_Tok] = []
+    for node in nodes or ():
+        if isinstance(node, lw.LatexCharsNode):
+            out.extend(
+                _Tok("&") if ch == "&" else _Tok("c", " " if ch.isspace() else ch)
+                for ch in node.chars
+            )
+        elif isinstance(node, lw.LatexMacroNode):
+            out.append(_Tok("m", node.macroname))
+            if node.macro_post_space:
+                out.append(_Tok("c", " ", body=(_Tok("post"),)))
+        elif isinstance(node, lw.LatexGroupNode):
+            if node.delimiters and node.delimiters[0] == "{":
+                out.append(_Tok("g", body=tuple(_tokens(node.nodelist))))
+            else:
+                out.append(_Tok("c", node.delimiters[0] if node.delimiters else ""))
+                out.extend(_tokens(node.nodelist))
+                out.append(_Tok("c", node.delimiters[1] if node.delimiters else ""))
+        elif isinstance(node, lw.LatexEnvironmentNode):
+            out.append(_Tok("env", node.environmentname, tuple(_tokens(node.nodelist))))
+        elif isinstance(node, lw.LatexMathNode):
+            out.extend(_tokens(node.nodelist))
+        elif isinstance(node, lw.LatexSpecialsNode):
+            out.append(_Tok("&", node.specials_chars))
+        # comments are dropped
+    return out
+
+
+def _parse(latex: str) -> list[_Tok]:
+    from pylatexenc.latexwalker import LatexWalker
+    from pylatexenc.macrospec import LatexContextDb
+
+    # An empty context: every macro comes bare, and arguments are taken below.
+    walker = LatexWalker(latex, tolerant_parsing=True, latex_context=LatexContextDb())
+    try:
+        nodes, _, _ = walker.get_latex_nodes()
+    except Exception:  # noqa: BLE001 - a broken formula is shown as written
+        return [_Tok("c", ch) for ch in latex]
+    return _tokens(nodes)
+
+
+# ---------------------------------------------------------------------------------------------
+# Rendering
+
+
+class _Renderer:
+    """Turns a token list into text; `script` is True inside a super- or subscript."""
+
+    def __init__(self, tokens: list[_Tok] | tuple[_Tok, ...], script: bool = False) -> None:
+        self.toks = list(tokens)
+        self.i = 0
+        self.script = script
+        self.out: list[str] = []
+
+    def _next_arg(self) -> list[_Tok] | None:
+        """Take one argument: a group, a command, or a single character (spaces skipped)."""
+        while (
+            self.i < len(self.toks)
+            and self.toks[self.i].kind == "c"
+            and self.toks[self.i].text == " "
+        ):
+            self.i += 1
+        if self.i >= len(self.toks):
+            return None
+        tok = self.toks[self.i]
+        self.i += 1
+        if tok.kind == "g":
+            return list(tok.body)
+        return [tok]
+
+    def _optional_arg(self) -> list[_Tok] | None:
+        """Take `[...]` if it comes next."""
+        if self.i < len(self.toks) and self.toks[self.i] == _Tok("c", "["):
+            depth, j = 0, self.i
+            while j < len(self.toks):
+                t = self.toks[j]
+                if t.kind == "c" and t.text == "[":
+                    depth += 1
+                elif t.kind == "c" and t.text == "]":
+                    depth -= 1
+                    if depth == 0:
+                        arg = self.toks[self.i + 1 : j]
+                        self.i = j + 1
+                        return arg
+                j += 1
+        return None
+
+    def sub(self, tokens: list[_Tok] | None, script: bool | None = None) -> str:
+        if tokens is None:
+            return ""
+        return _Renderer(tokens, self.script if script is None else script).render()
+
+    def render(self) -> str:
+        while self.i < len(self.toks):
+            tok = self.toks[self.i]
+            self.i += 1
+            if tok.kind == "c":
+                self._char(tok)
+            elif tok.kind == "g":
+                self.out.append(self.sub(list(tok.body)))
+            elif tok.kind == "m":
+                self._macro(tok.text)
+            elif tok.kind == "&":
+                self.out.append(" ")
+            elif tok.kind == "env":
+                self.out.append(self._environment(tok.text, list(tok.body)))
+        return _tidy("".join(self.out), self.script)
+
+    def _char(self, tok: _Tok) -> None:
+        ch = tok.text
+        if ch in "^_":
+            arg = self._next_arg()
+            self.out.append(_script(self.sub(arg, script=True), superscript=ch == "^"))
+        elif ch == "'":
+            self.out.append("′")
+        elif ch == "~":
+            self.out.append(" ")
+        elif ch == " ":
+            # The space after a command is kept as written, except after a prefix like ∂.
+            if not (tok.body and self.out and self.out[-1].endswith(_PREFIXES)):
+                self.out.append(" ")
+        elif ch in _RELATIONS:
+            self.out.append(f" {ch} ")
+        else:
+            self.out.append(ch)
+
+    def _macro(self, name: str) -> None:
+        out = self.out
+        if name in ("frac", "dfrac", "tfrac", "cfrac"):
+            top, bottom = self.sub(self._next_arg()), self.sub(self._next_arg())
+            out.append(f"{_operand(top)}/{_operand(bottom, strict=True)}\x00")
+        elif name == "sqrt":
+            index = self._optional_arg()
+            body = self.sub(self._next_arg())
+            root = {"3": "∛", "4": "∜"}.get(self.sub(index), "√") if index else "√"
+            if index and root == "√":
+                root = _script(self.sub(index, script=True), superscript=True) + "√"
+            out.append(root + _operand(body, strict=True))
+        elif name == "binom":
+            n, k = self.sub(self._next_arg()), self.sub(self._next_arg())
+            out.append(f"C({n}, {k})")
+        elif name in _COMBINING:
+            body = self.sub(self._next_arg())
+            out.append(_accent(body, _COMBINING[name]))
+        elif name in _FONTS:
+            body = self.sub(self._next_arg())
+            out.append("".join(_FONTS[name].get(c, c) for c in body))
+        elif name in _TEXT_COMMANDS:
+            arg = self._next_arg()
+            text = _plain_text(arg) if name.startswith("text") or name == "mbox" else None
+            out.append(text if text is not None else self.sub(arg))
+        elif name in ("operatorname", "mathop", "operatorname*"):
+            out.append(self.sub(self._next_arg()) + "\x00")
+        elif name == "boxed":
+            out.append("\x01" + self.sub(self._next_arg()) + "\x02")
+        elif name in ("overset", "underset", "stackrel"):
+            self._next_arg()
+            out.append(self.sub(self._next_arg()))
+        elif name in ("not",):
+            arg = self.sub(self._next_arg()).strip()
+            out.append(f" {arg}\u0338 " if arg else "")
+        elif name in _FUNCTIONS:
+            out.append(name + "\x00")
+        elif name in _DROPPED:
+            if name in _DROPPED_WITH_ARG:
+                self._next_arg()
+            elif name in ("left", "right", "middle") or name.startswith(("big", "Big")):
+                self._delimiter(name)
+        elif name == "\\":
+            out.append("\n")
+        elif name in _SPACES:
+            out.append(" ")
+        elif name in _OPENING:
+            out.append(_OPENING[name] + "\x03")
+        elif name in _CLOSING:
+            out.append("\x04" + _CLOSING[name])
+        elif name == "mid":
+            out.append(" | ")
+        elif name in ("ne", "neq"):
+            out.append(" ≠ ")
+        else:
+            symbol = _symbol(name)
+            if symbol is None:
+                out.append("\\" + name)  # unknown: shown as written
+            elif symbol.strip() in _RELATIONS and symbol.strip():
+                out.append(f" {symbol.strip()} ")
+            else:
+                out.append(symbol)
+
+    def _delimiter(self, name: str) -> None:
+        """`\\left(` -> `(`; `\\left.` -> nothing."""
+        if self.i < len(self.toks):
+            tok = self.toks[self.i]
+            if tok.kind == "c" and tok.text == ".":
+                self.i += 1
+            elif tok.kind == "c" and tok.text == "|":
+                self.i += 1
+                self.out.append("|")
+
+    def _environment(self, name: str, body: list[_Tok]) -> str:
+        rows: list[list[str]] = [[]]
+        cell: list[_Tok] = []
+        for tok in body + [_Tok("&")]:
+            if tok.kind == "&" or (tok.kind == "m" and tok.text == "\\"):
+                rows[-1].append(self.sub(cell).strip())
+                cell = []
+                if tok.kind == "m":
+                    rows.append([])
+            else:
+                cell.append(tok)
+        rows = [r for r in rows if any(r)]
+        base = name.rstrip("*")
+        if base in _MATRIX:
+            inner = "; ".join(" ".join(r) for r in rows)
+            left, right = _MATRIX_BRACKETS.get(base, "[]")
+            return f"{left}{inner}{right}"
+        if base == "cases":
+            parts = [f"{r[0]} if {r[1]}" if len(r) > 1 and r[1] else r[0] for r in rows]
+            parts = [
+                p.replace(" if if ", " if ").replace(" if otherwise", " otherwise") for p in parts
+            ]
+            return "{ " + "; ".join(parts)
+        # align, aligned, gather, split, array, equation: rows on their own lines
+        return "\n".join(" ".join(c for c in r if c) for r in rows)
+
+
+def _plain_text(arg: list[_Tok] | None) -> str | None:
+    """The text of a `\\text{...}` argument, spaces kept; None if it holds commands."""
+    if arg is None:
+        return ""
+    if all(t.kind == "c" for t in arg):
+        return "".join(t.text for t in arg)
+    return None
+
+
+def _tidy(text: str, script: bool) -> str:
+    """Collapse the spaces, drop them in scripts, and settle operator names."""
+    if script:
+        text = text.replace(" ", "")
+    else:
+        text = re.sub(r" {2,}", " ", text)
+        # An operator name before a letter, digit or other name needs a space: `log x`.
+        text = re.sub(r"\x00(?=[^\W_]|[\\√∑∏∫∂∇𝐀-𝟿ℝℂℕℤℚℙ𝔼])", " ", text)
+    text = re.sub(r"\x03 +", "\x03", text)
+    text = re.sub(r" +\x04", "\x04", text)
+    return text.replace("\x00", "")
+
+
+def _script(text: str, superscript: bool) -> str:
+    """`2` -> `²`; characters without a Unicode script -> `^x` or `^(xy)`."""
+    table = _SUPERSCRIPT if superscript else _SUBSCRIPT
+    text = text.replace("\x00", "")
+    mark = "^" if superscript else "_"
+    if not text:
+        return ""
+    if text and all(c in table for c in text):
+        return "".join(table[c] for c in text)
+    if len(text) == 1 or (not superscript and re.fullmatch(r"[A-Za-z0-9]+", text)):
+        return f"{mark}{text}"
+    return f"{mark}({text})"
+
+
+def _is_atom(text: str) -> bool:
+    """One symbol possibly with scripts or marks: no operators or spaces inside."""
+    stripped = text.strip()
+    if not stripped:
+        return True
+    if re.fullmatch(r"[A-Za-z0-9.]+", stripped):
+        return True
+    base = [c for c in stripped if not unicodedata.combining(c)]
+    return len(base) == 1 or (
+        len(base) > 1
+        and all(c in _SUPERSCRIPT.values() or c in _SUBSCRIPT.values() for c in base[1:])
+    )
+
+
+def _operand(text: str, strict: bool = False) -> str:
+    """A fraction part or root body, in parentheses unless it is one term."""
+    text = text.strip()
+    if _needs_parens(text, strict):
+        return f"({text})"
+    return text
+
+
+def _needs_parens(text: str, strict: bool) -> bool:
+    if not text or (text[0] in "([{⟨|‖" and _balanced_whole(text)):
+        return False
+    depth = 0
+    for i, ch in enumerate(text):
+        if ch in "([{⟨":
+            depth += 1
+        elif ch in ")]}⟩":
+            depth -= 1
+        elif depth == 0 and (ch in " +−=/·×±,<>≤≥" or (ch == "-" and i > 0)):
+            return True
+    # A denominator or root of several factors is bracketed: 1/(2σ²), √(xy); but d/dx.
+    if not strict or _is_atom(text) or re.fullmatch(r"[0-9.]+", text):
+        return False
+    if text[0] in "d∂δ" and len(text) > 1 and _is_atom(text[1:]):
+        return False  # a differential: d/dx, ∂L/∂wᵢⱼ
+    # A function applied to an argument, `p(x)` or `√(2π)`, is one term.
+    m = re.match(r"[^\s()]?[^\s(]*\(", text)
+    return not (m and m.end() <= 3 and _balanced_whole(text[m.end() - 1 :]))
+
+
+def _balanced_whole(text: str) -> bool:
+    """True if the opening bracket at 0 closes at the very end."""
+    pairs = {"(": ")", "[": "]", "{": "}", "⟨": "⟩", "|": "|", "‖": "‖"}
+    close = pairs[text[0]]
+    if close == text[0]:
+        return text.endswith(close) and text.count(close) == 2
+    depth = 0
+    for i, ch in enumerate(text):
+        if ch == text[0]:
+            depth += 1
+        elif ch == close:
+            depth -= 1
+            if depth == 0:
+                return i == len(text) - 1
+    return False
+
+
+def _accent(text: str, mark: str) -> str:
+    """Put a combining mark on every base character."""
+    return "".join(
+        c + mark if not unicodedata.combining(c) and not c.isspace() else c for c in text
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Public API
+
+
+def latex_to_unicode(latex: str, macros: Mapping[str, str] | None = None) -> str:
+    """A LaTeX formula (without `$`) as Unicode text, the deck's macros expanded first."""
+    text = expand_macros(latex, macros) if macros else latex
+    rendered = _Renderer(_parse(text)).render()
+    return _finish(rendered).strip()
+
+
+def _finish(text: str) -> str:
+    """Strip the internal markers: operator ends and boxes (shown as brackets)."""
+    text = text.replace("\x00", "").replace("\x01", "[").replace("\x02", "]")
+    text = text.replace("\x03", "").replace("\x04", "")
+    text = re.sub(r" *\n *", "\n", text)
+    text = re.sub(r"\( +", "(", text)
+    text = re.sub(r" +\)", ")", text)
+    return re.sub(r"[ ]{2,}", " ", text)
+
+
+_MD_PUNCT = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~\"'&$^:;=?@%/,])")
+
+
+def _escape_markdown(text: str) -> str:
+    """Backslash-escape ASCII punctuation so converted math is never read as Markdown."""
+    return _MD_PUNCT.sub(r"\\\1", text)
+
+
+def _math_markdown(latex: str, macros: Mapping[str, str] | None, display: bool) -> str:
+    text = expand_macros(latex, macros) if macros else latex
+    rendered = _Renderer(_parse(text)).render()
+    rendered = rendered.replace("\x00", "").replace("\x03", "").replace("\x04", "")
+    rendered = re.sub(r" *\n *", "\n", rendered).strip()
+    rendered = re.sub(r"\( +", "(", rendered)
+    rendered = re.sub(r" +\)", ")", rendered)
+    rendered = re.sub(r"[ ]{2,}", " ", rendered)
+    escaped = _escape_markdown(rendered)
+    # A box (a cloze in math) is shown bold in brackets.
+    escaped = escaped.replace("\x01", "**\\[").replace("\x02", "\\]**")
+    lines = escaped.split("\n")
+    return ("  \n" if display else " ").join(lines)
+
+
+def markdown_for_terminal(markdown: str, macros: Mapping[str, str] | None = None) -> str:
+    """Markdown with its `$…$` and `$$…$$` math turned into Unicode text; code left alone."""
+    if "$" not in markdown:
+        return markdown
+    out: list[str] = []
+    fence: str | None = None
+    paragraph: list[str] = []
+
+    def flush() -> None:
+        if paragraph:
+            out.append(_convert_spans("".join(paragraph), macros))
+            paragraph.clear()
+
+    for line in markdown.splitlines(keepends=True):
+        stripped = line.lstrip()
+        marker = re.match(r"(`{3,}|~{3,})", stripped)
+        if fence is not None:
+            out.append(line)
+            if (
+                marker
+                and stripped.startswith(fence)
+                and not stripped[len(marker.group(1)) :].strip()
+            ):
+                fence = None
+            continue
+        if marker and len(line) - len(stripped) < 4:
+            flush()
+            fence = marker.group(1)[0] * len(marker.group(1))
+            out.append(line)
+            continue
+        if line.startswith(("    ", "\t")) and not paragraph:
+            out.append(line)  # an indented code block
+            continue
+        paragraph.append(line)
+        if not line.strip():
+            flush()
+    flush()
+    return "".join(out)
+
+
+def _convert_spans(text: str, macros: Mapping[str, str] | None) -> str:
+    """Convert the math spans of a run of Markdown lines outside fenced code."""
+    out: list[str] = []
+    i, n = 0, len(text)
+    while i < n:
+        c = text[i]
+        if c == "\\" and i + 1 < n:
+            out.append(text[i : i + 2])
+            i += 2
+            continue
+        if c == "`":
+            run = re.match(r"`+", text[i:]).group(0)
+            j = text.find(run, i + len(run))
+            if j < 0:
+                out.append(run)
+                i += len(run)
+                continue
+            out.append(text[i : j + len(run)])
+            i = j + len(run)
+            continue
+        if c == "$":
+            delim = "$$" if text.startswith("$$", i) else "$"
+            j = i + len(delim)
+            while j < n:
+                if text[j] == "\\":
+                    j += 2
+                    continue
+                if text.startswith(delim, j):
+                    break
+                j += 1
+            if j >= n:
+                out.append(text[i:])
+                break
+            body = text[i + len(delim) : j]
+            out.append(_math_markdown(body, macros, display=delim == "$$"))
+            i = j + len(delim)
+            continue
+        out.append(c)
+        i += 1
+    return "".join(out)

@@ -1,0 +1,158 @@
+"""Golden tests for LaTeX -> Unicode: snippets from ML cards with their exact terminal text."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from flashcards.latex import latex_to_unicode, markdown_for_terminal
+
+GOLDEN = [
+    ("\\frac{a+b}{c}", "(a+b)/c"),
+    ("\\frac{1}{x}", "1/x"),
+    ("x^{2}", "x²"),
+    ("x^2 + y^2", "x² + y²"),
+    ("x_1", "x₁"),
+    ("x_{ij}", "xᵢⱼ"),
+    ("w_{t+1}", "wₜ₊₁"),
+    ("\\mathbb{E}_{x\\sim p}", "𝔼_(x∼p)"),
+    ("\\mathbb{E}_{q(z)}[\\log p(x, z) - \\log q(z)]", "𝔼_(q(z))[log p(x, z) - log q(z)]"),
+    ("\\nabla_\\theta", "∇_θ"),
+    ("\\nabla_\\theta J(\\theta)", "∇_θ J(θ)"),
+    ("\\log p(x \\mid \\theta)", "log p(x | θ)"),
+    ("D_{\\mathrm{KL}}(q \\,\\|\\, p)", "D_KL(q ‖ p)"),
+    ("\\sigma(x) = \\frac{1}{1 + e^{-x}}", "σ(x) = 1/(1 + e⁻ˣ)"),
+    ("\\sigma'(x) = \\sigma(x)(1 - \\sigma(x))", "σ′(x) = σ(x)(1 - σ(x))"),
+    (
+        "\\mathrm{softmax}(z)_i = \\frac{e^{z_i}}{\\sum_j e^{z_j}}",
+        "softmax(z)ᵢ = e^(zᵢ)/(∑ⱼ e^(zⱼ))",
+    ),
+    (
+        "\\mathcal{N}(x \\mid \\mu, \\sigma^2) = \\frac{1}{\\sqrt{2\\pi\\sigma^2}} \\exp\\left(-\\frac{(x-\\mu)^2}{2\\sigma^2}\\right)",
+        "𝒩(x | μ, σ²) = 1/√(2πσ²) exp(-(x-μ)²/(2σ²))",
+    ),
+    ("\\sum_i x_i", "∑ᵢ xᵢ"),
+    ("\\sum_{i=1}^{n} x_i", "∑ᵢ₌₁ⁿ xᵢ"),
+    ("\\prod_{i=1}^n p(x_i \\mid \\theta)", "∏ᵢ₌₁ⁿ p(xᵢ | θ)"),
+    ("\\frac{\\partial}{\\partial\\theta}", "∂/∂θ"),
+    ("\\frac{\\partial L}{\\partial w_{ij}}", "∂L/∂wᵢⱼ"),
+    ("\\frac{d}{dx}\\log x = \\frac{1}{x}", "d/dx log x = 1/x"),
+    ("\\hat\\theta", "θ̂"),
+    (
+        "\\hat{\\theta}_{\\text{MLE}} = \\arg\\max_\\theta \\sum_i \\log p(x_i \\mid \\theta)",
+        "θ̂_MLE = arg max_θ ∑ᵢ log p(xᵢ | θ)",
+    ),
+    ("\\bar{x} = \\frac{1}{n}\\sum_i x_i", "x̄ = 1/n ∑ᵢ xᵢ"),
+    ("\\tilde{x}", "x̃"),
+    ("\\dot{x}", "ẋ"),
+    ("\\sqrt{x}", "√x"),
+    ("\\sqrt{x+1}", "√(x+1)"),
+    ("\\sqrt[3]{x}", "∛x"),
+    ("\\left( a + b \\right)^2", "(a + b)²"),
+    ("\\operatorname{Var}(X) = \\mathbb{E}[X^2] - \\mathbb{E}[X]^2", "Var(X) = 𝔼[X²] - 𝔼[X]²"),
+    ("p(\\theta \\mid x) \\propto p(x \\mid \\theta)\\, p(\\theta)", "p(θ | x) ∝ p(x | θ) p(θ)"),
+    (
+        "p(\\theta \\mid x) = \\frac{p(x \\mid \\theta)\\, p(\\theta)}{p(x)}",
+        "p(θ | x) = (p(x | θ) p(θ))/p(x)",
+    ),
+    ("0 \\le p \\le 1", "0 ≤ p ≤ 1"),
+    ("\\lim_{n\\to\\infty} (1 + 1/n)^n = e", "lim_(n→∞) (1 + 1/n)ⁿ = e"),
+    ("\\int_0^\\infty e^{-x}\\,dx = 1", "∫₀^∞ e⁻ˣ dx = 1"),
+    ("x \\sim \\mathcal{N}(0, I)", "x ∼ 𝒩(0, I)"),
+    ("W \\in \\mathbb{R}^{m \\times n}", "W ∈ ℝ^(m×n)"),
+    ("\\mathbf{x}^\\top \\mathbf{W}", "𝐱ᵀ 𝐖"),
+    ("\\lVert x \\rVert_2^2", "‖x‖₂²"),
+    ("\\langle x, y \\rangle", "⟨x, y⟩"),
+    ("H(p) = -\\sum_x p(x) \\log p(x)", "H(p) = -∑ₓ p(x) log p(x)"),
+    (
+        "\\log \\sum_i e^{x_i} = m + \\log \\sum_i e^{x_i - m}",
+        "log ∑ᵢ e^(xᵢ) = m + log ∑ᵢ e^(xᵢ-m)",
+    ),
+    ("\\theta_{t+1} = \\theta_t - \\eta \\nabla_\\theta L(\\theta_t)", "θₜ₊₁ = θₜ - η ∇_θ L(θₜ)"),
+    ("\\binom{n}{k} p^k (1-p)^{n-k}", "C(n, k) pᵏ (1-p)ⁿ⁻ᵏ"),
+    (
+        "\\begin{cases} 1 & x > 0 \\\\ 0 & \\text{otherwise} \\end{cases}",
+        "{ 1 if x > 0; 0 otherwise",
+    ),
+    ("\\begin{pmatrix} a & b \\\\ c & d \\end{pmatrix}", "(a b; c d)"),
+    ("\\text{if } x \\ne 0", "if x ≠ 0"),
+    ("a \\cdot b \\times c", "a · b × c"),
+    ("\\hat p = \\frac{k}{n}", "p̂ = k/n"),
+    ("\\tanh(x) = 2\\sigma(2x) - 1", "tanh(x) = 2σ(2x) - 1"),
+    ("\\boxed{\\text{…}}", "[…]"),
+]
+
+
+@pytest.mark.parametrize(("latex", "expected"), GOLDEN)
+def test_latex_snippet_renders_exactly(latex: str, expected: str) -> None:
+    assert latex_to_unicode(latex) == expected
+
+
+def test_golden_set_is_large_enough() -> None:
+    assert len(GOLDEN) >= 40
+
+
+def test_deck_macros_are_expanded_first() -> None:
+    macros = {r"\E": r"\mathbb{E}", r"\norm": r"\left\lVert #1 \right\rVert"}
+    assert latex_to_unicode(r"\E[\norm{x - y}^2]", macros) == "𝔼[‖x - y‖²]"
+
+
+def test_unknown_command_is_left_visible() -> None:
+    assert latex_to_unicode(r"\frobnicate x") == r"\frobnicate x"
+
+
+def test_scripts_without_unicode_form_use_brackets() -> None:
+    assert latex_to_unicode(r"e^{i\pi}") == "e^(iπ)"
+    assert latex_to_unicode(r"x_{\theta}") == "x_θ"
+
+
+def test_broken_latex_is_shown_not_raised() -> None:
+    assert latex_to_unicode(r"\frac{a}{") == "a/"
+    assert latex_to_unicode("x^") == "x"
+
+
+def test_markdown_math_spans_are_converted() -> None:
+    md = "The derivative is $\\sigma(x)(1-\\sigma(x))$, and\n\n$$\\sum_i x_i$$\n"
+    assert (
+        markdown_for_terminal(md) == "The derivative is σ\\(x\\)\\(1\\-σ\\(x\\)\\), and\n\n∑ᵢ xᵢ\n"
+    )
+
+
+def test_markdown_code_is_left_alone() -> None:
+    md = "Inline `$x^2$` stays.\n\n```python\ny = '$x^2$'\n```\n\nBut $x^2$ changes.\n"
+    assert markdown_for_terminal(md) == (
+        "Inline `$x^2$` stays.\n\n```python\ny = '$x^2$'\n```\n\nBut x² changes.\n"
+    )
+
+
+def test_escaped_dollar_is_not_math() -> None:
+    assert markdown_for_terminal(r"It costs \$5 and \$6.") == r"It costs \$5 and \$6."
+
+
+def test_converted_math_cannot_become_markdown() -> None:
+    # `*` and `[..](..)` from math must not turn into emphasis or a link.
+    out = markdown_for_terminal(r"$a * b * c$ and $[x](y)$")
+    assert "\\*" in out and "\\[" in out and "\\(" in out
+
+
+def test_cloze_box_in_math_is_bold_brackets() -> None:
+    assert markdown_for_terminal(r"$x = \boxed{\text{…}}$") == "x \\= **\\[…\\]**"
+
+
+def test_no_builtin_card_shows_a_leftover_command() -> None:
+    from flashcards.decks import builtin_decks_dir, load_decks
+
+    decks, _problems = load_decks([builtin_decks_dir()])
+    if not any(deck.notes for deck in decks):
+        pytest.skip("no built-in cards yet")
+    leftovers: list[str] = []
+    for deck in decks:
+        for note in deck.notes:
+            for side in (note.front, note.back):
+                shown = markdown_for_terminal(side, deck.macro_map)
+                # Drop code, where a backslash is the author's own text.
+                shown = re.sub(r"```.*?```|`[^`]*`", "", shown, flags=re.S)
+                for match in re.finditer(r"(?<!\\)\\[A-Za-z]+", shown):
+                    leftovers.append(f"{deck.path}:{note.line}: {match.group(0)}")
+    assert leftovers == []

@@ -542,15 +542,16 @@ def _blocks(tokens: list[Any], lines: list[str]) -> list[Block]:
 
 
 def _is_compact_start(b: _Builder, block: Block) -> bool:
+    """Whether a block opens a compact card: `Q:`, `C:` or a `front :: back` line.
+
+    (A bare cloze paragraph right under a heading is that heading's long-form cloze.)
+    """
     if block.kind != "paragraph":
         return False
-    first = b.lines[block.start]
-    if _QA.match(first.lstrip()) and not first.lstrip().startswith("A:"):
+    first = b.lines[block.start].lstrip()
+    if first.startswith(("Q:", "C:")):
         return True
-    text = "\n".join(b.lines[block.start : block.end])
-    return bool(_CLOZE_START.search(text)) or any(
-        _separator(line) for line in b.lines[block.start : block.end]
-    )
+    return any(_separator(line) for line in b.lines[block.start : block.end])
 
 
 def _free(b: _Builder, blocks: list[Block]) -> None:

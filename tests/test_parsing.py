@@ -1,0 +1,539 @@
+"""The deck parser: every card kind, ids and tags, and every problem at its line."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from flashcards.cards import CardKind
+from flashcards.cloze import find_clozes, render_cloze
+from flashcards.parsing import parse_deck, split_attrs
+
+PATH = Path("deck.md")
+
+
+def parse(text: str):
+    return parse_deck(textwrap.dedent(text).lstrip("\n"), PATH)
+
+
+def one(text: str):
+    deck, problems = parse(text)
+    assert problems == [], [str(p) for p in problems]
+    assert len(deck.notes) == 1, deck.notes
+    return deck.notes[0]
+
+
+def messages(text: str) -> list[tuple[int, str]]:
+    _, problems = parse(text)
+    return [(p.line, p.message) for p in problems]
+
+
+# -- card kinds ------------------------------------------------------------------------
+
+
+def test_long_form_basic_card_takes_heading_as_front_and_section_as_back():
+    note = one(
+        """
+        ## What does $p(x \\mid \\theta)$ say?
+
+        The density of $x$ when the parameters are $\\theta$.
+
+        ### Why it matters
+        More text.
+        """
+    )
+    assert note.kind is CardKind.BASIC
+    assert note.front == "What does $p(x \\mid \\theta)$ say?"
+    assert note.back.startswith("The density")
+    assert "### Why it matters" in note.back
+    assert note.line == 1
+
+
+def test_compact_q_a_card_on_adjacent_lines():
+    note = one(
+        """
+        Q: What is the log of a product?
+        A: The sum of the logs.
+        """
+    )
+    assert (note.kind, note.front, note.back) == (
+        CardKind.BASIC,
+        "What is the log of a product?",
+        "The sum of the logs.",
+    )
+
+
+def test_q_a_answer_runs_over_blocks_until_next_card():
+    deck, problems = parse(
+        """
+        Q: Which code?
+
+        ```python
+        x = 1
+        ```
+
+        A: This one.
+
+        - a list in the answer
+
+        Q: Next?
+        A: Yes.
+        """
+    )
+    assert problems == []
+    first, second = deck.notes
+    assert "```python" in first.front
+    assert first.back.startswith("This one.") and "- a list in the answer" in first.back
+    assert second.front == "Next?" and second.line == 11
+
+
+def test_obsidian_one_line_cards_one_per_line():
+    deck, problems = parse(
+        """
+        log of a product :: sum of logs
+        $\\sigma(0)$::$\\tfrac{1}{2}$
+        """
+    )
+    assert problems == []
+    assert [(n.kind, n.front, n.back, n.line) for n in deck.notes] == [
+        (CardKind.BASIC, "log of a product", "sum of logs", 1),
+        (CardKind.BASIC, "$\\sigma(0)$", "$\\tfrac{1}{2}$", 2),
+    ]
+
+
+def test_double_colon_inside_code_or_math_is_not_a_separator():
+    _, problems = parse("Use `std::vector` here.\n")
+    assert [p.message.split(";")[0] for p in problems] == ["text outside any card"]
+
+
+def test_reversible_card_makes_two_sibling_cards():
+    note = one("KL divergence ::: $D_{\\mathrm{KL}}(q \\| p)$\n")
+    assert note.kind is CardKind.REVERSIBLE
+    assert [c.id for c in note.cards] == [f"{note.id}:0", f"{note.id}:1"]
+    assert note.cards[0].siblings == (f"{note.id}:1",)
+
+
+def test_long_form_reversible_with_attribute():
+    note = one("## ELBO {reverse}\n\n$\\mathbb{E}_q[\\log p(x,z) - \\log q(z)]$\n")
+    assert note.kind is CardKind.REVERSIBLE and note.front == "ELBO"
+
+
+def test_cloze_numbers_make_siblings_and_same_number_hides_together():
+    note = one("C: {{c1::Bayes}} rule: posterior is {{c2::likelihood}} times {{c1::prior}}.\n")
+    assert note.kind is CardKind.CLOZE
+    assert note.ordinals == (1, 2)
+    front = render_cloze(note.front, 1, reveal=False)
+    assert front.count("[…]") == 2 and "likelihood" in front
+
+
+def test_cloze_inside_math_with_nested_braces_and_hint():
+    text = "$\\frac{d}{dx}\\log x = {{c1::\\frac{1}{x}}}$ for {{c2::$x>0$::domain}}"
+    note = one(text + "\n")
+    clozes = find_clozes(note.front)
+    assert [(c.number, c.content, c.hint, c.in_math) for c in clozes] == [
+        (1, "\\frac{1}{x}", None, True),
+        (2, "$x>0$", "domain", False),
+    ]
+    assert "**[domain]**" in render_cloze(note.front, 2, reveal=False)
+    assert "\\boxed{\\frac{1}{x}}" in render_cloze(note.front, 1, reveal=True)
+
+
+def test_long_form_cloze_uses_heading_and_section():
+    note = one(
+        "## Bayes' rule\n\n$p(\\theta \\mid x) = {{c1::p(x \\mid \\theta)}} p(\\theta) / p(x)$\n"
+    )
+    assert note.kind is CardKind.CLOZE and note.front.startswith("Bayes' rule")
+
+
+def test_math_card_reads_every_answer_key():
+    note = one(
+        """
+        ## $\\frac{d}{dx}\\log\\sigma(x)$ {#dlog-sigmoid .calculus}
+
+        ```answer
+        expected: $1 - \\sigma(x)$
+        define:
+          - sigma(x) = 1/(1+e^(-x))
+        assume: x real
+        names: [mu1]
+        mode: expression
+        form: simplified
+        rel_tol: 0.001
+        accept:
+          - sigma(-x)
+        reject:
+          - sigma(x)
+        ```
+
+        Because of the chain rule.
+        """
+    )
+    assert note.kind is CardKind.MATH and note.id == "dlog-sigmoid" and note.explicit_id
+    spec = note.math
+    assert spec.expected == "1 - \\sigma(x)"
+    assert spec.definitions == ("sigma(x) = 1/(1+e^(-x))",)
+    assert spec.assumptions == ("x real",) and spec.names == ("mu1",)
+    assert (spec.form, spec.rel_tol, spec.abs_tol) == ("simplified", 0.001, None)
+    assert spec.accept == (("sigma(-x)", 13),) and spec.reject == (("sigma(x)", 15),)
+    assert note.back == "Because of the chain rule."
+    assert note.tags == ("calculus",)
+    assert set(spec.options()) == {
+        "definitions",
+        "assumptions",
+        "names",
+        "mode",
+        "form",
+        "rel_tol",
+        "abs_tol",
+    }
+
+
+def test_compact_math_card_with_answer_block_after_a():
+    note = one(
+        """
+        Q: $\\hat p = ?$ for $k$ heads in $n$ flips
+        A:
+        ```answer
+        expected: k/n
+        ```
+        """
+    )
+    assert (
+        note.kind is CardKind.MATH
+        and note.math.expected == "k/n"
+        and note.front.startswith("$\\hat")
+    )
+
+
+def test_front_matter_defaults_merge_into_answer_blocks():
+    note = one(
+        """
+        ---
+        defaults:
+          assume: [x > 0]
+          mode: expression
+        ---
+        ## $\\log(x^2)$
+
+        ```answer
+        expected: 2 log(x)
+        assume: [y > 0]
+        ```
+        """
+    )
+    assert note.math.assumptions == ("x > 0", "y > 0")
+
+
+def test_choice_card_from_task_list_with_front_and_back_text():
+    note = one(
+        """
+        ## Which are true of KL?
+
+        Consider $D_{\\mathrm{KL}}(q\\|p)$.
+
+        - [x] never negative
+        - [ ] symmetric
+        - [X] zero when $q = p$
+
+        Symmetry fails in general.
+        """
+    )
+    assert note.kind is CardKind.CHOICE
+    assert [(c.text, c.correct) for c in note.choices] == [
+        ("never negative", True),
+        ("symmetric", False),
+        ("zero when $q = p$", True),
+    ]
+    assert "Consider" in note.front and note.back == "Symmetry fails in general."
+
+
+def test_typed_text_card_with_alternatives():
+    note = one(
+        """
+        ## What do VAEs maximise?
+
+        ```answer
+        text: evidence lower bound
+        alternatives: [ELBO, variational lower bound]
+        ```
+        """
+    )
+    assert note.kind is CardKind.TEXT
+    assert note.text.answer == "evidence lower bound"
+    assert note.text.alternatives == ("ELBO", "variational lower bound")
+
+
+def test_ids_and_tags_on_every_form():
+    deck, problems = parse(
+        """
+        ---
+        tags: [ml]
+        ---
+        Q: One? {#one .a .b}
+        A: yes
+
+        front :: back {#two}
+
+        C: {{c1::cloze}} here {#three .c}
+
+        ## Long {#four}
+
+        back
+        """
+    )
+    assert problems == []
+    assert [(n.id, n.tags) for n in deck.notes] == [
+        ("one", ("ml", "a", "b")),
+        ("two", ("ml",)),
+        ("three", ("ml", "c")),
+        ("four", ("ml",)),
+    ]
+
+
+def test_latex_group_at_line_end_is_not_an_attribute_list():
+    assert split_attrs("value of $x^{2}$ {2}")[1] is None
+    assert split_attrs("Heading {#kl-nonneg .vi}")[1].id == "kl-nonneg"
+
+
+def test_content_id_ignores_position_and_whitespace_but_not_text():
+    a = one("Q: What is  2+2?\nA: 4\n")
+    b = one("\n\n\nQ: What is 2+2?\nA:   4\n")
+    c = one("Q: What is 2+3?\nA: 5\n")
+    assert a.id == b.id != c.id and a.id.startswith("~")
+
+
+def test_front_matter_sets_name_description_sources_macros():
+    deck, problems = parse(
+        """
+        ---
+        name: Probability and notation
+        description: The basics.
+        sources: [Bishop 2006]
+        macros:
+          \\E: \\mathbb{E}
+        ---
+        a :: b
+        """
+    )
+    assert problems == []
+    assert deck.name == "Probability and notation" and deck.sources == ("Bishop 2006",)
+    assert deck.macro_map == {"\\E": "\\mathbb{E}"}
+
+
+def test_heading_group_title_holds_compact_cards():
+    deck, problems = parse(
+        """
+        ## Logs
+
+        Q: log of a product?
+        A: sum of logs
+
+        ## Exps
+        ### exp of a sum?
+        product of exps
+        """
+    )
+    assert problems == []
+    assert [n.front for n in deck.notes] == ["log of a product?", "exp of a sum?"]
+
+
+def test_html_comments_hide_drafts():
+    deck, problems = parse(
+        """
+        <!--
+        Q: draft
+        A: not yet
+        -->
+        Q: real
+        A: yes
+        """
+    )
+    assert problems == [] and [n.front for n in deck.notes] == ["real"]
+
+
+def test_thematic_break_ends_a_long_form_card():
+    deck, problems = parse("## A\n\nback\n\n---\n\nx :: y\n")
+    assert problems == [] and [n.back for n in deck.notes] == ["back", "y"]
+
+
+def test_image_references_are_recorded_with_their_line():
+    note = one("## Graph\n\nSee\n\n![the DAG](figures/dag.png)\n")
+    assert [(i.src, i.alt, i.line) for i in note.images] == [("figures/dag.png", "the DAG", 5)]
+
+
+# -- problems, each at its line --------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "fragment"),
+    [
+        ("a :: b\n\nQ: no answer here\n", 3, "question with no answer"),
+        ("a :: b\nA: orphan\n", 2, "line without `::`"),
+        ("x :: y\n\nA: orphan\n", 3, "answer with no question"),
+        ("x :: y\n\nSome stray text.\n", 3, "text outside any card"),
+        ("Q: q\nA: cost is $5 and more\n", 2, "unterminated math"),
+        ("C: {{c1::never closed\n", 1, "unterminated cloze"),
+        ("## Cloze {#x}\n\nno deletion {{c0::zero}}\n", 1, "cloze numbers start at 1"),
+        ("## Choose\n\n- [ ] a\n- [ ] b\n", 3, "no right option"),
+        ("## Choose\n\n- [x] only\n", 3, "one option"),
+        ("## Math\n\n```answer\nmode: equation\n```\n", 3, "without an expected answer"),
+        ("## Math\n\n```answer\nexpectd: 1\n```\n", 4, "unknown answer key `expectd`"),
+        ("## Math\n\n```answer\nexpected: [1\n```\n", 5, "answer block"),
+        ("## Math\n\n```answer\nexpected: x\nmode: sideways\n```\n", 3, "unknown mode"),
+        ("## Math\n\n```answer\nexpected: x\nform: pretty\n```\n", 3, "unknown form"),
+        (
+            "## Math\n\n```answer\nexpected: x\nrel_tol: lots\n```\n",
+            3,
+            "`rel_tol` must be a number",
+        ),
+        ("a :: b {#same}\nc :: d {#same}\n", 2, "duplicate id `same`"),
+        ("a :: b\n\na :: b\n", 3, "duplicate card"),
+        ("---\nname: [unclosed\n---\na :: b\n", 3, "front matter"),
+        ("---\nnmae: x\n---\na :: b\n", 1, "unknown front-matter key `nmae`"),
+        ("## Empty heading\n\n## Next\n\nback\n", 1, "heading with no answer"),
+        ("## Back empty {#x}\n<!-- c -->\n", 1, "heading with no answer"),
+        ("a :: \n", 1, "empty side"),
+        ("## M\n\n```answer\ntext: a\nexpected: b\n```\n", 3, "takes only `alternatives`"),
+    ],
+)
+def test_problem_is_reported_at_its_line(text, line, fragment):
+    found = messages(text)
+    assert any(fragment in message and at == line for at, message in found), found
+
+
+def test_all_problems_of_a_file_in_one_pass_and_good_cards_kept():
+    deck, problems = parse(
+        """
+        Q: good one
+        A: yes
+
+        Q: no answer
+
+        ## Choose
+
+        - [ ] a
+        - [ ] b
+
+        ---
+
+        good :: card
+        """
+    )
+    assert len(problems) == 2
+    assert {n.front for n in deck.notes} == {"good one", "good"}
+
+
+# -- properties ------------------------------------------------------------------------
+
+WORD = st.text(alphabet="abcdefghijklmnopqrstuvwxyzABCDEFGHIJ0123456789", min_size=1, max_size=8)
+PHRASE = st.lists(WORD, min_size=1, max_size=6).map(" ".join)
+SIDE = st.one_of(PHRASE, st.tuples(PHRASE, WORD).map(lambda t: f"{t[0]} $x_{{{t[1]}}}$"))
+
+
+@st.composite
+def notes(draw):
+    kind = draw(
+        st.sampled_from(["qa", "long", "line", "reverse", "cloze", "choice", "math", "text"])
+    )
+    front, back = draw(SIDE), draw(SIDE)
+    return kind, front, back
+
+
+def render(kind: str, front: str, back: str, n: int) -> str:
+    if kind == "qa":
+        return f"Q: {front} q{n}\nA: {back}\n"
+    if kind == "long":
+        return f"## {front} q{n}\n\n{back}\n"
+    if kind == "line":
+        return f"{front} q{n} :: {back}\n"
+    if kind == "reverse":
+        return f"{front} q{n} ::: {back}\n"
+    if kind == "cloze":
+        return f"C: {front} q{n} {{{{c1::{back}}}}}\n"
+    if kind == "choice":
+        return f"## {front} q{n}\n\n- [x] {back}\n- [ ] not {back}\n"
+    if kind == "math":
+        return f"## {front} q{n}\n\n```answer\nexpected: x + {n}\n```\n\n{back}\n"
+    return f"## {front} q{n}\n\n```answer\ntext: {back}\n```\n"
+
+
+KINDS = {
+    "qa": CardKind.BASIC,
+    "long": CardKind.BASIC,
+    "line": CardKind.BASIC,
+    "reverse": CardKind.REVERSIBLE,
+    "cloze": CardKind.CLOZE,
+    "choice": CardKind.CHOICE,
+    "math": CardKind.MATH,
+    "text": CardKind.TEXT,
+}
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(notes(), min_size=1, max_size=12))
+def test_generated_decks_parse_back_to_the_same_cards(items):
+    # Long forms need a break before compact cards follow them.
+    text = "\n---\n\n".join(render(kind, f, b, n) for n, (kind, f, b) in enumerate(items))
+    deck, problems = parse_deck(text, PATH)
+    assert problems == []
+    assert [n.kind for n in deck.notes] == [KINDS[k] for k, _, _ in items]
+    for note, (kind, front, back) in zip(deck.notes, items, strict=True):
+        assert note.front.startswith(front)
+        if kind in ("qa", "long", "line", "reverse"):
+            assert note.back == back
+    again, _ = parse_deck("\n\n" + text.replace("\n---\n", "\n\n---\n"), PATH)
+    assert [n.id for n in again.notes] == [n.id for n in deck.notes]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=400))
+def test_arbitrary_text_never_raises_and_problems_lie_inside_the_file(text):
+    deck, problems = parse_deck(text, PATH)
+    n_lines = max(1, text.replace("\r\n", "\n").replace("\r", "\n").count("\n") + 1)
+    for problem in problems:
+        assert 1 <= problem.line <= n_lines and problem.col >= 1
+
+
+MARKDOWNISH = st.lists(
+    st.sampled_from(
+        [
+            "Q: a",
+            "A: b",
+            "## h",
+            "# t",
+            "---",
+            "- [x] y",
+            "- [ ] n",
+            "```answer",
+            "```",
+            "expected: x",
+            "{{c1::z}}",
+            "a :: b",
+            "c ::: d",
+            "$x",
+            "$$",
+            "<!--",
+            "-->",
+            "",
+            "text",
+            "  - nested",
+            "> quote",
+            "| a | b |",
+            "|---|---|",
+        ]
+    ),
+    max_size=40,
+).map("\n".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(MARKDOWNISH)
+def test_markdown_shaped_noise_never_raises(text):
+    deck, problems = parse_deck(text, PATH)
+    n_lines = text.count("\n") + 1
+    assert all(1 <= p.line <= n_lines for p in problems)
+    assert len({n.id for n in deck.notes}) == len(deck.notes)

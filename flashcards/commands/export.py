@@ -1,0 +1,132 @@
+"""`flashcards export [PATH...] -o FILE.apkg`: write decks as an Anki package."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TextIO
+
+#: The file in the data folder that keeps the last export's stamp.
+STAMP_FILE = "anki-export-stamp.json"
+#: Exports with fewer notes than this show no progress bar.
+PROGRESS_MIN_NOTES = 500
+
+
+def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
+    from flashcards.config import add_settings_arguments
+
+    parser = sub.add_parser(
+        "export",
+        help="export decks as an Anki package (.apkg)",
+        description="Write decks as an Anki package. Importing a later export into Anki "
+        "updates the notes already there instead of adding copies.",
+    )
+    parser.add_argument(
+        "paths",
+        nargs="*",
+        type=Path,
+        metavar="PATH",
+        help="deck files or folders (default: the built-in decks)",
+    )
+    parser.add_argument(
+        "-o", "--output", type=Path, required=True, metavar="FILE", help="the .apkg file to write"
+    )
+    parser.add_argument(
+        "--with-progress",
+        action="store_true",
+        help="carry each card's schedule (due date, interval, ease) into Anki; import the "
+        "package in Anki with scheduling included",
+    )
+    add_settings_arguments(parser)
+    return parser
+
+
+def progress_bar(stream: TextIO, label: str = "Exporting") -> Callable[[int, int], None]:
+    """A progress callback drawing one updating line on `stream`."""
+    shown = {"percent": -1}
+
+    def update(done: int, total: int) -> None:
+        percent = 100 * done // max(total, 1)
+        if percent == shown["percent"]:
+            return
+        shown["percent"] = percent
+        width = 30
+        filled = width * done // max(total, 1)
+        bar = "#" * filled + "." * (width - filled)
+        stream.write(f"\r{label} [{bar}] {percent:3d}% {done}/{total}")
+        if done >= total:
+            stream.write("\n")
+        stream.flush()
+
+    return update
+
+
+def load_states(settings: Any, card_ids: list[str]) -> dict[str, Any]:
+    """Each card's SM-2 state from the store (cards never studied are left out)."""
+    from flashcards.store import Store
+
+    store = Store.open(settings)
+    try:
+        states = {}
+        for card_id in card_ids:
+            state = store.state(card_id)
+            if state is not None and getattr(state, "due", None) is not None:
+                states[card_id] = state
+        return states
+    finally:
+        close = getattr(store, "close", None)
+        if close is not None:
+            close()
+
+
+def run(args: argparse.Namespace) -> int:
+    from flashcards.config import settings_from_args
+    from flashcards.decks import builtin_decks_dir, load_decks
+    from flashcards.errors import FlashcardsError
+    from flashcards.export import write_apkg
+
+    output: Path = args.output
+    if output.suffix.lower() != ".apkg":
+        raise FlashcardsError(f"{output}: an Anki package must end in .apkg")
+    if output.is_dir():
+        raise FlashcardsError(f"{output} is a folder; give the .apkg file to write")
+    paths = args.paths or [builtin_decks_dir()]
+    decks, problems = load_decks(paths)
+    if problems:
+        for problem in problems[:20]:
+            print(problem, file=sys.stderr)
+        more = f" (first 20 of {len(problems)} shown)" if len(problems) > 20 else ""
+        raise FlashcardsError(
+            f"decks have {len(problems)} problem{'s' * (len(problems) != 1)}{more}; "
+            "fix them (see `flashcards check`) and export again"
+        )
+    if not any(deck.notes for deck in decks):
+        raise FlashcardsError("no cards to export in " + ", ".join(str(p) for p in paths))
+    settings = settings_from_args(args)
+    states = None
+    if args.with_progress:
+        states = load_states(settings, [card.id for deck in decks for card in deck.cards])
+    total = sum(len(deck.notes) for deck in decks)
+    progress = None
+    if sys.stderr.isatty() and total >= PROGRESS_MIN_NOTES:
+        progress = progress_bar(sys.stderr)
+    report = write_apkg(
+        decks,
+        output,
+        stamp_file=settings.data_dir / STAMP_FILE,
+        progress=progress,
+        states=states,
+    )
+    kinds = ", ".join(f"{n} {kind}" for kind, n in report.kinds)
+    line = (
+        f"Wrote {report.path}: {report.decks} deck{'s' * (report.decks != 1)}, "
+        f"{report.notes} notes ({kinds}), {report.cards} cards"
+    )
+    if report.media:
+        line += f", {report.media} image{'s' * (report.media != 1)}"
+    if args.with_progress:
+        line += f"; {report.scheduled} cards with their schedule"
+    print(line)
+    return 0

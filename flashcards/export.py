@@ -767,6 +767,8 @@ def _write_package(
             z.writestr("media", json.dumps({str(i): name for i, name in enumerate(media)}))
             for i, file in enumerate(media.values()):
                 z.write(file, str(i))
+        # mkstemp makes the file private; a package is an ordinary document
+        os.chmod(tmp, path.stat().st_mode & 0o777 if path.exists() else 0o644)
         os.replace(tmp, path)
     except OSError as error:
         tmp.unlink(missing_ok=True)

@@ -1,0 +1,351 @@
+"""Settings from the TOML file in the user's config folder, the environment and CLI options.
+
+Precedence, highest first: command-line options (`--config`, `--data-dir`, `--db`), the
+environment (`FLASHCARDS_CONFIG`, `FLASHCARDS_DATA_DIR`, `FLASHCARDS_DB`), the file, the
+defaults. `parse_settings` is pure; `settings_from_args` is the shell that reads the file,
+the environment and platformdirs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+from typing import Any
+
+from flashcards.errors import FlashcardsError
+
+APP_NAME = "flashcards"
+CONFIG_FILE = "config.toml"
+DB_FILE = "collection.sqlite3"
+DURABILITIES = ("normal", "full")
+
+
+@dataclass(frozen=True, slots=True)
+class DeckLimits:
+    """Daily limits set for one deck (and its sub-decks); None leaves the global one."""
+
+    new_per_day: int | None = None
+    reviews_per_day: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """How many new cards and reviews a day: globally, and per deck where set."""
+
+    new_per_day: int = 20
+    reviews_per_day: int = 200
+    #: (deck name, limits) pairs; a deck's limits also apply to each of its sub-decks.
+    per_deck: tuple[tuple[str, DeckLimits], ...] = ()
+
+    def for_deck(self, deck: str) -> DeckLimits:
+        """The limits set for `deck` or its nearest configured parent (`a::b` is under `a`)."""
+        table = dict(self.per_deck)
+        name = deck
+        while True:
+            if name in table:
+                return table[name]
+            if "::" not in name:
+                return DeckLimits()
+            name = name.rpartition("::")[0]
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """Everything configurable, gathered once and passed down."""
+
+    data_dir: Path
+    #: SQLAlchemy URL of the collection (default: SQLite in `data_dir`).
+    db_url: str
+    #: The TOML file read (or that would be read: it may not exist).
+    config_path: Path
+    #: Local time the study day starts: reviews before it count for the day before.
+    day_start: time = time(4, 0)
+    limits: Limits = field(default_factory=Limits)
+    #: Deck folders synced besides the built-in decks.
+    deck_folders: tuple[Path, ...] = ()
+    #: "normal": a grade survives the app being killed; "full": also a power loss.
+    durability: str = "normal"
+    #: Lapses that make a card a leech, which is then suspended (0: never).
+    leech_threshold: int = 8
+    #: Daily backups of the collection kept.
+    backups_kept: int = 10
+    #: Spread due dates by up to 5% of the interval (off by default).
+    fuzz: bool = False
+    #: Where each setting came from: "default", "file", "environment" or "option".
+    origins: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def db_path(self) -> Path | None:
+        """The database file for a SQLite URL, else None."""
+        return sqlite_path(self.db_url)
+
+    def study_day(self, now: datetime) -> date:
+        """The study day `now` (local time) belongs to."""
+        return study_day(now, self.day_start)
+
+
+def study_day(now: datetime, day_start: time = time(4, 0)) -> date:
+    """The study day of `now` in local time: before `day_start` it is still the day before."""
+    shift = timedelta(hours=day_start.hour, minutes=day_start.minute, seconds=day_start.second)
+    return (now - shift).date()
+
+
+def sqlite_path(url: str) -> Path | None:
+    """The file of a `sqlite:///...` URL; None for other databases and in-memory SQLite."""
+    prefix = "sqlite:///"
+    if not url.startswith(prefix):
+        return None
+    rest = url[len(prefix) :].split("?", 1)[0]
+    if not rest or rest == ":memory:":
+        return None
+    return Path(rest)
+
+
+def sqlite_url(path: Path) -> str:
+    """The SQLAlchemy URL of a SQLite file."""
+    return f"sqlite:///{path}"
+
+
+_TOP_KEYS = {
+    "data_dir",
+    "db",
+    "day_start",
+    "deck_folders",
+    "durability",
+    "leech_threshold",
+    "backups_kept",
+    "fuzz",
+    "limits",
+    "decks",
+}
+_LIMIT_KEYS = {"new_per_day", "reviews_per_day"}
+
+
+def _fail(where: str, message: str) -> FlashcardsError:
+    return FlashcardsError(f"{where}: {message}")
+
+
+def _int(value: Any, where: str, key: str, minimum: int = 0) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+        raise _fail(where, f"`{key}` must be a whole number of at least {minimum}, not {value!r}")
+    return value
+
+
+def _day_start(value: Any, where: str) -> time:
+    if isinstance(value, time):
+        return value
+    if isinstance(value, str):
+        try:
+            return time.fromisoformat(value)
+        except ValueError:
+            pass
+    raise _fail(where, f'`day_start` must be a time like "04:00", not {value!r}')
+
+
+def _limits(value: Any, where: str, key: str) -> DeckLimits:
+    if not isinstance(value, dict):
+        raise _fail(where, f"`{key}` must be a table with new_per_day and reviews_per_day")
+    unknown = set(value) - _LIMIT_KEYS
+    if unknown:
+        raise _fail(where, f"unknown key `{sorted(unknown)[0]}` in `{key}`")
+    return DeckLimits(
+        new_per_day=_int(value["new_per_day"], where, f"{key}.new_per_day")
+        if "new_per_day" in value
+        else None,
+        reviews_per_day=_int(value["reviews_per_day"], where, f"{key}.reviews_per_day")
+        if "reviews_per_day" in value
+        else None,
+    )
+
+
+def parse_settings(
+    toml_text: str | None,
+    *,
+    config_path: Path,
+    default_data_dir: Path,
+    env: Mapping[str, str] | None = None,
+    data_dir: Path | None = None,
+    db: str | None = None,
+    home: Path | None = None,
+) -> Settings:
+    """Settings from the file's text (None when there is no file), the environment and options.
+
+    Relative paths in the file are relative to the file's folder; `~` is `home`.
+    """
+    env = env or {}
+    where = str(config_path)
+    try:
+        doc: dict[str, Any] = tomllib.loads(toml_text) if toml_text is not None else {}
+    except tomllib.TOMLDecodeError as error:
+        raise _fail(where, f"not valid TOML: {error}") from None
+    unknown = set(doc) - _TOP_KEYS
+    if unknown:
+        raise _fail(where, f"unknown setting `{sorted(unknown)[0]}`")
+    origins: dict[str, str] = {key: "file" for key in doc}
+
+    def path_of(value: Any, key: str) -> Path:
+        if not isinstance(value, str) or not value:
+            raise _fail(where, f"`{key}` must be a path, not {value!r}")
+        p = Path(value)
+        if value.startswith("~") and home is not None:
+            p = home / value[1:].lstrip("/\\")
+        return p if p.is_absolute() else config_path.parent / p
+
+    if data_dir is not None:
+        chosen_dir, origins["data_dir"] = data_dir, "option"
+    elif env.get("FLASHCARDS_DATA_DIR"):
+        chosen_dir, origins["data_dir"] = Path(env["FLASHCARDS_DATA_DIR"]), "environment"
+    elif "data_dir" in doc:
+        chosen_dir = path_of(doc["data_dir"], "data_dir")
+    else:
+        chosen_dir, origins["data_dir"] = default_data_dir, "default"
+
+    if db is not None:
+        url, origins["db"] = db, "option"
+    elif env.get("FLASHCARDS_DB"):
+        url, origins["db"] = env["FLASHCARDS_DB"], "environment"
+    elif "db" in doc:
+        if not isinstance(doc["db"], str) or not doc["db"]:
+            raise _fail(where, "`db` must be a database URL such as sqlite:///path/to/file")
+        url = doc["db"]
+    else:
+        url, origins["db"] = sqlite_url(chosen_dir / DB_FILE), "default"
+    if "://" not in url:
+        raise _fail("database", f"{url!r} is not a database URL (like sqlite:///path/to/file)")
+
+    limits_doc = doc.get("limits", {})
+    base = _limits(limits_doc, where, "limits")
+    decks_doc = doc.get("decks", {})
+    if not isinstance(decks_doc, dict):
+        raise _fail(where, '`decks` must hold tables like [decks."ml::probability"]')
+    per_deck = tuple(
+        (name, _limits(value, where, f"decks.{name}")) for name, value in sorted(decks_doc.items())
+    )
+    limits = Limits(
+        new_per_day=base.new_per_day if base.new_per_day is not None else 20,
+        reviews_per_day=base.reviews_per_day if base.reviews_per_day is not None else 200,
+        per_deck=per_deck,
+    )
+
+    folders = doc.get("deck_folders", [])
+    if not isinstance(folders, list):
+        raise _fail(where, "`deck_folders` must be a list of paths")
+    durability = doc.get("durability", "normal")
+    if durability not in DURABILITIES:
+        raise _fail(where, f'`durability` must be "normal" or "full", not {durability!r}')
+    fuzz = doc.get("fuzz", False)
+    if not isinstance(fuzz, bool):
+        raise _fail(where, f"`fuzz` must be true or false, not {fuzz!r}")
+    for key in sorted(_TOP_KEYS - set(origins)):
+        origins[key] = "default"
+    return Settings(
+        data_dir=chosen_dir,
+        db_url=url,
+        config_path=config_path,
+        day_start=_day_start(doc.get("day_start", "04:00"), where),
+        limits=limits,
+        deck_folders=tuple(path_of(f, "deck_folders") for f in folders),
+        durability=durability,
+        leech_threshold=_int(doc.get("leech_threshold", 8), where, "leech_threshold"),
+        backups_kept=_int(doc.get("backups_kept", 10), where, "backups_kept"),
+        fuzz=fuzz,
+        origins=tuple(sorted(origins.items())),
+    )
+
+
+# --- shell: the file, the environment, platformdirs ---------------------------------------
+
+
+def default_config_path() -> Path:
+    """The TOML file in the user's config folder."""
+    import platformdirs
+
+    return platformdirs.user_config_path(APP_NAME) / CONFIG_FILE
+
+
+def default_data_dir() -> Path:
+    """The user's data folder for flashcards."""
+    import platformdirs
+
+    return platformdirs.user_data_path(APP_NAME)
+
+
+def load_settings(
+    *,
+    config: Path | None = None,
+    data_dir: Path | None = None,
+    db: str | None = None,
+    env: Mapping[str, str] | None = None,
+) -> Settings:
+    """Settings from the config file, the environment (default `os.environ`) and options."""
+    env = os.environ if env is None else env
+    if config is not None:
+        path = config
+    elif env.get("FLASHCARDS_CONFIG"):
+        path = Path(env["FLASHCARDS_CONFIG"])
+    else:
+        path = default_config_path()
+    try:
+        text: str | None = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        if config is not None or env.get("FLASHCARDS_CONFIG"):
+            raise FlashcardsError(f"{path}: no such config file") from None
+        text = None
+    except (OSError, UnicodeDecodeError) as error:
+        raise FlashcardsError(f"{path}: cannot read the config file: {error}") from None
+    settings = parse_settings(
+        text,
+        config_path=path,
+        default_data_dir=default_data_dir(),
+        env=env,
+        data_dir=data_dir,
+        db=db,
+        home=Path.home(),
+    )
+    origins = dict(settings.origins)
+    if config is not None:
+        origins["config"] = "option"
+    elif env.get("FLASHCARDS_CONFIG"):
+        origins["config"] = "environment"
+    else:
+        origins["config"] = "default"
+    from dataclasses import replace
+
+    return replace(settings, origins=tuple(sorted(origins.items())))
+
+
+def add_settings_arguments(parser: argparse.ArgumentParser) -> None:
+    """Add the options every command shares: --config, --data-dir and --db."""
+    group = parser.add_argument_group("collection")
+    group.add_argument(
+        "--config",
+        type=Path,
+        metavar="FILE",
+        help="settings file (default: config.toml in the user's config folder; "
+        "or FLASHCARDS_CONFIG)",
+    )
+    group.add_argument(
+        "--data-dir",
+        type=Path,
+        metavar="DIR",
+        help="folder of the collection (default: the user's data folder; or FLASHCARDS_DATA_DIR)",
+    )
+    group.add_argument(
+        "--db",
+        metavar="URL",
+        help="database URL (default: sqlite:///DATA_DIR/collection.sqlite3; or FLASHCARDS_DB)",
+    )
+
+
+def settings_from_args(args: argparse.Namespace) -> Settings:
+    """Settings for a command run with the shared options."""
+    return load_settings(
+        config=getattr(args, "config", None),
+        data_dir=getattr(args, "data_dir", None),
+        db=getattr(args, "db", None),
+    )

@@ -1,0 +1,1 @@
+"""Alembic migrations of the review store (run by `flashcards.store.Store` when needed)."""

@@ -1,0 +1,1283 @@
+"""The review store: the only module that touches the database.
+
+SQLModel tables describe the schema (alembic migrations in `flashcards/migrations/` create
+and upgrade it); every query is SQLAlchemy Core, so no ORM object is built in a loop and the
+SQL stays portable. The one place with SQLite-only SQL is marked `SQLite-only`.
+
+Use:
+
+    store = Store.open(settings)            # or Store("sqlite://") in memory
+    report = store.sync(decks, scanned)     # decks -> cards (see flashcards.sync)
+    ids = store.queue(today, limits=settings.limits)
+    state = store.grade(ids[0], Grade.GOOD, now=now, today=today, kind="review")
+    store.undo_last(today)
+    store.close()
+
+Each grade is its own transaction, committed before `grade()` returns. A Store may be used
+from several threads (calls are serialised on one connection); two processes may share a
+SQLite collection (WAL, busy timeout, write transactions taken up front).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import sqlalchemy as sa
+from sqlmodel import Field, SQLModel
+
+from flashcards.config import Limits, sqlite_path
+from flashcards.errors import FlashcardsError
+from flashcards.grades import SAME_DAY_OK, Grade
+from flashcards.scheduler import ReviewState, fuzz, schedule
+from flashcards.session import REVIEW_KINDS, is_leech, order_queue
+from flashcards.sync import (
+    FileStamp,
+    Progress,
+    StoredCard,
+    StoredNote,
+    SyncPlan,
+    SyncReport,
+    deck_digest,
+    deck_path,
+    in_scope,
+    plan_sync,
+)
+
+if TYPE_CHECKING:
+    from flashcards.cards import Deck
+    from flashcards.config import Settings
+
+#: The alembic revision the tables below match; checked at open without importing alembic.
+SCHEMA_REVISION = "0001"
+
+MIGRATIONS_DIR = Path(__file__).with_name("migrations")
+
+# --- tables ------------------------------------------------------------------------------
+
+
+class DeckRow(SQLModel, table=True):
+    """A deck file that was synced."""
+
+    __tablename__ = "decks"
+
+    path: str = Field(primary_key=True, sa_type=sa.String)
+    name: str = Field(sa_type=sa.String, index=True)
+    description: str = Field(default="", sa_type=sa.Text)
+    #: Digest of what sync wrote for this deck: an equal digest means nothing to do.
+    digest: str = Field(default="", sa_type=sa.String)
+
+
+class FileRow(SQLModel, table=True):
+    """A deck file's stamp, so unchanged files are not parsed again."""
+
+    __tablename__ = "files"
+
+    path: str = Field(primary_key=True, sa_type=sa.String)
+    mtime_ns: int = Field(sa_type=sa.BigInteger)
+    size: int = Field(sa_type=sa.BigInteger)
+    sha256: str = Field(default="", sa_type=sa.String)
+
+
+class NoteRow(SQLModel, table=True):
+    """A note (one written entry) as last synced; kept when removed, for its history."""
+
+    __tablename__ = "notes"
+
+    id: str = Field(primary_key=True, sa_type=sa.String)
+    kind: str = Field(sa_type=sa.String)
+    front: str = Field(default="", sa_type=sa.Text)
+    back: str = Field(default="", sa_type=sa.Text)
+    content_hash: str = Field(default="", sa_type=sa.String)
+    explicit_id: bool = False
+    removed: bool = False
+
+
+class NoteTagRow(SQLModel, table=True):
+    """A tag of a note (its own and its deck's), for `--tag`."""
+
+    __tablename__ = "note_tags"
+
+    note_id: str = Field(primary_key=True, sa_type=sa.String)
+    tag: str = Field(primary_key=True, sa_type=sa.String, index=True)
+
+
+class CardRow(SQLModel, table=True):
+    """One studied card with its SM-2 state."""
+
+    __tablename__ = "cards"
+    __table_args__ = (
+        # today's queue: due reviews in due order, new cards (due NULL) in deck order
+        sa.Index("ix_cards_queue", "due", "deck", "position"),
+    )
+
+    id: str = Field(primary_key=True, sa_type=sa.String)
+    note_id: str = Field(sa_type=sa.String, index=True)
+    ordinal: int = 0
+    kind: str = Field(sa_type=sa.String)
+    deck: str = Field(sa_type=sa.String, index=True)
+    source_path: str = Field(sa_type=sa.String, index=True)
+    line: int = 0
+    #: Place in its deck, for new cards in deck order.
+    position: int = 0
+    repetitions: int = 0
+    interval_days: int = 0
+    ease_pct: int = 250
+    due: date | None = None
+    lapses: int = 0
+    suspended: bool = False
+    buried_until: date | None = None
+    removed: bool = False
+
+
+class ReviewLogRow(SQLModel, table=True):
+    """One grade. Undo marks a row undone; rows are never deleted."""
+
+    __tablename__ = "review_log"
+    __table_args__ = (sa.Index("ix_review_log_card", "card_id", "id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    card_id: str = Field(sa_type=sa.String)
+    #: When, in UTC (returned aware).
+    reviewed_at: datetime
+    #: The study day (day start applied), so stats group without date functions.
+    study_day: date = Field(index=True)
+    #: "review", "repeat" (same-day rule) or "practice" (quiz).
+    kind: str = Field(sa_type=sa.String)
+    grade: int
+    typed: str | None = Field(default=None, sa_type=sa.Text)
+    verdict: str | None = Field(default=None, sa_type=sa.String)
+    seconds: float | None = None
+    before_repetitions: int = 0
+    before_interval_days: int = 0
+    before_ease_pct: int = 250
+    before_due: date | None = None
+    before_lapses: int = 0
+    after_repetitions: int = 0
+    after_interval_days: int = 0
+    after_ease_pct: int = 250
+    after_due: date | None = None
+    after_lapses: int = 0
+    #: This grade made the card a leech and suspended it (undo unsuspends).
+    leech: bool = False
+    undone: bool = False
+
+
+class AcceptedAnswerRow(SQLModel, table=True):
+    """An answer the learner marked as right for a math card, accepted from then on."""
+
+    __tablename__ = "accepted_answers"
+    __table_args__ = (sa.UniqueConstraint("card_id", "text"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    card_id: str = Field(sa_type=sa.String, index=True)
+    text: str = Field(sa_type=sa.Text)
+    added_at: datetime
+
+
+METADATA = SQLModel.metadata
+DECKS = DeckRow.__table__  # type: ignore[attr-defined]
+FILES = FileRow.__table__  # type: ignore[attr-defined]
+NOTES = NoteRow.__table__  # type: ignore[attr-defined]
+TAGS = NoteTagRow.__table__  # type: ignore[attr-defined]
+CARDS = CardRow.__table__  # type: ignore[attr-defined]
+LOG = ReviewLogRow.__table__  # type: ignore[attr-defined]
+ACCEPTED = AcceptedAnswerRow.__table__  # type: ignore[attr-defined]
+TABLES = (DECKS, FILES, NOTES, TAGS, CARDS, LOG, ACCEPTED)
+
+# --- values returned -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class DeckCounts:
+    """Cards due today in one deck, within the daily limits."""
+
+    deck: str
+    new: int = 0
+    #: Same-day repeats: graded below 4 today and not yet graded 4 or more.
+    repeat: int = 0
+    review: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.new + self.repeat + self.review
+
+
+@dataclass(frozen=True, slots=True)
+class DueSummary:
+    """Due counts per deck and in total (the global limits apply to the total)."""
+
+    decks: tuple[DeckCounts, ...]
+    total: DeckCounts
+
+
+@dataclass(frozen=True, slots=True)
+class CardInfo:
+    """A card's row: where it comes from and how it stands."""
+
+    id: str
+    note_id: str
+    ordinal: int
+    kind: str
+    deck: str
+    source_path: str
+    line: int
+    state: ReviewState
+    suspended: bool
+    buried_until: date | None
+    removed: bool
+
+
+@dataclass(frozen=True, slots=True)
+class LogEntry:
+    """One review-log row."""
+
+    id: int
+    card_id: str
+    reviewed_at: datetime
+    study_day: date
+    kind: str
+    grade: int
+    typed: str | None
+    verdict: str | None
+    seconds: float | None
+    before: ReviewState
+    after: ReviewState
+    leech: bool
+    undone: bool
+
+
+@dataclass(frozen=True, slots=True)
+class AcceptedAnswer:
+    """An accepted alternative answer of a math card."""
+
+    card_id: str
+    text: str
+    added_at: datetime
+
+
+class NewerDatabaseError(FlashcardsError):
+    """The collection was made by a newer version of flashcards."""
+
+
+# --- SQLite-only: connection set-up, write transactions, file copies -----------------------
+
+
+def _sqlite_engine(url: str, durability: str) -> sa.Engine:
+    """A SQLite engine in WAL mode with a busy timeout, taking write locks up front.
+
+    SQLite-only. pysqlite's own transaction handling is turned off so that a write
+    transaction starts with BEGIN IMMEDIATE: two processes never deadlock upgrading a read
+    lock, they wait on the busy timeout instead.
+    """
+    engine = sa.create_engine(
+        url,
+        connect_args={"check_same_thread": False, "timeout": 30},
+        poolclass=sa.pool.StaticPool,
+    )
+    synchronous = "FULL" if durability == "full" else "NORMAL"
+
+    @sa.event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA busy_timeout = 30000")
+        cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.execute(f"PRAGMA synchronous = {synchronous}")
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.close()
+
+    @sa.event.listens_for(engine, "begin")
+    def _on_begin(conn: sa.Connection) -> None:
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.info.get("write") else "BEGIN")
+
+    return engine
+
+
+def _sqlite_copy(source: Path, target: Path) -> None:
+    """Copy a live SQLite database consistently (the backup API, WAL included). SQLite-only."""
+    import sqlite3
+
+    with sqlite3.connect(source) as src, sqlite3.connect(target) as dst:
+        src.backup(dst)
+    src.close()
+    dst.close()
+
+
+def _integrity_ok(conn: sa.Connection) -> bool:
+    """PRAGMA integrity_check. SQLite-only."""
+    return conn.exec_driver_sql("PRAGMA integrity_check").scalar() == "ok"
+
+
+# --- the store ------------------------------------------------------------------------------
+
+
+def _state(row: Any, prefix: str = "") -> ReviewState:
+    return ReviewState(
+        repetitions=row._mapping[f"{prefix}repetitions"],
+        interval_days=row._mapping[f"{prefix}interval_days"],
+        ease_pct=row._mapping[f"{prefix}ease_pct"],
+        due=row._mapping[f"{prefix}due"],
+        lapses=row._mapping[f"{prefix}lapses"],
+    )
+
+
+def _state_values(state: ReviewState, prefix: str = "") -> dict[str, Any]:
+    return {
+        f"{prefix}repetitions": state.repetitions,
+        f"{prefix}interval_days": state.interval_days,
+        f"{prefix}ease_pct": state.ease_pct,
+        f"{prefix}due": state.due,
+        f"{prefix}lapses": state.lapses,
+    }
+
+
+def _utc(now: datetime) -> datetime:
+    """`now` in UTC; a naive `now` is taken as local time."""
+    return now.astimezone(UTC)
+
+
+def _chunks(items: Sequence[Any], size: int = 500) -> Iterator[Sequence[Any]]:
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
+
+
+class Store:
+    """The collection: cards with their SM-2 state, the review log, and synced decks."""
+
+    def __init__(
+        self,
+        url: str = "sqlite://",
+        *,
+        durability: str = "normal",
+        leech_threshold: int = 8,
+        fuzz: bool = False,
+        backup_dir: Path | None = None,
+    ) -> None:
+        """Open (creating or migrating) the collection at the SQLAlchemy `url`.
+
+        Args:
+            url: `sqlite://` is a private in-memory collection.
+            durability: "full" makes each commit survive power loss (SQLite FULL sync).
+            leech_threshold: lapses after which a card is suspended (0: never).
+            fuzz: spread due dates a little (off by default).
+            backup_dir: where the copy taken before a migration goes (default: beside the
+                database file).
+        """
+        self.url = url
+        self.leech_threshold = leech_threshold
+        self.fuzz = fuzz
+        self._lock = threading.RLock()
+        self._rng: Any = None
+        self._sqlite = url.startswith("sqlite")
+        try:
+            if self._sqlite:
+                path = sqlite_path(url)
+                if path is not None and not path.parent.is_dir():
+                    raise FlashcardsError(f"{path.parent}: no such folder for the collection")
+                self.engine = _sqlite_engine(url, durability)
+            else:
+                self.engine = sa.create_engine(url, pool_pre_ping=True)
+            self._conn = self.engine.connect()
+        except sa.exc.SQLAlchemyError as error:
+            raise FlashcardsError(f"cannot open the collection {url}: {error}") from None
+        try:
+            self._ensure_schema(backup_dir)
+        except BaseException:
+            self.close()
+            raise
+
+    @classmethod
+    def open(cls, settings: Settings) -> Store:
+        """Open the collection the settings name, creating its folder when needed."""
+        path = sqlite_path(settings.db_url)
+        if path is not None:
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as error:
+                raise FlashcardsError(f"{path.parent}: cannot create the folder: {error}") from None
+        return cls(
+            settings.db_url,
+            durability=settings.durability,
+            leech_threshold=settings.leech_threshold,
+            fuzz=settings.fuzz,
+        )
+
+    def close(self) -> None:
+        """Close the connection; the store cannot be used afterwards."""
+        with self._lock:
+            conn = getattr(self, "_conn", None)
+            if conn is not None:
+                conn.close()
+                self._conn = None  # type: ignore[assignment]
+            engine = getattr(self, "engine", None)
+            if engine is not None:
+                engine.dispose()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def _tx(self, write: bool = False) -> Iterator[sa.Connection]:
+        """One transaction on the store's connection (a write one takes its lock up front)."""
+        with self._lock:
+            conn = self._conn
+            if conn is None:
+                raise FlashcardsError("the collection is closed")
+            conn.info["write"] = write
+            with conn.begin():
+                yield conn
+
+    # --- schema -----------------------------------------------------------------------------
+
+    def schema_revision(self) -> str | None:
+        """The alembic revision of the database, or None for an empty one."""
+        with self._tx() as conn:
+            return self._revision(conn)
+
+    def _revision(self, conn: sa.Connection) -> str | None:
+        if not sa.inspect(conn).has_table("alembic_version"):
+            return None
+        return conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar()
+
+    def _ensure_schema(self, backup_dir: Path | None) -> None:
+        """Create or migrate the schema; when it is current this costs one small query."""
+        try:
+            with self._tx() as conn:
+                current = conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar()
+            if current == SCHEMA_REVISION:
+                return
+        except sa.exc.DatabaseError:
+            pass  # no version table: a new collection (or not a collection at all)
+        with self._tx() as conn:
+            current = self._revision(conn)
+            if current is None and sa.inspect(conn).get_table_names():
+                raise FlashcardsError(f"{self.url} is not a flashcards collection")
+        if current is not None:
+            if current not in _known_revisions():
+                raise NewerDatabaseError(
+                    f"the collection was made by a newer flashcards (schema {current}); upgrade"
+                )
+            self._backup_before_migration(current, backup_dir)
+        self._migrate()
+
+    def _backup_before_migration(self, current: str, backup_dir: Path | None) -> Path | None:
+        path = sqlite_path(self.url)
+        if path is None:
+            return None
+        folder = backup_dir or path.parent
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
+        target = (
+            folder / f"{path.stem}.before-{SCHEMA_REVISION}-from-{current}-{stamp}{path.suffix}"
+        )
+        _sqlite_copy(path, target)
+        return target
+
+    def _migrate(self) -> None:
+        """Run the alembic migrations up to SCHEMA_REVISION on the store's connection."""
+        from alembic import command
+        from alembic.config import Config
+
+        config = Config()
+        config.set_main_option("script_location", str(MIGRATIONS_DIR))
+        with self._tx(write=True) as conn:
+            config.attributes["connection"] = conn
+            command.upgrade(config, SCHEMA_REVISION)
+
+    def integrity_ok(self) -> bool:
+        """True when the database file passes its integrity check (always for non-SQLite)."""
+        if not self._sqlite:
+            return True
+        with self._tx() as conn:
+            return _integrity_ok(conn)
+
+    # --- cards and their state --------------------------------------------------------------
+
+    def state(self, card_id: str) -> ReviewState:
+        """The SM-2 state of a card."""
+        with self._tx() as conn:
+            row = conn.execute(_SELECT_STATE, {"cid": card_id}).first()
+        if row is None:
+            raise FlashcardsError(f"no card {card_id!r} in the collection")
+        return _state(row)
+
+    def card(self, card_id: str) -> CardInfo:
+        """A card's row: deck, source, state, suspended, buried, removed."""
+        with self._tx() as conn:
+            row = conn.execute(sa.select(CARDS).where(CARDS.c.id == card_id)).first()
+        if row is None:
+            raise FlashcardsError(f"no card {card_id!r} in the collection")
+        m = row._mapping
+        return CardInfo(
+            m["id"],
+            m["note_id"],
+            m["ordinal"],
+            m["kind"],
+            m["deck"],
+            m["source_path"],
+            m["line"],
+            _state(row),
+            m["suspended"],
+            m["buried_until"],
+            m["removed"],
+        )
+
+    def card_ids(self, *, include_removed: bool = False) -> list[str]:
+        """Every card id (removed ones too when asked), sorted."""
+        query = sa.select(CARDS.c.id).order_by(CARDS.c.id)
+        if not include_removed:
+            query = query.where(CARDS.c.removed == sa.false())
+        with self._tx() as conn:
+            return list(conn.execute(query).scalars())
+
+    def decks(self) -> list[str]:
+        """Names of the decks that have cards (not removed), sorted."""
+        query = (
+            sa.select(CARDS.c.deck)
+            .where(CARDS.c.removed == sa.false())
+            .group_by(CARDS.c.deck)
+            .order_by(CARDS.c.deck)
+        )
+        with self._tx() as conn:
+            return list(conn.execute(query).scalars())
+
+    def grade(
+        self,
+        card_id: str,
+        grade: int,
+        *,
+        now: datetime,
+        today: date,
+        kind: str = "review",
+        typed: str | None = None,
+        verdict: str | None = None,
+        seconds: float | None = None,
+    ) -> ReviewState:
+        """Record a grade and return the card's state after it, committed before returning.
+
+        A "review" applies SM-2; a "repeat" (same-day rule) and "practice" (quiz) are logged
+        without changing the schedule. A "review" of a card already reviewed (due after
+        `today`) is logged as a repeat, so two windows cannot schedule a card twice. A failing
+        review that reaches the leech threshold suspends the card.
+        """
+        if kind not in REVIEW_KINDS:
+            raise FlashcardsError(f"unknown review kind {kind!r}")
+        grade = Grade(grade)
+        with self._tx(write=True) as conn:
+            row = conn.execute(_SELECT_STATE_FOR_UPDATE, {"cid": card_id}).first()
+            if row is None:
+                raise FlashcardsError(f"no card {card_id!r} in the collection")
+            before = _state(row)
+            if kind == "review" and before.due is not None and before.due > today:
+                kind = "repeat"
+            after = before
+            leech = False
+            if kind == "review":
+                after = schedule(before, grade, today)
+                if self.fuzz:
+                    after = fuzz(after, today, self._random())
+                leech = grade < Grade.HARD and is_leech(after, self.leech_threshold)
+                values = _state_values(after)
+                values["cid"] = card_id
+                values["suspended"] = bool(row.suspended) or leech
+                conn.execute(_UPDATE_STATE, values)
+            log = {
+                "card_id": card_id,
+                "reviewed_at": _utc(now),
+                "study_day": today,
+                "kind": kind,
+                "grade": int(grade),
+                "typed": typed,
+                "verdict": verdict,
+                "seconds": seconds,
+                "leech": leech,
+                "undone": False,
+                **_state_values(before, "before_"),
+                **_state_values(after, "after_"),
+            }
+            conn.execute(_INSERT_LOG, log)
+        return after
+
+    def _random(self) -> Any:
+        if self._rng is None:
+            import random
+
+            self._rng = random.Random()
+        return self._rng
+
+    def undo_last(self, today: date) -> str | None:
+        """Undo today's last grade not yet undone: restore the state, mark the row undone.
+
+        Returns the card id, or None when there is nothing to undo today.
+        """
+        with self._tx(write=True) as conn:
+            row = conn.execute(
+                sa.select(LOG)
+                .where(LOG.c.study_day == today, LOG.c.undone == sa.false())
+                .order_by(LOG.c.id.desc())
+                .limit(1)
+            ).first()
+            if row is None:
+                return None
+            conn.execute(sa.update(LOG).where(LOG.c.id == row.id).values(undone=True))
+            if row.kind == "review":
+                values = _state_values(_state(row, "before_"))
+                if row.leech:
+                    values["suspended"] = False
+                conn.execute(sa.update(CARDS).where(CARDS.c.id == row.card_id).values(**values))
+            return row.card_id
+
+    def set_state(self, card_id: str, state: ReviewState) -> None:
+        """Overwrite a card's SM-2 state (imports and repairs; not logged)."""
+        with self._tx(write=True) as conn:
+            values = _state_values(state)
+            result = conn.execute(sa.update(CARDS).where(CARDS.c.id == card_id).values(**values))
+            if result.rowcount == 0:
+                raise FlashcardsError(f"no card {card_id!r} in the collection")
+
+    def _set_flag(self, card_id: str, **values: Any) -> None:
+        with self._tx(write=True) as conn:
+            result = conn.execute(sa.update(CARDS).where(CARDS.c.id == card_id).values(**values))
+            if result.rowcount == 0:
+                raise FlashcardsError(f"no card {card_id!r} in the collection")
+
+    def suspend(self, card_id: str) -> None:
+        """Suspend a card: it never comes in a queue until unsuspended."""
+        self._set_flag(card_id, suspended=True)
+
+    def unsuspend(self, card_id: str) -> None:
+        """Let a suspended card come again."""
+        self._set_flag(card_id, suspended=False)
+
+    def bury(self, card_id: str, until: date) -> None:
+        """Keep a card out of the queue before study day `until`."""
+        self._set_flag(card_id, buried_until=until)
+
+    def unbury(self, card_id: str) -> None:
+        """Let a buried card come again today."""
+        self._set_flag(card_id, buried_until=None)
+
+    # --- accepted answers and the log ---------------------------------------------------------
+
+    def add_accepted_answer(self, card_id: str, text: str, *, now: datetime | None = None) -> bool:
+        """Accept `text` as a right answer of `card_id` from now on; False if it already was."""
+        text = text.strip()
+        if not text:
+            raise FlashcardsError("an accepted answer cannot be empty")
+        when = _utc(now or datetime.now(UTC))
+        with self._tx(write=True) as conn:
+            exists = conn.execute(
+                sa.select(ACCEPTED.c.id).where(
+                    ACCEPTED.c.card_id == card_id, ACCEPTED.c.text == text
+                )
+            ).first()
+            if exists is not None:
+                return False
+            conn.execute(sa.insert(ACCEPTED).values(card_id=card_id, text=text, added_at=when))
+        return True
+
+    def accepted_answers(self, card_id: str | None = None) -> list[AcceptedAnswer]:
+        """Accepted answers of one card, or of every card, oldest first."""
+        query = sa.select(ACCEPTED).order_by(ACCEPTED.c.id)
+        if card_id is not None:
+            query = query.where(ACCEPTED.c.card_id == card_id)
+        with self._tx() as conn:
+            return [AcceptedAnswer(r.card_id, r.text, r.added_at) for r in conn.execute(query)]
+
+    def review_log(
+        self, card_id: str | None = None, *, include_undone: bool = True
+    ) -> list[LogEntry]:
+        """The review log of one card or of all, oldest first."""
+        query = sa.select(LOG).order_by(LOG.c.id)
+        if card_id is not None:
+            query = query.where(LOG.c.card_id == card_id)
+        if not include_undone:
+            query = query.where(LOG.c.undone == sa.false())
+        with self._tx() as conn:
+            return [
+                LogEntry(
+                    r.id,
+                    r.card_id,
+                    r.reviewed_at,
+                    r.study_day,
+                    r.kind,
+                    r.grade,
+                    r.typed,
+                    r.verdict,
+                    r.seconds,
+                    _state(r, "before_"),
+                    _state(r, "after_"),
+                    r.leech,
+                    r.undone,
+                )
+                for r in conn.execute(query)
+            ]
+
+    # --- today's queue and due counts -------------------------------------------------------
+
+    def _filters(
+        self, today: date, decks: Sequence[str] | None, tags: Sequence[str] | None
+    ) -> list[Any]:
+        """Conditions every queued card meets: active, not buried, no sibling seen today."""
+        seen_notes = (
+            sa.select(CARDS.c.note_id)
+            .select_from(LOG.join(CARDS, CARDS.c.id == LOG.c.card_id))
+            .where(
+                LOG.c.study_day == today,
+                LOG.c.undone == sa.false(),
+                LOG.c.kind.in_(("review", "repeat")),
+            )
+        )
+        where: list[Any] = [
+            CARDS.c.removed == sa.false(),
+            CARDS.c.suspended == sa.false(),
+            sa.or_(CARDS.c.buried_until.is_(None), CARDS.c.buried_until <= today),
+            CARDS.c.note_id.not_in(seen_notes),
+        ]
+        if decks:
+            where.append(_deck_condition(decks))
+        if tags:
+            where.append(
+                CARDS.c.note_id.in_(sa.select(TAGS.c.note_id).where(TAGS.c.tag.in_(list(tags))))
+            )
+        return where
+
+    def _studied_today(self, conn: sa.Connection, today: date) -> dict[str, tuple[int, int]]:
+        """Per deck, (new cards, reviews) already studied today."""
+        query = (
+            sa.select(
+                CARDS.c.deck,
+                sa.func.sum(sa.case((LOG.c.before_due.is_(None), 1), else_=0)),
+                sa.func.sum(sa.case((LOG.c.before_due.is_not(None), 1), else_=0)),
+            )
+            .select_from(LOG.join(CARDS, CARDS.c.id == LOG.c.card_id))
+            .where(LOG.c.study_day == today, LOG.c.kind == "review", LOG.c.undone == sa.false())
+            .group_by(CARDS.c.deck)
+        )
+        return {deck: (int(n or 0), int(r or 0)) for deck, n, r in conn.execute(query)}
+
+    def _repeats(
+        self,
+        conn: sa.Connection,
+        today: date,
+        decks: Sequence[str] | None = None,
+        tags: Sequence[str] | None = None,
+    ) -> list[tuple[str, str]]:
+        """(card id, deck) of today's same-day repeats, in the order they were graded."""
+        last = (
+            sa.select(sa.func.max(LOG.c.id))
+            .where(
+                LOG.c.study_day == today,
+                LOG.c.undone == sa.false(),
+                LOG.c.kind.in_(("review", "repeat")),
+            )
+            .group_by(LOG.c.card_id)
+        )
+        query = (
+            sa.select(LOG.c.card_id, CARDS.c.deck)
+            .select_from(LOG.join(CARDS, CARDS.c.id == LOG.c.card_id))
+            .where(
+                LOG.c.id.in_(last),
+                LOG.c.grade < int(SAME_DAY_OK),
+                CARDS.c.removed == sa.false(),
+                CARDS.c.suspended == sa.false(),
+            )
+            .order_by(LOG.c.id)
+        )
+        if decks:
+            query = query.where(_deck_condition(decks))
+        if tags:
+            query = query.where(
+                CARDS.c.note_id.in_(sa.select(TAGS.c.note_id).where(TAGS.c.tag.in_(list(tags))))
+            )
+        return [(r[0], r[1]) for r in conn.execute(query)]
+
+    def _pick(
+        self,
+        conn: sa.Connection,
+        where: list[Any],
+        order: Sequence[Any],
+        limit: int,
+        deck_names: list[str],
+        caps: Mapping[str, int],
+        skip_notes: set[str],
+    ) -> list[tuple[Any, ...]]:
+        """Up to `limit` cards in `order`, at most caps[deck] from a capped deck, one per note.
+
+        Returns (sort key..., card id, note id) tuples. Decks without a cap share one query;
+        each capped deck has its own, so every query is an index scan stopped by LIMIT.
+        """
+        if limit <= 0:
+            return []
+        capped = [d for d in deck_names if d in caps]
+        groups: list[tuple[Any, int]] = []
+        if capped:
+            groups.append((CARDS.c.deck.not_in(capped), limit))
+            groups.extend((CARDS.c.deck == d, min(limit, caps[d])) for d in capped)
+        else:
+            groups.append((sa.true(), limit))
+        picked: list[tuple[Any, ...]] = []
+        for condition, cap in groups:
+            if cap <= 0:
+                continue
+            fetch = cap + 16
+            while True:
+                rows = conn.execute(
+                    sa.select(*order, CARDS.c.id, CARDS.c.note_id)
+                    .where(*where, condition)
+                    .order_by(*order, CARDS.c.id)
+                    .limit(fetch)
+                ).all()
+                seen: set[str] = set(skip_notes)
+                kept = []
+                for row in rows:
+                    if row[-1] in seen:
+                        continue
+                    seen.add(row[-1])
+                    kept.append(tuple(row))
+                    if len(kept) == cap:
+                        break
+                if len(kept) == cap or len(rows) < fetch:
+                    break
+                fetch *= 4  # siblings crowded the first rows: look further
+            picked.extend(kept)
+        picked.sort(key=lambda r: tuple((x is None, x) for x in r[:-2]) + (r[-2],))
+        out: list[tuple[Any, ...]] = []
+        seen_notes = set(skip_notes)
+        for row in picked:
+            if row[-1] in seen_notes:
+                continue
+            seen_notes.add(row[-1])
+            out.append(row)
+            if len(out) == limit:
+                break
+        return out
+
+    def queue(
+        self,
+        today: date,
+        decks: Sequence[str] | None = None,
+        tags: Sequence[str] | None = None,
+        limits: Limits | None = None,
+    ) -> list[str]:
+        """Today's cards in order: due reviews (most overdue first), new cards in deck order,
+        then same-day repeats; within the daily limits, minus what was studied today.
+
+        Args:
+            decks: only these decks and their sub-decks (`ml` takes `ml::probability`).
+            tags: only cards with one of these tags.
+        """
+        limits = limits or Limits()
+        with self._tx() as conn:
+            studied = self._studied_today(conn, today)
+            deck_names = self._deck_names(conn)
+            new_done = sum(n for n, _ in studied.values())
+            review_done = sum(r for _, r in studied.values())
+            new_caps, review_caps = _deck_caps(limits, deck_names, studied)
+            where = self._filters(today, decks, tags)
+            reviews = self._pick(
+                conn,
+                [*where, CARDS.c.due <= today],
+                (CARDS.c.due, CARDS.c.deck, CARDS.c.position),
+                limits.reviews_per_day - review_done,
+                deck_names,
+                review_caps,
+                set(),
+            )
+            new = self._pick(
+                conn,
+                [*where, CARDS.c.due.is_(None)],
+                (CARDS.c.deck, CARDS.c.position),
+                limits.new_per_day - new_done,
+                deck_names,
+                new_caps,
+                {r[-1] for r in reviews},
+            )
+            repeats = self._repeats(conn, today, decks, tags)
+        return order_queue((r[-2] for r in reviews), (r[-2] for r in new), (c for c, _ in repeats))
+
+    def _deck_names(self, conn: sa.Connection) -> list[str]:
+        return list(conn.execute(sa.select(DECKS.c.name).distinct()).scalars())
+
+    def due_summary(self, today: date, limits: Limits | None = None) -> DueSummary:
+        """New, repeat and review cards due today per deck and in total, within the limits."""
+        limits = limits or Limits()
+        with self._tx() as conn:
+            studied = self._studied_today(conn, today)
+            where = self._filters(today, None, None)
+            rows = conn.execute(
+                sa.select(
+                    CARDS.c.deck,
+                    # one card per note comes a day (siblings are buried), so count notes
+                    sa.func.count(sa.distinct(sa.case((CARDS.c.due.is_(None), CARDS.c.note_id)))),
+                    sa.func.count(
+                        sa.distinct(sa.case((CARDS.c.due.is_not(None), CARDS.c.note_id)))
+                    ),
+                )
+                .where(*where, sa.or_(CARDS.c.due.is_(None), CARDS.c.due <= today))
+                .group_by(CARDS.c.deck)
+            ).all()
+            repeats = self._repeats(conn, today)
+        repeat_counts: dict[str, int] = {}
+        for _, deck in repeats:
+            repeat_counts[deck] = repeat_counts.get(deck, 0) + 1
+        raw = {deck: (int(n or 0), int(r or 0)) for deck, n, r in rows}
+        out = []
+        for deck in sorted(set(raw) | set(repeat_counts)):
+            new, review = raw.get(deck, (0, 0))
+            done_new, done_review = studied.get(deck, (0, 0))
+            deck_limits = limits.for_deck(deck)
+            if deck_limits.new_per_day is not None:
+                new = min(new, max(0, deck_limits.new_per_day - done_new))
+            if deck_limits.reviews_per_day is not None:
+                review = min(review, max(0, deck_limits.reviews_per_day - done_review))
+            new = min(new, max(0, limits.new_per_day - done_new))
+            review = min(review, max(0, limits.reviews_per_day - done_review))
+            out.append(DeckCounts(deck, new, repeat_counts.get(deck, 0), review))
+        new_done = sum(n for n, _ in studied.values())
+        review_done = sum(r for _, r in studied.values())
+        total = DeckCounts(
+            "total",
+            min(sum(c.new for c in out), max(0, limits.new_per_day - new_done)),
+            sum(c.repeat for c in out),
+            min(sum(c.review for c in out), max(0, limits.reviews_per_day - review_done)),
+        )
+        return DueSummary(tuple(out), total)
+
+    def due_counts(self, today: date, limits: Limits | None = None) -> list[DeckCounts]:
+        """New, repeat and review cards due today per deck, within the limits."""
+        return list(self.due_summary(today, limits).decks)
+
+    # --- sync ---------------------------------------------------------------------------------
+
+    def file_stamps(self, roots: Sequence[str]) -> dict[str, FileStamp]:
+        """Stored stamps of the deck files under `roots` (absolute paths)."""
+        with self._tx() as conn:
+            rows = conn.execute(
+                sa.select(FILES).where(sa.or_(*(_under(FILES.c.path, r) for r in roots)))
+            ).all()
+        return {r.path: FileStamp(r.mtime_ns, r.size, r.sha256) for r in rows}
+
+    def set_file_stamps(self, stamps: Mapping[str, FileStamp], scanned: Sequence[str]) -> None:
+        """Store file stamps, replacing those under `scanned` roots."""
+        with self._tx(write=True) as conn:
+            self._write_stamps(conn, stamps, scanned)
+
+    def _write_stamps(
+        self, conn: sa.Connection, stamps: Mapping[str, FileStamp], scanned: Sequence[str]
+    ) -> None:
+        if scanned:
+            conn.execute(
+                sa.delete(FILES).where(sa.or_(*(_under(FILES.c.path, r) for r in scanned)))
+            )
+        paths = list(stamps)
+        for chunk in _chunks(paths):
+            conn.execute(sa.delete(FILES).where(FILES.c.path.in_(chunk)))
+        if stamps:
+            conn.execute(
+                sa.insert(FILES),
+                [
+                    {"path": p, "mtime_ns": s.mtime_ns, "size": s.size, "sha256": s.sha256}
+                    for p, s in stamps.items()
+                ],
+            )
+
+    def sync(
+        self,
+        decks: Sequence[Deck],
+        scanned_paths: Sequence[str | Path],
+        *,
+        progress: Progress | None = None,
+        file_stamps: Mapping[str, FileStamp] | None = None,
+    ) -> SyncReport:
+        """Bring the store in line with `decks`, parsed from `scanned_paths`, in one transaction.
+
+        New cards are added, edited ones keep their history (flashcards.sync.plan_sync), cards
+        gone from the scanned paths are marked removed (cards elsewhere are untouched), and a
+        deck whose content is unchanged since the last sync is skipped.
+        """
+        scanned = [str(Path(p).absolute()) for p in scanned_paths]
+        with self._tx(write=True) as conn:
+            known = {
+                r.path: r.digest for r in conn.execute(sa.select(DECKS.c.path, DECKS.c.digest))
+            }
+            digests: dict[str, str] = {}
+            changed_decks = []
+            for deck in decks:
+                path = deck_path(deck)
+                digests[path] = deck_digest(deck, path)
+                if known.get(path) != digests[path]:
+                    changed_decks.append(deck)
+            # Cards can vanish only from changed decks and from deck files that are gone.
+            gone = [p for p in known if p not in digests and in_scope(p, scanned)]
+            scope = [*(deck_path(d) for d in changed_decks), *gone]
+            stored = self._stored_notes(conn, changed_decks, scope)
+            plan = plan_sync(changed_decks, stored, scope)
+            self._apply(conn, plan, progress)
+            for path in gone:
+                conn.execute(sa.delete(DECKS).where(DECKS.c.path == path))
+            for deck in changed_decks:
+                path = deck_path(deck)
+                conn.execute(sa.delete(DECKS).where(DECKS.c.path == path))
+                conn.execute(
+                    sa.insert(DECKS).values(
+                        path=path,
+                        name=deck.name,
+                        description=deck.description,
+                        digest=digests[path],
+                    )
+                )
+            if file_stamps is not None:
+                self._write_stamps(conn, file_stamps, scanned)
+        changed_ids = {id(d) for d in changed_decks}
+        return SyncReport(
+            added=len(plan.new_cards),
+            updated=len(plan.changed_cards) - len(plan.restored_cards),
+            relinked=len(plan.relinks),
+            removed=len(plan.removed_cards),
+            restored=len(plan.restored_cards),
+            unchanged=plan.unchanged_cards
+            + sum(len(d.cards) for d in decks if id(d) not in changed_ids),
+            decks_synced=len(changed_decks),
+            decks_skipped=len(decks) - len(changed_decks),
+            relinks=plan.relinks,
+        )
+
+    def _stored_notes(
+        self, conn: sa.Connection, decks: Sequence[Deck], scanned: Sequence[str]
+    ) -> dict[str, StoredNote]:
+        """Notes with a card under `scanned`, or sharing an id with a note of `decks`."""
+        note_ids: set[str] = set()
+        if scanned:
+            for chunk in _chunks(scanned, 100):
+                note_ids.update(
+                    conn.execute(
+                        sa.select(CARDS.c.note_id)
+                        .where(sa.or_(*(_under(CARDS.c.source_path, r) for r in chunk)))
+                        .distinct()
+                    ).scalars()
+                )
+        wanted = [n.id for d in decks for n in d.notes if n.id not in note_ids]
+        for chunk in _chunks(wanted):
+            note_ids.update(
+                conn.execute(sa.select(NOTES.c.id).where(NOTES.c.id.in_(chunk))).scalars()
+            )
+        ids = sorted(note_ids)
+        notes: dict[str, Any] = {}
+        cards: dict[str, list[StoredCard]] = {}
+        tags: dict[str, list[str]] = {}
+        for chunk in _chunks(ids):
+            for r in conn.execute(sa.select(NOTES).where(NOTES.c.id.in_(chunk))):
+                notes[r.id] = r
+            for r in conn.execute(
+                sa.select(
+                    CARDS.c.id,
+                    CARDS.c.note_id,
+                    CARDS.c.ordinal,
+                    CARDS.c.deck,
+                    CARDS.c.source_path,
+                    CARDS.c.line,
+                    CARDS.c.position,
+                    CARDS.c.removed,
+                ).where(CARDS.c.note_id.in_(chunk))
+            ):
+                cards.setdefault(r.note_id, []).append(
+                    StoredCard(
+                        r.id, r.ordinal, r.deck, r.source_path, r.line, r.position, r.removed
+                    )
+                )
+            for r in conn.execute(sa.select(TAGS).where(TAGS.c.note_id.in_(chunk))):
+                tags.setdefault(r.note_id, []).append(r.tag)
+        return {
+            nid: StoredNote(
+                nid,
+                r.kind,
+                r.front,
+                r.back,
+                r.content_hash,
+                r.removed,
+                tuple(sorted(tags.get(nid, ()))),
+                tuple(sorted(cards.get(nid, ()), key=lambda c: c.ordinal)),
+            )
+            for nid, r in notes.items()
+        }
+
+    def _apply(self, conn: sa.Connection, plan: SyncPlan, progress: Progress | None) -> None:
+        """Write a sync plan (inside the caller's transaction)."""
+        total = len(plan.new_cards) + len(plan.changed_cards)
+        done = 0
+        for old, new in plan.relinks:
+            card_ids = conn.execute(
+                sa.select(CARDS.c.id, CARDS.c.ordinal).where(CARDS.c.note_id == old)
+            ).all()
+            for cid, ordinal in card_ids:
+                new_id = f"{new}:{ordinal}"
+                conn.execute(
+                    sa.update(CARDS).where(CARDS.c.id == cid).values(id=new_id, note_id=new)
+                )
+                conn.execute(sa.update(LOG).where(LOG.c.card_id == cid).values(card_id=new_id))
+                conn.execute(
+                    sa.update(ACCEPTED).where(ACCEPTED.c.card_id == cid).values(card_id=new_id)
+                )
+            conn.execute(sa.update(NOTES).where(NOTES.c.id == old).values(id=new))
+            conn.execute(sa.update(TAGS).where(TAGS.c.note_id == old).values(note_id=new))
+        if plan.new_notes:
+            conn.execute(sa.insert(NOTES), [_note_values(n) for n in plan.new_notes])
+        for note in plan.changed_notes:
+            values = _note_values(note)
+            values["removed"] = False
+            conn.execute(sa.update(NOTES).where(NOTES.c.id == note.id).values(**values))
+        tagged = [*plan.new_notes, *plan.changed_notes]
+        changed_ids = [n.id for n in plan.changed_notes]
+        for chunk in _chunks(changed_ids):
+            conn.execute(sa.delete(TAGS).where(TAGS.c.note_id.in_(chunk)))
+        tag_rows = [{"note_id": n.id, "tag": t} for n in tagged for t in n.tags]
+        if tag_rows:
+            conn.execute(sa.insert(TAGS), tag_rows)
+        for chunk in _chunks(plan.new_cards, 2000):
+            conn.execute(
+                sa.insert(CARDS),
+                [
+                    {
+                        "id": c.id,
+                        "note_id": c.note_id,
+                        "ordinal": c.ordinal,
+                        "kind": c.kind,
+                        "deck": c.deck,
+                        "source_path": c.source_path,
+                        "line": c.line,
+                        "position": c.position,
+                        "repetitions": 0,
+                        "interval_days": 0,
+                        "ease_pct": 250,
+                        "due": None,
+                        "lapses": 0,
+                        "suspended": False,
+                        "buried_until": None,
+                        "removed": False,
+                    }
+                    for c in chunk
+                ],
+            )
+            done += len(chunk)
+            if progress:
+                progress(done, total)
+        if plan.changed_cards:
+            conn.execute(
+                sa.update(CARDS)
+                .where(CARDS.c.id == sa.bindparam("card_id"))
+                .values(
+                    kind=sa.bindparam("kind"),
+                    deck=sa.bindparam("deck"),
+                    source_path=sa.bindparam("source_path"),
+                    line=sa.bindparam("line"),
+                    position=sa.bindparam("position"),
+                    removed=False,
+                ),
+                [
+                    {
+                        "card_id": c.id,
+                        "kind": c.kind,
+                        "deck": c.deck,
+                        "source_path": c.source_path,
+                        "line": c.line,
+                        "position": c.position,
+                    }
+                    for c in plan.changed_cards
+                ],
+            )
+            done += len(plan.changed_cards)
+            if progress:
+                progress(done, total)
+        for chunk in _chunks(plan.removed_cards):
+            conn.execute(sa.update(CARDS).where(CARDS.c.id.in_(chunk)).values(removed=True))
+        for chunk in _chunks(plan.removed_notes):
+            conn.execute(sa.update(NOTES).where(NOTES.c.id.in_(chunk)).values(removed=True))
+        if progress and total == 0:
+            progress(0, 0)
+
+
+def _note_values(note: Any) -> dict[str, Any]:
+    return {
+        "id": note.id,
+        "kind": note.kind,
+        "front": note.front,
+        "back": note.back,
+        "content_hash": note.content_hash,
+        "explicit_id": note.explicit_id,
+        "removed": False,
+    }
+
+
+def _under(column: Any, root: str) -> Any:
+    """`column` is `root` or a path inside it; a range, so an index serves it (no LIKE)."""
+    import os
+
+    base = root.rstrip(os.sep)
+    # every path inside `base` sorts between "base/" and "base0" ("0" follows "/")
+    return sa.or_(
+        column == root,
+        sa.and_(column >= base + os.sep, column < base + chr(ord(os.sep) + 1)),
+    )
+
+
+def _deck_condition(decks: Sequence[str]) -> Any:
+    """The card is in one of `decks` or in one of their sub-decks."""
+    return sa.or_(
+        *(
+            sa.or_(CARDS.c.deck == d, sa.and_(CARDS.c.deck > d + "::", CARDS.c.deck < d + ":;"))
+            for d in decks
+        )
+    )
+
+
+def _deck_caps(
+    limits: Limits, deck_names: Sequence[str], studied: Mapping[str, tuple[int, int]]
+) -> tuple[dict[str, int], dict[str, int]]:
+    """The per-deck new and review caps left today, for decks with their own limits."""
+    new_caps: dict[str, int] = {}
+    review_caps: dict[str, int] = {}
+    for deck in deck_names:
+        deck_limits = limits.for_deck(deck)
+        done_new, done_review = studied.get(deck, (0, 0))
+        if deck_limits.new_per_day is not None:
+            new_caps[deck] = max(0, deck_limits.new_per_day - done_new)
+        if deck_limits.reviews_per_day is not None:
+            review_caps[deck] = max(0, deck_limits.reviews_per_day - done_review)
+    return new_caps, review_caps
+
+
+def _known_revisions() -> set[str]:
+    """Revision ids of the migrations shipped with this version."""
+    return {p.stem.split("_", 1)[0] for p in (MIGRATIONS_DIR / "versions").glob("*.py")}
+
+
+def copy_database(source: Path, target: Path) -> None:
+    """Copy a SQLite collection consistently, even while it is open (for backups)."""
+    if target.exists():
+        raise FlashcardsError(f"{target}: already exists")
+    _sqlite_copy(source, target)
+
+
+_STATE_COLUMNS = (
+    CARDS.c.repetitions,
+    CARDS.c.interval_days,
+    CARDS.c.ease_pct,
+    CARDS.c.due,
+    CARDS.c.lapses,
+    CARDS.c.suspended,
+)
+# Built once, so SQLAlchemy's compiled cache serves the hot path.
+_SELECT_STATE = sa.select(*_STATE_COLUMNS).where(CARDS.c.id == sa.bindparam("cid"))
+_SELECT_STATE_FOR_UPDATE = _SELECT_STATE.with_for_update()
+# The SET clause comes from the parameter names (the state columns and `suspended`).
+_UPDATE_STATE = sa.update(CARDS).where(CARDS.c.id == sa.bindparam("cid"))
+_INSERT_LOG = sa.insert(LOG)

@@ -1,0 +1,247 @@
+"""FlashcardsApp: wires the collection, the decks and the screens together.
+
+The first screen is drawn before any deck is read: the deck list comes from the collection,
+and the decks are loaded and synced in a worker that refreshes it when done.
+"""
+
+from __future__ import annotations
+
+import os
+import shlex
+import subprocess
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+from textual.app import App
+from textual.binding import Binding
+from textual.worker import Worker, WorkerState
+
+from flashcards.cards import Card, Deck
+from flashcards.errors import Problem
+from tui.backend import Backend, card_index
+
+#: Runs the editor on a file at a line; blocking, returns when the editor exits.
+EditorRunner = Callable[[Path, int], None]
+#: Loads the decks: (decks, problems). Called in a worker thread.
+DeckLoader = Callable[[], tuple[list[Deck], list[Problem]]]
+
+
+@dataclass(frozen=True, slots=True)
+class StudyOptions:
+    """What to study: some decks (and their sub-decks), a tag, or a quiz."""
+
+    decks: tuple[str, ...] | None = None
+    tag: str | None = None
+    quiz: bool = False
+    count: int = 20
+    seed: int | None = None
+    leech_threshold: int = 8
+
+
+def system_editor(path: Path, line: int) -> None:
+    """Open `$VISUAL` or `$EDITOR` (default `vi`) at `path:line` and wait for it."""
+    editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
+    command = [*shlex.split(editor)]
+    name = Path(command[0]).name
+    if name in ("code", "codium", "subl", "zed"):
+        command += ["--wait", "--goto", f"{path}:{line}"] if name != "subl" else [f"{path}:{line}"]
+    else:
+        command += [f"+{line}", str(path)]
+    subprocess.run(command, check=False)
+
+
+class FlashcardsApp(App[None]):
+    """The study app: the deck list, reviews, quizzes, and the summary."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "flashcards"
+    BINDINGS = [
+        Binding("question_mark", "help", "Help", key_display="?"),
+        Binding("ctrl+t", "toggle_theme", "Theme", show=False),
+        Binding("ctrl+q", "quit", "Quit", show=False, priority=True),
+    ]
+
+    def __init__(
+        self,
+        store: Any,
+        decks: Sequence[Deck] | None = None,
+        problems: Sequence[Problem] = (),
+        *,
+        today: date,
+        settings: Any = None,
+        options: StudyOptions | None = None,
+        deck_loader: DeckLoader | None = None,
+        editor: EditorRunner | None = None,
+        checker: Any = None,
+        exit_after_first_screen: bool = False,
+    ) -> None:
+        super().__init__()
+        self.backend: Backend = as_backend(store, settings)
+        self.decks: list[Deck] = list(decks or [])
+        self.problems: list[Problem] = list(problems)
+        self.today = today
+        self.settings = settings
+        self.options = options or StudyOptions(
+            leech_threshold=getattr(settings, "leech_threshold", 8)
+        )
+        self.deck_loader = deck_loader
+        self.editor: EditorRunner = editor or system_editor
+        self.checker = checker
+        self.exit_after_first_screen = exit_after_first_screen
+        self.cards: dict[str, tuple[Card, Deck]] = card_index(self.decks)
+        self.decks_ready = decks is not None
+        self._initial_decks = decks
+
+    # -- start-up ---------------------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        from tui.screens.decks import DecksScreen
+
+        self.push_screen(DecksScreen())
+        if self._initial_decks is not None:
+            self.load_decks_worker(sync_only=True)
+        elif self.deck_loader is not None:
+            self.load_decks_worker()
+        else:
+            self.decks_ready = True
+
+    def first_screen_drawn(self) -> None:
+        """Called by the first screen once its content is on screen (for the benchmark)."""
+        if self.exit_after_first_screen:
+            self.exit()
+
+    def load_decks_worker(self, sync_only: bool = False) -> None:
+        self.run_worker(
+            lambda: self._load_and_sync(sync_only), thread=True, group="decks", exit_on_error=False
+        )
+
+    def _load_and_sync(self, sync_only: bool) -> tuple[list[Deck], list[Problem]]:
+        if sync_only or self.deck_loader is None:
+            decks, problems = self.decks, self.problems
+        else:
+            decks, problems = self.deck_loader()
+        self.backend.sync(decks)
+        return decks, problems
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.worker.group != "decks":
+            return
+        if event.state is WorkerState.SUCCESS:
+            decks, problems = event.worker.result
+            self.decks, self.problems = list(decks), list(problems)
+            self.cards = card_index(self.decks)
+            self.decks_ready = True
+            self.post_message_to_screens()
+        elif event.state is WorkerState.ERROR:
+            self.decks_ready = True
+            self.notify(f"Could not load the decks: {event.worker.error}", severity="error")
+            self.post_message_to_screens()
+
+    def post_message_to_screens(self) -> None:
+        """Tell the deck list the decks changed."""
+        from tui.screens.decks import DecksScreen
+
+        for screen in self.screen_stack:
+            if isinstance(screen, DecksScreen):
+                screen.decks_changed()
+        if self.options.quiz and not getattr(self, "_quiz_started", False):
+            self._quiz_started = True
+            self.start_quiz(self.options.decks)
+
+    # -- what screens ask for ---------------------------------------------------------------
+
+    def start_study(self, decks: Sequence[str] | None) -> None:
+        from tui.screens.review import ReviewScreen
+
+        chosen = tuple(decks) if decks else self.options.decks
+        queue, graded = self.backend.queue(self.today, chosen, self.options.tag)
+        queue = [c for c in queue if c in self.cards]
+        if not queue:
+            self.notify("Nothing due here today.", title="All done")
+            return
+        self.push_screen(ReviewScreen(queue, graded=graded))
+
+    def start_quiz(self, decks: Sequence[str] | None, cards: Sequence[str] | None = None) -> None:
+        import random
+
+        from tui.screens.quiz import QuizScreen
+
+        chosen = tuple(decks) if decks else None
+        if cards is None:
+            pool = [
+                cid
+                for cid, (card, deck) in self.cards.items()
+                if (
+                    chosen is None
+                    or any(deck.name == d or deck.name.startswith(d + "::") for d in chosen)
+                )
+                and (self.options.tag is None or self.options.tag in (*deck.tags, *card.note.tags))
+            ]
+            rng = random.Random(self.options.seed)
+            pool.sort()
+            cards = rng.sample(pool, min(self.options.count, len(pool)))
+        if not cards:
+            self.notify("No cards to quiz on.", severity="warning")
+            return
+        self.push_screen(QuizScreen(list(cards)))
+
+    def reload_after_edit(self) -> None:
+        """Read the decks again and sync, after the learner edited a file."""
+        if self.deck_loader is None:
+            return
+        decks, problems = self.deck_loader()
+        self.backend.sync(decks)
+        self.decks, self.problems = list(decks), list(problems)
+        self.cards = card_index(self.decks)
+
+    def check_answer(self, card: Card, deck: Deck, given: str) -> Any:
+        """Check a math answer (runs in a worker thread)."""
+        spec = card.note.math
+        assert spec is not None
+        if self.checker is not None:
+            return self.checker(spec.expected, given, spec.options(), deck.macro_map)
+        from flashcards.answers import check_answer
+
+        return check_answer(spec.expected, given, **spec.options(), macros=deck.macro_map)
+
+    def warm_up_checker(self) -> None:
+        """Start the checker's worker process ahead of the first math card."""
+        if self.checker is not None or getattr(self, "_warmed", False):
+            return
+        self._warmed = True
+
+        def warm() -> None:
+            try:
+                from flashcards.answers import warm_up
+            except ImportError:
+                return
+            warm_up()
+
+        self.run_worker(warm, thread=True, group="warm-up", exit_on_error=False)
+
+    @property
+    def tomorrow(self) -> date:
+        return self.today + timedelta(days=1)
+
+    # -- global actions ---------------------------------------------------------------------
+
+    def action_help(self) -> None:
+        from tui.screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    def action_toggle_theme(self) -> None:
+        self.theme = "textual-light" if self.theme == "textual-dark" else "textual-dark"
+
+
+def as_backend(store: Any, settings: Any = None) -> Backend:
+    """The store as a Backend: used as is when it already is one."""
+    if hasattr(store, "queue") and hasattr(store, "counts") and hasattr(store, "grade"):
+        return store
+    from tui.store_backend import StoreBackend
+
+    return StoreBackend(store, settings)

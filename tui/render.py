@@ -1,0 +1,148 @@
+"""Card sides as safe Markdown for the terminal: math readable, deck text never interpreted.
+
+Deck files come from strangers, so their text is shown as text: terminal escape sequences
+and control characters are removed, raw HTML is escaped, and images become a placeholder.
+Textual's Markdown widget does not read Rich markup, so `[bold]` shows as written.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from flashcards.cards import Card, CardKind, Deck
+from flashcards.latex import latex_to_unicode, markdown_for_terminal
+
+#: ESC sequences (CSI, OSC, and two-byte ones), then any other C0 (but tab and newline) or C1.
+_ESCAPES = re.compile(
+    r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[@-_]?|\x9b[0-?]*[ -/]*[@-~]"
+)
+_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_IMAGE = re.compile(r"!\[([^\]]*)\]\(([^)\s]*)(?:\s+\"[^\"]*\")?\)")
+
+
+def strip_controls(text: str) -> str:
+    """Text without terminal escape sequences or control characters (tab and newline kept)."""
+    text = _ESCAPES.sub("", text)
+    text = _CONTROLS.sub("", text)
+    # Bidirectional overrides can make text read differently than it is.
+    return "".join(c for c in text if unicodedata.category(c) != "Cf" or c in "\u200d")
+
+
+def plain(text: str) -> str:
+    """Deck text for a plain-text widget: controls stripped (widgets get it as Content)."""
+    return strip_controls(text)
+
+
+def _escape_html(markdown: str) -> str:
+    """Escape `<` outside code, so raw HTML shows as text."""
+    out: list[str] = []
+    fence = None
+    for line in markdown.splitlines(keepends=True):
+        marker = re.match(r"\s{0,3}(`{3,}|~{3,})", line)
+        if fence:
+            out.append(line)
+            if marker and marker.group(1).startswith(fence):
+                fence = None
+            continue
+        if marker:
+            fence = marker.group(1)
+            out.append(line)
+            continue
+        parts = re.split(r"(`+[^`]*`+)", line)
+        out.append("".join(p if p.startswith("`") else p.replace("<", "\\<") for p in parts))
+    return "".join(out)
+
+
+@dataclass(frozen=True, slots=True)
+class ShownImage:
+    """An image of the card side: its caption and where the file is."""
+
+    caption: str
+    path: Path | None
+
+
+def _images(markdown: str, deck_path: Path | None) -> tuple[str, list[ShownImage]]:
+    found: list[ShownImage] = []
+
+    def placeholder(m: re.Match[str]) -> str:
+        caption, src = m.group(1) or "image", m.group(2)
+        path = resolve_image(src, deck_path) if deck_path else None
+        found.append(ShownImage(caption, path))
+        return f"\\[image: {caption} — press o to open\\]"
+
+    return _IMAGE.sub(placeholder, markdown), found
+
+
+def resolve_image(src: str, deck_path: Path) -> Path | None:
+    """The image file, only if it lies inside the deck's folder."""
+    if not src or src.startswith(("/", "\\")) or re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", src):
+        return None
+    folder = deck_path.parent.resolve()
+    try:
+        path = (folder / src).resolve()
+    except (OSError, RuntimeError):
+        return None
+    if not path.is_relative_to(folder) or not path.is_file():
+        return None
+    return path
+
+
+def side_markdown(
+    markdown: str, macros: Mapping[str, str] | None = None, deck_path: Path | None = None
+) -> tuple[str, list[ShownImage]]:
+    """One side of a card as safe terminal Markdown, and the images it shows."""
+    text = strip_controls(markdown)
+    text, images = _images(text, deck_path)
+    text = _escape_html(text)
+    return markdown_for_terminal(text, macros), images
+
+
+def front_source(card: Card, reveal: bool = False) -> str:
+    """The Markdown source of what the card asks (cloze deletions hidden unless `reveal`)."""
+    note = card.note
+    if note.kind is CardKind.CLOZE:
+        from flashcards.cloze import ClozeError, render_cloze
+
+        try:
+            return render_cloze(note.front, card.ordinal, reveal)
+        except ClozeError:
+            return note.front
+    if note.kind is CardKind.REVERSIBLE and card.ordinal == 1:
+        return note.back
+    return note.front
+
+
+def back_source(card: Card) -> str:
+    """The Markdown source of the answer side (for a cloze: the extra text)."""
+    note = card.note
+    if note.kind is CardKind.REVERSIBLE and card.ordinal == 1:
+        return note.front
+    return note.back
+
+
+def expected_text(card: Card, deck: Deck) -> str:
+    """The expected answer of a math or text card, as terminal text."""
+    note = card.note
+    if note.math is not None:
+        expected = note.math.expected.strip().strip("$")
+        return latex_to_unicode(expected, deck.macro_map)
+    if note.text is not None:
+        return note.text.answer
+    return ""
+
+
+def normalise_text(text: str) -> str:
+    """Case, spacing and punctuation folded, for typed-text answers."""
+    text = unicodedata.normalize("NFKC", text).casefold()
+    text = re.sub(r"[^\w\s]", " ", text)
+    return " ".join(text.split())
+
+
+def text_answer_matches(given: str, answer: str, alternatives: tuple[str, ...] = ()) -> bool:
+    """True if `given` equals the answer or an alternative after normalising."""
+    g = normalise_text(given)
+    return bool(g) and any(g == normalise_text(a) for a in (answer, *alternatives))

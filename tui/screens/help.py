@@ -1,0 +1,58 @@
+"""HelpScreen: the keys of every screen, and what the grades mean."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Markdown
+
+HELP = """\
+# Keys
+
+**Decks**: ↑/↓ or j/k move · Enter or a click studies the deck (or *All decks*) ·
+z starts a quiz · p shows the deck problems · q quits.
+
+**Study**, question: Space or Enter shows the answer · letters a, b, c… pick options of a
+choice card, Enter submits · math and text cards: type the answer, Enter checks it,
+Esc shows the answer without one.
+
+**Study**, answer shown: 0-5 grade · Enter accepts the proposed grade · a accepts a
+rejected math answer as right and remembers it for the card.
+
+Any time outside an answer box: u undo · ! suspend · - bury until tomorrow · e edit in
+`$EDITOR` · i card info · o open the image · q end the session.
+
+Everywhere: ? this help · Ctrl+P command palette · Ctrl+T light/dark · Ctrl+Q quit.
+
+# Grades (SM-2)
+
+| key | meaning |
+| --- | --- |
+| 5 | perfect |
+| 4 | correct after a hesitation |
+| 3 | correct with serious difficulty |
+| 2 | wrong, but the answer seemed easy once seen |
+| 1 | wrong, but remembered once seen |
+| 0 | complete blackout |
+
+Grades below 4 bring the card back in the same session; below 3 the card starts over.
+"""
+
+
+class HelpScreen(ModalScreen[None]):
+    """Every key, and what the grades mean."""
+
+    BINDINGS = [Binding("escape,q,question_mark", "close", "Close")]
+    DEFAULT_CSS = """
+    HelpScreen { align: center middle; }
+    HelpScreen #help { width: 78; height: 22; border: round $primary; background: $surface; }
+    """
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="help"):
+            yield Markdown(HELP)
+
+    def action_close(self) -> None:
+        self.dismiss()

@@ -1,0 +1,119 @@
+"""QuizScreen: a practice round that never changes the schedule, scored at the end."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from flashcards.cards import Card
+from flashcards.grades import Grade
+from flashcards.session import Session
+from tui.backend import LogEntry
+from tui.render import plain
+from tui.screens.review import ReviewScreen
+
+
+class QuizScreen(ReviewScreen):
+    """Cards drawn at random, every kind answered; answers are logged as practice."""
+
+    practice = True
+
+    def __init__(self, cards: list[str]) -> None:
+        super().__init__(cards)
+        self.results: dict[str, bool] = {}
+
+    def after_grade(self, card: Card, grade: int, entry: LogEntry) -> None:
+        # A quiz asks each card once; no same-day repeats, no leeches.
+        self.results[card.id] = grade >= Grade.HARD
+        self.session = Session(
+            pending=tuple(c for c in self.session.pending if c != card.id),
+            graded=self.session.graded | {card.id},
+            done=self.session.done | {card.id},
+        )
+        self.show_next()
+
+    def action_undo(self) -> None:
+        if self.undo_stack:
+            self.results.pop(self.undo_stack[-1][0].card_id, None)
+        super().action_undo()
+
+    def finish(self) -> None:
+        self.phase = "done"
+        self.app.switch_screen(QuizSummaryScreen(dict(self.results)))
+
+
+def score_table(results: dict[str, bool], cards: dict) -> tuple[list[str], list[str]]:
+    """Lines of the score by deck and by kind, and the missed cards."""
+    by_deck: Counter[str] = Counter()
+    right_deck: Counter[str] = Counter()
+    by_kind: Counter[str] = Counter()
+    right_kind: Counter[str] = Counter()
+    missed: list[str] = []
+    for cid, ok in results.items():
+        card, deck = cards[cid]
+        by_deck[deck.name] += 1
+        by_kind[card.kind.value] += 1
+        right_deck[deck.name] += ok
+        right_kind[card.kind.value] += ok
+        if not ok:
+            first = plain(
+                card.note.front.strip().splitlines()[0] if card.note.front.strip() else ""
+            )
+            missed.append(f"{deck.path.name}:{card.note.line}  {first[:60]}")
+    lines = [f"{plain(d):<40} {right_deck[d]}/{n}" for d, n in sorted(by_deck.items())]
+    lines.append("")
+    lines += [f"{k:<40} {right_kind[k]}/{n}" for k, n in sorted(by_kind.items())]
+    return lines, missed
+
+
+class QuizSummaryScreen(Screen[None]):
+    """The quiz score by deck and kind, the missed cards, and a retry of just those."""
+
+    CSS_PATH = "quiz.tcss"
+    BINDINGS = [
+        Binding("r", "retry", "Retry missed"),
+        Binding("enter", "back", "Decks"),
+        Binding("escape", "back", "Decks", show=False),
+        Binding("q", "app.quit", "Quit"),
+    ]
+
+    def __init__(self, results: dict[str, bool]) -> None:
+        super().__init__()
+        self.results = results
+
+    def compose(self) -> ComposeResult:
+        from textual.content import Content
+
+        right = sum(self.results.values())
+        total = len(self.results)
+        lines, missed = score_table(
+            {c: ok for c, ok in self.results.items() if c in self.app.cards}, self.app.cards
+        )
+        with VerticalScroll(id="quiz-summary"):
+            yield Static(f"Quiz score: {right}/{total}", classes="title")
+            yield Static(Content("\n".join(lines)), id="scores")
+            if missed:
+                yield Static("Missed:", classes="title")
+                yield Static(Content("\n".join(missed)), id="missed")
+            else:
+                yield Static("Nothing missed.", id="missed")
+            yield Static("Practice never changes the review schedule.", classes="quiet")
+        yield Footer()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "retry":
+            return any(not ok for ok in self.results.values())
+        return True
+
+    def action_retry(self) -> None:
+        missed = [c for c, ok in self.results.items() if not ok and c in self.app.cards]
+        if missed:
+            self.app.switch_screen(QuizScreen(missed))
+
+    def action_back(self) -> None:
+        self.app.pop_screen()

@@ -1,0 +1,738 @@
+"""ReviewScreen: one card at a time, in phases, each with its own keys.
+
+Phases: `question` (the front; Space or Enter reveals, letters pick choices), `typing` (an
+answer box has focus, so every key types), `checking` (a math answer is being checked in a
+worker; Esc cancels), `verdict` (the answer is shown; a number grades, Enter accepts the
+proposed grade). The footer shows only the keys of the current phase.
+
+`QuizScreen` subclasses this screen: it logs practice answers instead of reviews.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.reactive import reactive
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Footer, Input, LoadingIndicator, Markdown, ProgressBar, Static
+from textual.worker import get_current_worker
+
+from flashcards.cards import Card, CardKind, Deck
+from flashcards.grades import Grade
+from flashcards.session import Session, is_leech
+from tui.backend import LogEntry, bury_date, describe_state
+from tui.render import (
+    ShownImage,
+    back_source,
+    expected_text,
+    front_source,
+    plain,
+    side_markdown,
+    text_answer_matches,
+)
+
+#: Short grade names for the footer (the full SM-2 meanings are in the help screen).
+GRADE_SHORT = {0: "Blank", 1: "Wrong", 2: "Almost", 3: "Hard", 4: "Good", 5: "Easy"}
+#: The grade proposed after a checked answer.
+PROPOSED = {True: 4, False: 1}
+
+#: Actions allowed in each phase (others are hidden from the footer and do nothing).
+PHASE_ACTIONS: dict[str, set[str]] = {
+    "question": {
+        "reveal",
+        "submit_choice",
+        "undo",
+        "suspend",
+        "bury",
+        "edit",
+        "info",
+        "open_image",
+        "leave",
+        "focus_answer",
+    },
+    "typing": {"give_up"},
+    "checking": {"cancel_check"},
+    "verdict": {
+        "grade",
+        "accept_grade",
+        "accept_anyway",
+        "undo",
+        "suspend",
+        "bury",
+        "edit",
+        "info",
+        "open_image",
+        "leave",
+    },
+    "done": {"leave"},
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Checked:
+    """What the screen shows after an answer was checked."""
+
+    accepted: bool
+    status: str
+    feedback: str
+    reading: str
+
+
+class ChoiceOption(Static):
+    """One lettered option of a choice card; a click toggles it."""
+
+    def __init__(self, index: int, text: str) -> None:
+        super().__init__(classes="choice")
+        self.index = index
+        self.text = text
+        self.selected = False
+        self.mark: str | None = None
+
+    def on_mount(self) -> None:
+        self.show()
+
+    def show(self) -> None:
+        from textual.content import Content
+
+        letter = chr(ord("a") + self.index)
+        box = "[x]" if self.selected else "[ ]"
+        mark = {"right": "  ✓", "wrong": "  ✗", "missed": "  ← right"}.get(self.mark or "", "")
+        self.update(Content(f"{letter}) {box} {self.text}{mark}"))
+        self.set_class(self.selected, "selected")
+        for m in ("right", "wrong", "missed"):
+            self.set_class(self.mark == m, m)
+
+    def on_click(self) -> None:
+        screen = self.screen
+        if isinstance(screen, ReviewScreen):
+            screen.toggle_choice(self.index)
+
+
+class ReviewScreen(Screen[None]):
+    """Study today's queue: every graded review is committed before the next card shows."""
+
+    CSS_PATH = "review.tcss"
+    practice = False
+    #: Enter within this time after the verdict shows does not accept the proposed grade.
+    enter_guard_seconds = 0.3
+
+    BINDINGS = [
+        Binding("space", "reveal", "Show answer"),
+        Binding("enter", "reveal", "Show answer", show=False),
+        Binding("enter", "submit_choice", "Submit"),
+        Binding("enter", "accept_grade", "Accept grade"),
+        Binding("enter", "focus_answer", "Answer", show=False),
+        *(Binding(str(g), f"grade({g})", f"{GRADE_SHORT[g]}") for g in range(6)),
+        Binding("a", "accept_anyway", "Accept mine"),
+        Binding("escape", "cancel_check", "Cancel"),
+        Binding("escape", "give_up", "Show answer"),
+        Binding("u", "undo", "Undo"),
+        Binding("exclamation_mark", "suspend", "Suspend", key_display="!"),
+        Binding("minus", "bury", "Bury", key_display="-"),
+        Binding("e", "edit", "Edit"),
+        Binding("i", "info", "Info"),
+        Binding("o", "open_image", "Image"),
+        Binding("q", "leave", "End"),
+        Binding("escape", "leave", "End", show=False),
+    ]
+
+    phase: reactive[str] = reactive("question", init=False)
+
+    def __init__(self, queue: list[str], graded: list[str] | None = None) -> None:
+        super().__init__()
+        self.session = Session.start(queue, graded or ())
+        self.total = len(self.session.pending)
+        self.undo_stack: list[tuple[LogEntry, Session, dict[str, int]]] = []
+        self.card: Card | None = None
+        self.deck: Deck | None = None
+        self.images: list[ShownImage] = []
+        self.shown_at = 0.0
+        self.verdict_at = 0.0
+        self.typed = ""
+        self.checked: Checked | None = None
+        self.proposed: int | None = None
+        self.stats = {"reviewed": 0, "correct": 0, "started": time.monotonic()}
+        self.choices: list[ChoiceOption] = []
+
+    # -- layout -----------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="top"):
+            yield ProgressBar(total=max(1, self.total), show_eta=False, id="progress")
+            yield Static("", id="remaining", classes="quiet")
+        yield Static("", id="meta", classes="quiet")
+        with VerticalScroll(id="card"):
+            yield Markdown("", id="front")
+            yield VerticalScroll(id="choices")
+            yield Input(placeholder="your answer", id="answer")
+            yield Static("", id="preview", classes="quiet")
+            yield LoadingIndicator(id="spinner")
+            yield Static("", id="verdict")
+            yield Markdown("", id="back")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.show_next()
+
+    # -- bindings per phase -----------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        allowed = PHASE_ACTIONS.get(self.phase, set())
+        if action not in allowed:
+            return action not in _ALL_ACTIONS
+        kind = self.card.kind if self.card else None
+        if action == "reveal":
+            return kind in (CardKind.BASIC, CardKind.REVERSIBLE, CardKind.CLOZE)
+        if action == "submit_choice":
+            return kind is CardKind.CHOICE
+        if action == "focus_answer":
+            return kind in (CardKind.MATH, CardKind.TEXT)
+        if action == "accept_grade":
+            return self.proposed is not None
+        if action == "accept_anyway":
+            return (
+                not self.practice
+                and kind is CardKind.MATH
+                and self.checked is not None
+                and not self.checked.accepted
+                and bool(self.typed.strip())
+            )
+        if action == "undo":
+            return bool(self.undo_stack)
+        if action == "open_image":
+            return any(i.path for i in self.images)
+        if action == "edit":
+            return self.card is not None and self.app.deck_loader is not None
+        if action in ("suspend", "bury"):
+            return self.card is not None and not self.practice
+        return True
+
+    def watch_phase(self, _old: str, _new: str) -> None:
+        self.refresh_bindings()
+
+    # -- showing a card ---------------------------------------------------------------------
+
+    def show_next(self) -> None:
+        card_id = self.session.current
+        while card_id is not None and card_id not in self.app.cards:
+            self.session = self.session.skip(card_id)  # removed from the decks meanwhile
+            card_id = self.session.current
+        if card_id is None:
+            self.finish()
+            return
+        card, deck = self.app.cards[card_id]
+        self.show_card(card, deck)
+        self._maybe_warm_up()
+
+    def show_card(self, card: Card, deck: Deck) -> None:
+        self.card, self.deck = card, deck
+        self.typed, self.checked, self.proposed = "", None, None
+        self.shown_at = time.monotonic()
+        tags = " ".join(f"#{plain(t)}" for t in dict.fromkeys((*deck.tags, *card.note.tags)))
+        where = plain(deck.name)
+        if card.kind is CardKind.REVERSIBLE:
+            where += "  ·  reverse" if card.ordinal == 1 else ""
+        self.query_one("#meta", Static).update(f"{where}   {tags}".rstrip())
+        front, self.images = side_markdown(front_source(card), deck.macro_map, deck.path)
+        if card.kind is CardKind.CLOZE:
+            front = front or "(empty)"
+        self.query_one("#front", Markdown).update(front)
+        self.query_one("#back", Markdown).update("")
+        self.query_one("#back").display = False
+        self.query_one("#verdict", Static).update("")
+        self.query_one("#preview", Static).update("")
+        self.query_one("#spinner").display = False
+        answer = self.query_one("#answer", Input)
+        answer.value = ""
+        answer.disabled = False
+        self._build_choices(card)
+        self._update_progress()
+        if card.kind in (CardKind.MATH, CardKind.TEXT):
+            answer.display = True
+            self.query_one("#preview").display = card.kind is CardKind.MATH
+            self.phase = "typing"
+            answer.focus()
+        else:
+            answer.display = False
+            self.query_one("#preview").display = False
+            self.phase = "question"
+            self.set_focus(None)
+        self.query_one("#card", VerticalScroll).scroll_home(animate=False)
+
+    def _build_choices(self, card: Card) -> None:
+        box = self.query_one("#choices", VerticalScroll)
+        box.remove_children()
+        self.choices = []
+        if card.kind is CardKind.CHOICE:
+            for i, choice in enumerate(card.note.choices):
+                text, _ = side_markdown(choice.text, self.deck.macro_map if self.deck else None)
+                self.choices.append(ChoiceOption(i, plain(_unescape(text))))
+            box.mount_all(self.choices)
+            box.display = True
+        else:
+            box.display = False
+
+    def _update_progress(self) -> None:
+        done = len(self.session.done)
+        total = max(self.total, done + len(self.session.pending))
+        bar = self.query_one("#progress", ProgressBar)
+        bar.update(total=max(1, total), progress=done)
+        new = review = repeat = 0
+        for cid in self.session.pending:
+            if cid in self.session.graded:
+                repeat += 1
+            elif self.practice:
+                review += 1
+            else:
+                try:
+                    state = self.app.backend.state(cid)
+                except KeyError:
+                    continue
+                if state.is_new:
+                    new += 1
+                else:
+                    review += 1
+        if self.practice:
+            text = f"{len(self.session.pending)} left"
+        else:
+            text = f"{new} new · {review} review · {repeat} repeat"
+        self.query_one("#remaining", Static).update(text)
+
+    def _maybe_warm_up(self) -> None:
+        """Start the answer checker when a math card is among the next few."""
+        for cid in self.session.pending[:4]:
+            entry = self.app.cards.get(cid)
+            if entry and entry[0].kind is CardKind.MATH:
+                self.app.warm_up_checker()
+                return
+
+    def show_back(self) -> None:
+        assert self.card is not None and self.deck is not None
+        card, deck = self.card, self.deck
+        parts: list[str] = []
+        if card.kind is CardKind.CLOZE:
+            front, _ = side_markdown(front_source(card, reveal=True), deck.macro_map, deck.path)
+            self.query_one("#front", Markdown).update(front)
+        back, images = side_markdown(back_source(card), deck.macro_map, deck.path)
+        self.images += images
+        if back.strip():
+            parts.append(back)
+        if parts:
+            back_md = self.query_one("#back", Markdown)
+            back_md.update("\n\n".join(parts))
+            back_md.display = True
+
+    # -- question phase ---------------------------------------------------------------------
+
+    def action_reveal(self) -> None:
+        self.show_back()
+        self.proposed = None
+        self.verdict_at = time.monotonic()
+        self.query_one("#verdict", Static).update("How well did you recall it?")
+        self.phase = "verdict"
+
+    def toggle_choice(self, index: int) -> None:
+        if self.phase != "question" or not (0 <= index < len(self.choices)):
+            return
+        option = self.choices[index]
+        option.selected = not option.selected
+        option.show()
+
+    def on_key(self, event: Any) -> None:
+        # Letters pick choices (numbers are grades); only while the question is up.
+        if (
+            self.phase == "question"
+            and self.card is not None
+            and self.card.kind is CardKind.CHOICE
+            and event.character
+            and len(event.character) == 1
+            and "a" <= event.character <= "z"
+        ):
+            index = ord(event.character) - ord("a")
+            if index < len(self.choices):
+                event.stop()
+                event.prevent_default()
+                self.toggle_choice(index)
+
+    def action_submit_choice(self) -> None:
+        assert self.card is not None
+        right = True
+        for option, choice in zip(self.choices, self.card.note.choices, strict=False):
+            if option.selected and choice.correct:
+                option.mark = "right"
+            elif option.selected:
+                option.mark, right = "wrong", False
+            elif choice.correct:
+                option.mark, right = "missed", False
+            option.show()
+        picked = ", ".join(chr(97 + o.index) for o in self.choices if o.selected) or "nothing"
+        self.typed = picked
+        self.checked = Checked(right, "correct" if right else "wrong", "", picked)
+        self.show_verdict()
+
+    def action_focus_answer(self) -> None:
+        self.query_one("#answer", Input).focus()
+        self.phase = "typing"
+
+    # -- typing and checking ----------------------------------------------------------------
+
+    @on(Input.Changed, "#answer")
+    def preview_reading(self, event: Input.Changed) -> None:
+        if self.card is None or self.card.kind is not CardKind.MATH or self.phase != "typing":
+            return
+        self.query_one("#preview", Static).update(_reading_preview(event.value))
+
+    @on(Input.Submitted, "#answer")
+    def submit_answer(self, event: Input.Submitted) -> None:
+        event.stop()
+        if self.phase != "typing" or self.card is None:
+            return
+        self.typed = event.value
+        if not self.typed.strip():
+            self.notify("Type an answer, or press Esc to see it.")
+            return
+        if self.card.kind is CardKind.TEXT:
+            spec = self.card.note.text
+            ok = spec is not None and text_answer_matches(
+                self.typed, spec.answer, spec.alternatives
+            )
+            self.checked = Checked(ok, "correct" if ok else "wrong", "", self.typed)
+            self.show_verdict()
+            return
+        self.phase = "checking"
+        self.query_one("#answer", Input).disabled = True
+        self.query_one("#spinner").display = True
+        self.query_one("#verdict", Static).update("checking…")
+        self.run_check(self.card, self.deck, self.typed)
+
+    @work(thread=True, exclusive=True, group="answers", exit_on_error=False)
+    def run_check(self, card: Card, deck: Deck | None, typed: str) -> None:
+        try:
+            verdict = self.app.check_answer(card, deck, typed)
+            checked = Checked(
+                bool(getattr(verdict, "accepted", False)),
+                str(
+                    getattr(getattr(verdict, "status", ""), "value", getattr(verdict, "status", ""))
+                ),
+                str(getattr(verdict, "feedback", "") or ""),
+                str(getattr(verdict, "reading", "") or ""),
+            )
+        except Exception as error:  # noqa: BLE001 - the checker failing must not end the session
+            checked = Checked(False, "unreadable", f"The answer could not be checked: {error}", "")
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self.answer_checked, card.id, typed, checked)
+
+    def answer_checked(self, card_id: str, typed: str, checked: Checked) -> None:
+        if self.phase != "checking" or self.card is None or self.card.id != card_id:
+            return  # cancelled, or another card by now
+        self.typed = typed
+        self.checked = checked
+        self.show_verdict()
+
+    def action_cancel_check(self) -> None:
+        self.workers.cancel_group(self, "answers")
+        self.query_one("#spinner").display = False
+        self.query_one("#verdict", Static).update("Check cancelled; edit and press Enter again.")
+        answer = self.query_one("#answer", Input)
+        answer.disabled = False
+        self.phase = "typing"
+        answer.focus()
+
+    def action_give_up(self) -> None:
+        self.typed = self.query_one("#answer", Input).value
+        self.checked = Checked(False, "skipped", "", self.typed)
+        self.show_verdict(gave_up=True)
+
+    def show_verdict(self, gave_up: bool = False) -> None:
+        assert self.card is not None and self.deck is not None and self.checked is not None
+        checked = self.checked
+        self.query_one("#spinner").display = False
+        answer = self.query_one("#answer", Input)
+        answer.disabled = True
+        self.set_focus(None)
+        lines: list[str] = []
+        if gave_up:
+            lines.append("Not answered.")
+        elif checked.accepted:
+            lines.append("✓ Correct.")
+        elif checked.status == "wrong_form":
+            lines.append("≈ Right value, not in the required form.")
+        elif checked.status == "unreadable":
+            lines.append("? Could not read the answer.")
+        elif checked.status == "timeout":
+            lines.append("⌛ The check took too long.")
+        else:
+            lines.append("✗ Not right.")
+        if checked.feedback:
+            lines.append(plain(checked.feedback))
+        if self.card.kind is CardKind.MATH and checked.reading:
+            lines.append(f"Read as: {plain(checked.reading)}")
+        expected = expected_text(self.card, self.deck)
+        if expected:
+            lines.append(f"Expected: {plain(expected)}")
+        self.proposed = PROPOSED[checked.accepted]
+        lines.append(f"Enter: grade {self.proposed} ({GRADE_SHORT[self.proposed]}), or 0-5.")
+        if (
+            not self.practice
+            and self.card.kind is CardKind.MATH
+            and not checked.accepted
+            and self.typed.strip()
+        ):
+            lines.append("a: my answer is right; accept it and remember it for this card.")
+        from textual.content import Content
+
+        verdict = self.query_one("#verdict", Static)
+        verdict.update(Content("\n".join(lines)))
+        verdict.set_class(checked.accepted, "right")
+        verdict.set_class(not checked.accepted, "wrong")
+        self.show_back()
+        self.verdict_at = time.monotonic()
+        self.phase = "verdict"
+
+    # -- verdict phase: grading -------------------------------------------------------------
+
+    def action_accept_grade(self) -> None:
+        # An Enter that arrives right after the verdict was typed ahead of it: never a grade.
+        if time.monotonic() - self.verdict_at < self.enter_guard_seconds:
+            return
+        if self.proposed is not None:
+            self.action_grade(self.proposed)
+
+    def action_accept_anyway(self) -> None:
+        assert self.card is not None
+        self.app.backend.add_accepted_answer(self.card.id, self.typed.strip())
+        self.checked = Checked(True, "correct", "Accepted by you.", self.typed)
+        self.notify("Accepted; `flashcards check` lists it for the deck's author.")
+        self.action_grade(PROPOSED[True])
+
+    def action_grade(self, grade: int) -> None:
+        if self.phase != "verdict" or self.card is None:
+            return
+        card = self.card
+        seconds = round(time.monotonic() - self.shown_at, 1)
+        kind = "practice" if self.practice else self.session.kind_of(card.id)
+        verdict = self.checked.status if self.checked else None
+        entry = self.app.backend.grade(
+            card.id,
+            grade,
+            self.app.today,
+            kind,
+            answer=self.typed or None,
+            verdict=verdict,
+            seconds=seconds,
+        )
+        stats_before = {k: v for k, v in self.stats.items() if k != "started"}
+        self.undo_stack.append((entry, self.session, stats_before))
+        self.stats["reviewed"] += 1
+        self.stats["correct"] += int(grade >= Grade.HARD)
+        self.after_grade(card, grade, entry)
+
+    def after_grade(self, card: Card, grade: int, entry: LogEntry) -> None:
+        """Move the session on; a review that makes the card a leech suspends it."""
+        leech = (
+            entry.kind == "review"
+            and grade < Grade.HARD
+            and is_leech(entry.after, self.app.options.leech_threshold)
+        )
+        if leech:
+            self.app.backend.suspend(card.id)
+            self.notify(
+                f"This card has lapsed {entry.after.lapses} times: it is a leech and is "
+                "suspended. Consider rewriting it (e).",
+                title="Leech",
+                severity="warning",
+                timeout=8,
+            )
+        self.session = self.session.after_grade(card.id, grade, suspended=leech)
+        self.show_next()
+
+    # -- any phase --------------------------------------------------------------------------
+
+    def action_undo(self) -> None:
+        if not self.undo_stack:
+            return
+        entry, session, stats = self.undo_stack.pop()
+        self.app.backend.undo(entry)
+        if entry.kind == "review" and self.app.backend.state(entry.card_id) != entry.before:
+            self.notify("Undo did not restore the card's state.", severity="error")
+        self.session = session
+        self.stats.update(stats)
+        self.notify("Undone; the card is shown again.")
+        self.show_next()
+
+    def action_suspend(self) -> None:
+        assert self.card is not None
+        self.app.backend.suspend(self.card.id)
+        self.notify("Suspended: it will not come again until unsuspended.")
+        self.session = self.session.skip(self.card.id)
+        self.show_next()
+
+    def action_bury(self) -> None:
+        assert self.card is not None
+        self.app.backend.bury(self.card.id, bury_date(self.app.today))
+        self.notify("Buried until tomorrow.")
+        self.session = self.session.skip(self.card.id)
+        self.show_next()
+
+    def action_edit(self) -> None:
+        assert self.card is not None and self.deck is not None
+        card, deck = self.card, self.deck
+        path, line = deck.path, card.note.line
+        try:
+            with self.app.suspend():
+                self.app.editor(path, line)
+        except Exception as error:  # noqa: BLE001 - a failing editor must not end the session
+            self.notify(f"Could not run the editor: {error}", severity="error")
+            return
+        self.app.reload_after_edit()
+        found = self.app.cards.get(card.id)
+        if found is None:
+            found = _same_place(self.app.cards.values(), path, line, card.ordinal)
+        if found is None:
+            self.notify("The card is gone from the deck after the edit.", severity="warning")
+            self.session = self.session.skip(card.id)
+            self.show_next()
+            return
+        new_card, new_deck = found
+        if new_card.id != card.id:
+            self.session = Session(
+                pending=tuple(new_card.id if c == card.id else c for c in self.session.pending),
+                graded=self.session.graded,
+                done=self.session.done,
+            )
+        self.show_card(new_card, new_deck)
+        self.notify("Edited; the card is shown as it is now.")
+
+    def action_info(self) -> None:
+        assert self.card is not None and self.deck is not None
+        self.app.push_screen(InfoScreen(self.card, self.deck))
+
+    def action_open_image(self) -> None:
+        paths = [i.path for i in self.images if i.path]
+        if paths:
+            self.open_file(paths[0])
+
+    @work(thread=True, exit_on_error=False)
+    def open_file(self, path: Any) -> None:
+        import subprocess
+        import sys
+
+        opener = "open" if sys.platform == "darwin" else "xdg-open"
+        try:
+            subprocess.run(
+                [opener, str(path)],
+                check=False,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                timeout=30,
+            )
+        except (OSError, subprocess.SubprocessError) as error:
+            self.app.call_from_thread(
+                self.notify, f"Could not open the image: {error}", severity="error"
+            )
+
+    def action_leave(self) -> None:
+        self.finish()
+
+    def finish(self) -> None:
+        from tui.screens.summary import SummaryScreen
+
+        self.phase = "done"
+        self.app.switch_screen(SummaryScreen(dict(self.stats)))
+
+
+_ALL_ACTIONS = {a for actions in PHASE_ACTIONS.values() for a in actions} | {
+    "reveal",
+    "submit_choice",
+    "accept_grade",
+    "accept_anyway",
+    "cancel_check",
+    "give_up",
+    "grade",
+    "focus_answer",
+}
+
+
+def _unescape(markdown: str) -> str:
+    """Converted math is backslash-escaped for Markdown; a plain widget shows it unescaped."""
+    import re
+
+    return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", markdown).replace("**", "")
+
+
+def _same_place(cards: Any, path: Any, line: int, ordinal: int) -> tuple[Card, Deck] | None:
+    """The card now written at the edited card's file and line (its id changed)."""
+    best = None
+    for card, deck in cards:
+        if deck.path == path and card.ordinal == ordinal:
+            distance = abs(card.note.line - line)
+            if best is None or distance < best[0]:
+                best = (distance, (card, deck))
+    return best[1] if best and best[0] <= 3 else None
+
+
+def _reading_preview(typed: str) -> str:
+    """How the checker will read the input, without sympy; empty when it cannot tell."""
+    if not typed.strip():
+        return ""
+    try:
+        from flashcards.answers import describe
+    except ImportError:
+        return ""
+    try:
+        reading = describe(typed)
+    except Exception as error:  # noqa: BLE001 - the preview never stops typing
+        return f"can't read this yet: {error}"
+    text = getattr(reading, "text", reading)
+    return f"read as: {plain(str(text))}" if text else ""
+
+
+class InfoScreen(ModalScreen[None]):
+    """Card info: where it is written, its tags, SM-2 numbers and review history."""
+
+    BINDINGS = [Binding("escape,i,q", "dismiss", "Close")]
+    DEFAULT_CSS = """
+    InfoScreen { align: center middle; }
+    InfoScreen #info { width: 70; max-height: 20; border: round $primary; padding: 0 1;
+                       background: $surface; }
+    """
+
+    def __init__(self, card: Card, deck: Deck) -> None:
+        super().__init__()
+        self.card, self.deck = card, deck
+
+    def compose(self) -> ComposeResult:
+        from textual.content import Content
+
+        app = self.app
+        card, deck = self.card, self.deck
+        lines = [
+            f"{deck.path.name}:{card.note.line}   ({plain(deck.name)}, {card.kind.value})",
+            "tags: " + (" ".join(plain(t) for t in (*deck.tags, *card.note.tags)) or "none"),
+            f"id: {plain(card.id)}",
+        ]
+        try:
+            state = describe_state(app.backend.state(card.id))
+            lines.append(
+                "ease {ease}  interval {interval}  due {due}  repetitions {repetitions}"
+                "  lapses {lapses}".format(**state)
+            )
+            history = app.backend.history(card.id)
+        except KeyError:
+            history = []
+        lines.append("")
+        lines.append("history:" if history else "history: none yet")
+        for h in history[-10:]:
+            undone = " (undone)" if h.undone else ""
+            lines.append(f"  {h.day}  {h.kind:<8} grade {h.grade}{undone}")
+        with VerticalScroll(id="info"):
+            yield Static(Content("\n".join(lines)))
+
+    async def action_dismiss(self, result: None = None) -> None:
+        self.dismiss(result)

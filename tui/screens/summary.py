@@ -1,0 +1,74 @@
+"""SummaryScreen: the numbers at the end of a session, and what is due tomorrow."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+
+def format_duration(seconds: float) -> str:
+    """`75` -> `1 min 15 s`."""
+    seconds = int(round(seconds))
+    if seconds < 60:
+        return f"{seconds} s"
+    minutes, seconds = divmod(seconds, 60)
+    if minutes < 60:
+        return f"{minutes} min {seconds} s"
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours} h {minutes} min"
+
+
+class SummaryScreen(Screen[None]):
+    """Cards reviewed, the share recalled, time spent, and tomorrow's load."""
+
+    CSS_PATH = "summary.tcss"
+    BINDINGS = [
+        Binding("enter", "back", "Decks"),
+        Binding("escape", "back", "Decks", show=False),
+        Binding("q", "app.quit", "Quit"),
+    ]
+
+    def __init__(self, stats: dict[str, Any], elapsed: float | None = None) -> None:
+        super().__init__()
+        self.stats = stats
+        started = stats.get("started")
+        self.elapsed = (
+            elapsed
+            if elapsed is not None
+            else (time.monotonic() - started if started is not None else 0.0)
+        )
+
+    def compose(self) -> ComposeResult:
+        app = self.app
+        reviewed = int(self.stats.get("reviewed", 0))
+        correct = int(self.stats.get("correct", 0))
+        share = f"{100 * correct / reviewed:.0f}%" if reviewed else "–"
+        due = app.backend.due_count(app.tomorrow)
+        lines = [
+            f"Cards reviewed     {reviewed}",
+            f"Recalled (3-5)     {share}",
+            f"Time spent         {format_duration(self.elapsed)}",
+            f"Due tomorrow       {due}",
+        ]
+        with Vertical(id="summary"):
+            yield Static("Session over", classes="title")
+            yield Static("\n".join(lines), id="numbers")
+            yield Static(
+                "Quitting is safe at any time: every grade is saved as you give it.",
+                classes="quiet",
+            )
+        yield Footer()
+
+    def action_back(self) -> None:
+        from tui.screens.decks import DecksScreen
+
+        if len(self.app.screen_stack) > 1:
+            self.app.pop_screen()
+        else:
+            self.app.switch_screen(DecksScreen())

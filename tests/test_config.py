@@ -1,0 +1,154 @@
+"""Settings: defaults, the TOML file, the environment, CLI options, and the study day."""
+
+from __future__ import annotations
+
+import argparse
+from datetime import date, datetime, time
+from pathlib import Path
+
+import pytest
+
+from flashcards.config import (
+    DeckLimits,
+    Limits,
+    add_settings_arguments,
+    load_settings,
+    parse_settings,
+    settings_from_args,
+    sqlite_path,
+    study_day,
+)
+from flashcards.errors import FlashcardsError
+
+CFG = Path("/home/u/.config/flashcards/config.toml")
+DATA = Path("/home/u/.local/share/flashcards")
+
+
+def parse(text: str | None, **kw):
+    return parse_settings(text, config_path=CFG, default_data_dir=DATA, home=Path("/home/u"), **kw)
+
+
+def test_defaults_without_a_file():
+    s = parse(None)
+    assert s.data_dir == DATA
+    assert s.db_url == f"sqlite:///{DATA}/collection.sqlite3"
+    assert s.db_path == DATA / "collection.sqlite3"
+    assert s.day_start == time(4, 0)
+    assert s.limits == Limits(20, 200)
+    assert s.durability == "normal"
+    assert s.leech_threshold == 8
+    assert s.fuzz is False
+    assert dict(s.origins)["db"] == "default"
+
+
+def test_file_values_are_read():
+    s = parse(
+        """
+day_start = "05:30"
+deck_folders = ["~/decks", "more"]
+durability = "full"
+leech_threshold = 5
+backups_kept = 3
+
+[limits]
+new_per_day = 10
+reviews_per_day = 100
+
+[decks."ml::probability"]
+new_per_day = 5
+"""
+    )
+    assert s.day_start == time(5, 30)
+    assert s.deck_folders == (Path("/home/u/decks"), CFG.parent / "more")
+    assert s.durability == "full"
+    assert s.leech_threshold == 5
+    assert s.backups_kept == 3
+    assert s.limits.new_per_day == 10 and s.limits.reviews_per_day == 100
+    assert s.limits.for_deck("ml::probability") == DeckLimits(5, None)
+    assert s.limits.for_deck("ml::probability::bayes") == DeckLimits(5, None)
+    assert s.limits.for_deck("ml") == DeckLimits()
+    assert dict(s.origins)["day_start"] == "file"
+
+
+def test_environment_beats_file_and_options_beat_environment():
+    text = 'db = "sqlite:////from/file.db"'
+    env = {"FLASHCARDS_DB": "sqlite:////from/env.db", "FLASHCARDS_DATA_DIR": "/env/data"}
+    s = parse(text, env=env)
+    assert s.db_url == "sqlite:////from/env.db"
+    assert s.data_dir == Path("/env/data")
+    s = parse(text, env=env, db="sqlite:////from/option.db", data_dir=Path("/opt/data"))
+    assert s.db_url == "sqlite:////from/option.db"
+    assert s.data_dir == Path("/opt/data")
+    assert dict(s.origins)["db"] == "option"
+    # the data dir moves the default database with it
+    assert parse(None, data_dir=Path("/d")).db_url == "sqlite:////d/collection.sqlite3"
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("day_start = 4", "day_start"),
+        ('day_start = "25:00"', "day_start"),
+        ("nonsense = 1", "unknown setting `nonsense`"),
+        ('durability = "extreme"', "durability"),
+        ("[limits]\nnew_per_day = -1", "new_per_day"),
+        ("[limits]\nnew = 3", "unknown key `new`"),
+        ("leech_threshold = true", "leech_threshold"),
+        ("this is not toml", "not valid TOML"),
+        ("deck_folders = 'x'", "deck_folders"),
+    ],
+)
+def test_bad_settings_give_a_clear_message(text, message):
+    with pytest.raises(FlashcardsError, match=message) as info:
+        parse(text)
+    assert str(CFG) in str(info.value)
+
+
+def test_db_must_be_a_url():
+    with pytest.raises(FlashcardsError, match="not a database URL"):
+        parse(None, db="collection.db")
+
+
+def test_study_day_starts_at_day_start():
+    assert study_day(datetime(2026, 5, 2, 1, 0)) == date(2026, 5, 1)
+    assert study_day(datetime(2026, 5, 2, 3, 59)) == date(2026, 5, 1)
+    assert study_day(datetime(2026, 5, 2, 4, 0)) == date(2026, 5, 2)
+    assert study_day(datetime(2026, 5, 2, 23, 0)) == date(2026, 5, 2)
+    assert study_day(datetime(2026, 5, 2, 0, 30), time(0, 0)) == date(2026, 5, 2)
+    assert parse(None).study_day(datetime(2026, 1, 1, 2, 0)) == date(2025, 12, 31)
+
+
+def test_sqlite_path():
+    assert sqlite_path("sqlite:///rel.db") == Path("rel.db")
+    assert sqlite_path("sqlite:////abs/x.db?mode=ro") == Path("/abs/x.db")
+    assert sqlite_path("sqlite://") is None
+    assert sqlite_path("postgresql://host/db") is None
+
+
+def test_load_settings_reads_the_file_named_by_the_environment(tmp_path):
+    cfg = tmp_path / "c.toml"
+    cfg.write_text("leech_threshold = 4\n")
+    s = load_settings(env={"FLASHCARDS_CONFIG": str(cfg), "FLASHCARDS_DATA_DIR": str(tmp_path)})
+    assert s.leech_threshold == 4
+    assert s.config_path == cfg
+    assert s.data_dir == tmp_path
+    assert dict(s.origins)["config"] == "environment"
+
+
+def test_missing_named_config_file_is_an_error(tmp_path):
+    with pytest.raises(FlashcardsError, match="no such config file"):
+        load_settings(config=tmp_path / "nope.toml", env={})
+
+
+def test_shared_command_options(tmp_path, monkeypatch):
+    monkeypatch.delenv("FLASHCARDS_DB", raising=False)
+    monkeypatch.delenv("FLASHCARDS_CONFIG", raising=False)
+    cfg = tmp_path / "c.toml"
+    cfg.write_text("")
+    parser = argparse.ArgumentParser()
+    add_settings_arguments(parser)
+    args = parser.parse_args(["--config", str(cfg), "--data-dir", str(tmp_path)])
+    s = settings_from_args(args)
+    assert s.db_path == tmp_path / "collection.sqlite3"
+    args = parser.parse_args(["--config", str(cfg), "--db", "sqlite:///x.db"])
+    assert settings_from_args(args).db_url == "sqlite:///x.db"

@@ -1,0 +1,48 @@
+"""`flashcards import-reviews FILE`: add the reviews made in Anki to the review log."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+
+def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
+    from flashcards.config import add_settings_arguments
+
+    parser = sub.add_parser(
+        "import-reviews",
+        help="bring reviews made in Anki back into the review log",
+        description="Read an Anki export (.colpkg, or .apkg exported with scheduling) and add "
+        "every answer the review log does not have yet, replayed through SM-2 in time order. "
+        "Importing the same file again adds nothing.",
+    )
+    parser.add_argument("file", type=Path, metavar="FILE", help="the Anki .colpkg or .apkg")
+    add_settings_arguments(parser)
+    return parser
+
+
+def run(args: argparse.Namespace) -> int:
+    from flashcards.anki_import import import_reviews
+    from flashcards.config import settings_from_args
+    from flashcards.errors import FlashcardsError
+    from flashcards.store import Store
+
+    path: Path = args.file
+    if not path.exists():
+        raise FlashcardsError(f"{path}: no such file")
+    settings = settings_from_args(args)
+    with Store.open(settings) as store:
+        report = import_reviews(store, path, day_start=settings.day_start)
+    s = "s" if report.added != 1 else ""
+    line = f"Added {report.added} review{s} of {report.cards} card{'s' * (report.cards != 1)}"
+    if report.repeats:
+        line += f" ({report.repeats} on days the card was not due: logged as repeats)"
+    if report.already:
+        line += f"; {report.already} already in the log"
+    print(line + ".")
+    if report.unknown:
+        print(
+            f"{report.unknown} review{'s' * (report.unknown != 1)} of cards not in the "
+            "collection were skipped; run `flashcards sync` on their decks first."
+        )
+    return 0

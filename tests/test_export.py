@@ -531,3 +531,28 @@ def test_without_a_later_stamp_anki_ignores_the_edits(tmp_path):
         assert "The sum of the logs" in notes_by_guid(col)["log-product"]["Back"]
     finally:
         col.close()
+
+
+def test_cli_with_progress_takes_the_schedule_from_the_store(tmp_path, capsys):
+    from flashcards.config import sqlite_url, study_day
+    from flashcards.store import Store
+
+    root = write_tree(tmp_path / "decks")
+    db = sqlite_url(tmp_path / "collection.sqlite3")
+    now = datetime.now().astimezone()
+    today = study_day(now)
+    with Store(db) as store:
+        store.sync(load(root), [root])
+        store.grade("log-product:0", 4, now=now, today=today)
+    out = tmp_path / "ml.apkg"
+    args = ["export", str(root), "-o", str(out), "--with-progress", "--data-dir", str(tmp_path)]
+    assert main([*args, "--db", db]) == 0
+    assert "1 card with its schedule" in capsys.readouterr().out
+    col = collection(tmp_path / "anki.anki2")
+    try:
+        import_apkg(col, out, with_scheduling=True)
+        card = notes_by_guid(col)["log-product"].cards()[0]
+        assert (card.type, card.ivl, card.due - col.sched.today) == (2, 1, 1)
+        assert col.card_count() - len(col.find_cards("is:new")) == 1
+    finally:
+        col.close()

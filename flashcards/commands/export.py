@@ -64,21 +64,18 @@ def progress_bar(stream: TextIO, label: str = "Exporting") -> Callable[[int, int
 
 
 def load_states(settings: Any, card_ids: list[str]) -> dict[str, Any]:
-    """Each card's SM-2 state from the store (cards never studied are left out)."""
+    """Each studied card's SM-2 state from the store (new and unsynced cards are left out)."""
     from flashcards.store import Store
 
-    store = Store.open(settings)
-    try:
+    with Store.open(settings) as store:
+        stored = set(store.card_ids())
         states = {}
         for card_id in card_ids:
-            state = store.state(card_id)
-            if state is not None and getattr(state, "due", None) is not None:
-                states[card_id] = state
+            if card_id in stored:
+                state = store.state(card_id)
+                if state.due is not None:
+                    states[card_id] = state
         return states
-    finally:
-        close = getattr(store, "close", None)
-        if close is not None:
-            close()
 
 
 def run(args: argparse.Namespace) -> int:
@@ -127,6 +124,7 @@ def run(args: argparse.Namespace) -> int:
     if report.media:
         line += f", {report.media} image{'s' * (report.media != 1)}"
     if args.with_progress:
-        line += f"; {report.scheduled} cards with their schedule"
+        n = report.scheduled
+        line += f"; {n} card{'s' * (n != 1)} with {'its' if n == 1 else 'their'} schedule"
     print(line)
     return 0

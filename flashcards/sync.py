@@ -347,14 +347,12 @@ class FileStamp:
 
 
 def deck_files(root: Path) -> list[Path]:
-    """The Markdown files under `root` (or `root` itself), skipping hidden folders."""
+    """The deck files under `root` (or `root` itself), as the deck loader finds them."""
     if root.is_file():
         return [root]
-    out: list[Path] = []
-    for dirpath, dirnames, filenames in os.walk(root):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-        out.extend(Path(dirpath, f) for f in sorted(filenames) if f.endswith(".md"))
-    return out
+    from flashcards.decks import deck_files as tree_files
+
+    return tree_files(root)
 
 
 def file_sha256(path: Path) -> str:

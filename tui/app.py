@@ -39,6 +39,8 @@ class StudyOptions:
     count: int = 20
     seed: int | None = None
     leech_threshold: int = 8
+    #: Show only the decks loaded from the given paths (not every deck of the collection).
+    only_loaded: bool = False
 
 
 def system_editor(path: Path, line: int) -> None:
@@ -76,10 +78,12 @@ class FlashcardsApp(App[None]):
         deck_loader: DeckLoader | None = None,
         editor: EditorRunner | None = None,
         checker: Any = None,
+        roots: Sequence[Path] = (),
         exit_after_first_screen: bool = False,
     ) -> None:
         super().__init__()
-        self.backend: Backend = as_backend(store, settings)
+        self.store = store
+        self.backend: Backend = as_backend(store, settings, roots)
         self.decks: list[Deck] = list(decks or [])
         self.problems: list[Problem] = list(problems)
         self.today = today
@@ -238,10 +242,10 @@ class FlashcardsApp(App[None]):
         self.theme = "textual-light" if self.theme == "textual-dark" else "textual-dark"
 
 
-def as_backend(store: Any, settings: Any = None) -> Backend:
-    """The store as a Backend: used as is when it already is one."""
-    if hasattr(store, "queue") and hasattr(store, "counts") and hasattr(store, "grade"):
+def as_backend(store: Any, settings: Any = None, roots: Sequence[Path] = ()) -> Backend:
+    """The store as a Backend (used as is when it already is one)."""
+    if hasattr(store, "counts") and hasattr(store, "history"):
         return store
     from tui.store_backend import StoreBackend
 
-    return StoreBackend(store, settings)
+    return StoreBackend(store, settings, roots)

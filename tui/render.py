@@ -129,10 +129,34 @@ def expected_text(card: Card, deck: Deck) -> str:
     note = card.note
     if note.math is not None:
         expected = note.math.expected.strip().strip("$")
-        return latex_to_unicode(expected, deck.macro_map)
+        if "\\" in expected:
+            return latex_to_unicode(expected, deck.macro_map)
+        # Plain syntax (`3*x^2`): the same layout, with `·` for the product.
+        shown = latex_to_unicode(_braced_powers(expected.replace("**", "^")), deck.macro_map)
+        return shown.replace("*", "·")
     if note.text is not None:
         return note.text.answer
     return ""
+
+
+def _braced_powers(text: str) -> str:
+    """`x^(n-1)` -> `x^{n-1}`, so a plain exponent in brackets is laid out as one."""
+    out, i = [], 0
+    while i < len(text):
+        if text.startswith("^(", i):
+            depth, j = 0, i + 1
+            while j < len(text):
+                depth += {"(": 1, ")": -1}.get(text[j], 0)
+                if depth == 0:
+                    break
+                j += 1
+            if j < len(text):
+                out.append("^{" + _braced_powers(text[i + 2 : j]) + "}")
+                i = j + 1
+                continue
+        out.append(text[i])
+        i += 1
+    return "".join(out)
 
 
 def normalise_text(text: str) -> str:

@@ -71,6 +71,9 @@ class DecksScreen(Screen[None]):
     def refresh_counts(self) -> None:
         app = self.app
         counts = app.backend.counts(app.today)
+        if app.options.only_loaded:
+            loaded = {d.name for d in app.decks}
+            counts = {n: c for n, c in counts.items() if n in loaded}
         if app.options.decks:
             counts = {
                 n: c
@@ -83,8 +86,11 @@ class DecksScreen(Screen[None]):
         total = DeckCounts()
         for c in counts.values():
             total = total + c
+        limit = app.backend.total(app.today)
+        total = total.capped(limit)
         table.add_row("All decks", *_cells(total), key=ALL)
         for name, depth, c in deck_tree(counts):
+            c = c.capped(limit)
             label = "  " * depth + plain(name.split("::")[-1])
             table.add_row(label, *_cells(c), key=name)
         if keep is not None and 0 <= keep < table.row_count:

@@ -126,10 +126,10 @@ class ReviewScreen(Screen[None]):
         Binding("space", "reveal", "Show answer"),
         Binding("enter", "reveal", "Show answer", show=False),
         Binding("enter", "submit_choice", "Submit"),
-        Binding("enter", "accept_grade", "Accept grade"),
+        Binding("enter", "accept_grade", "Accept"),
         Binding("enter", "focus_answer", "Answer", show=False),
         *(Binding(str(g), f"grade({g})", f"{GRADE_SHORT[g]}") for g in range(6)),
-        Binding("a", "accept_anyway", "Accept mine"),
+        Binding("a", "accept_anyway", "It's right"),
         Binding("escape", "cancel_check", "Cancel"),
         Binding("escape", "give_up", "Show answer"),
         Binding("u", "undo", "Undo"),
@@ -138,6 +138,12 @@ class ReviewScreen(Screen[None]):
         Binding("e", "edit", "Edit"),
         Binding("i", "info", "Info"),
         Binding("o", "open_image", "Image"),
+        # The same keys once the answer shows, kept out of the footer to leave room for grades.
+        Binding("exclamation_mark", "suspend('quiet')", "Suspend", show=False),
+        Binding("minus", "bury('quiet')", "Bury", show=False),
+        Binding("e", "edit('quiet')", "Edit", show=False),
+        Binding("i", "info('quiet')", "Info", show=False),
+        Binding("o", "open_image('quiet')", "Image", show=False),
         Binding("q", "leave", "End"),
         Binding("escape", "leave", "End", show=False),
     ]
@@ -175,7 +181,7 @@ class ReviewScreen(Screen[None]):
             yield LoadingIndicator(id="spinner")
             yield Static("", id="verdict")
             yield Markdown("", id="back")
-        yield Footer()
+        yield Footer(show_command_palette=False)
 
     def on_mount(self) -> None:
         self.show_next()
@@ -186,6 +192,8 @@ class ReviewScreen(Screen[None]):
         allowed = PHASE_ACTIONS.get(self.phase, set())
         if action not in allowed:
             return action not in _ALL_ACTIONS
+        if action in _QUIET_IN_VERDICT and (self.phase == "verdict") != bool(parameters):
+            return False
         kind = self.card.kind if self.card else None
         if action == "reveal":
             return kind in (CardKind.BASIC, CardKind.REVERSIBLE, CardKind.CLOZE)
@@ -566,21 +574,21 @@ class ReviewScreen(Screen[None]):
         self.notify("Undone; the card is shown again.")
         self.show_next()
 
-    def action_suspend(self) -> None:
+    def action_suspend(self, _quiet: str = "") -> None:
         assert self.card is not None
         self.app.backend.suspend(self.card.id)
         self.notify("Suspended: it will not come again until unsuspended.")
         self.session = self.session.skip(self.card.id)
         self.show_next()
 
-    def action_bury(self) -> None:
+    def action_bury(self, _quiet: str = "") -> None:
         assert self.card is not None
         self.app.backend.bury(self.card.id, bury_date(self.app.today))
         self.notify("Buried until tomorrow.")
         self.session = self.session.skip(self.card.id)
         self.show_next()
 
-    def action_edit(self) -> None:
+    def action_edit(self, _quiet: str = "") -> None:
         assert self.card is not None and self.deck is not None
         card, deck = self.card, self.deck
         path, line = deck.path, card.note.line
@@ -609,11 +617,11 @@ class ReviewScreen(Screen[None]):
         self.show_card(new_card, new_deck)
         self.notify("Edited; the card is shown as it is now.")
 
-    def action_info(self) -> None:
+    def action_info(self, _quiet: str = "") -> None:
         assert self.card is not None and self.deck is not None
         self.app.push_screen(InfoScreen(self.card, self.deck))
 
-    def action_open_image(self) -> None:
+    def action_open_image(self, _quiet: str = "") -> None:
         paths = [i.path for i in self.images if i.path]
         if paths:
             self.open_file(paths[0])
@@ -646,6 +654,9 @@ class ReviewScreen(Screen[None]):
         self.phase = "done"
         self.app.switch_screen(SummaryScreen(dict(self.stats)))
 
+
+#: Actions whose footer entry is hidden once the answer shows (the keys still work).
+_QUIET_IN_VERDICT = {"suspend", "bury", "edit", "info", "open_image"}
 
 _ALL_ACTIONS = {a for actions in PHASE_ACTIONS.values() for a in actions} | {
     "reveal",

@@ -1,0 +1,96 @@
+"""`flashcards study [PATH...] [--tag T]`: daily reviews in the terminal (the default command)."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+
+def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
+    from flashcards.config import add_settings_arguments
+
+    parser = sub.add_parser(
+        "study",
+        help="study today's cards in the terminal (the default command)",
+        description="Open the study app on the built-in decks and the configured deck folders, "
+        "or on the given deck files and folders.",
+    )
+    add_paths_and_tag(parser)
+    add_settings_arguments(parser)
+    return parser
+
+
+def add_paths_and_tag(parser: argparse.ArgumentParser) -> None:
+    """The arguments `study` and `quiz` share."""
+    parser.add_argument(
+        "paths",
+        nargs="*",
+        type=Path,
+        metavar="PATH",
+        help="deck files or folders (default: the built-in decks and the configured folders)",
+    )
+    parser.add_argument("--tag", metavar="T", help="only cards with this tag")
+    # Used by benchmarks/bench_startup.py: exit once the first screen with content is drawn.
+    parser.add_argument("--exit-after-first-screen", action="store_true", help=argparse.SUPPRESS)
+
+
+def run(args: argparse.Namespace) -> int:
+    return open_app(args, quiz=False)
+
+
+def open_app(
+    args: argparse.Namespace, *, quiz: bool, count: int = 20, seed: int | None = None
+) -> int:
+    """Open the collection and run the study app on it."""
+    from datetime import datetime
+
+    from flashcards.config import settings_from_args
+    from flashcards.decks import builtin_decks_dir
+    from flashcards.errors import FlashcardsError
+
+    settings = settings_from_args(args)
+    if args.paths:
+        missing = [p for p in args.paths if not p.exists()]
+        if missing:
+            raise FlashcardsError(f"{missing[0]}: no such deck file or folder")
+        roots = [p.absolute() for p in args.paths]
+    else:
+        roots = [builtin_decks_dir(), *(p for p in settings.deck_folders if p.exists())]
+    if count < 1:
+        raise FlashcardsError("--count must be 1 or more")
+
+    from flashcards.store import Store
+    from tui.app import FlashcardsApp, StudyOptions
+
+    def load() -> tuple[list[Any], list[Any]]:
+        from flashcards.decks import load_decks
+
+        return load_decks(roots)
+
+    today = settings.study_day(datetime.now())
+    options = StudyOptions(
+        tag=args.tag,
+        quiz=quiz,
+        count=count,
+        seed=seed,
+        leech_threshold=settings.leech_threshold,
+        only_loaded=bool(args.paths),
+    )
+    store = Store.open(settings)
+    try:
+        app = FlashcardsApp(
+            store,
+            None,
+            (),
+            today=today,
+            settings=settings,
+            options=options,
+            deck_loader=load,
+            roots=roots,
+            exit_after_first_screen=args.exit_after_first_screen,
+        )
+        app.run()
+    finally:
+        store.close()
+    return int(app.return_code or 0)

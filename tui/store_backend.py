@@ -1,0 +1,117 @@
+"""The SQL store (`flashcards.store.Store`) seen through the study app's `Backend` interface."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+from flashcards.cards import Deck
+from flashcards.errors import FlashcardsError
+from flashcards.scheduler import ReviewState
+from flashcards.session import ReviewKind
+from tui.backend import DeckCounts, LogEntry
+
+
+class StoreBackend:
+    """Adapts a Store: each call is one store transaction, committed when it returns."""
+
+    def __init__(self, store: Any, settings: Any = None, roots: Sequence[Path] = ()) -> None:
+        self.store = store
+        self.limits = getattr(settings, "limits", None)
+        #: The deck files and folders synced: cards gone from them are marked removed.
+        self.roots = [Path(r) for r in roots]
+
+    def sync(self, decks: Sequence[Deck]) -> None:
+        roots = self.roots or sorted({d.path.parent for d in decks})
+        self.store.sync(decks, [str(r) for r in roots])
+
+    def counts(self, today: date) -> dict[str, DeckCounts]:
+        summary = self.store.due_summary(today, self.limits)
+        counts = {name: DeckCounts() for name in self.store.decks() if name}
+        for c in summary.decks:
+            counts[c.deck] = DeckCounts(c.new, c.repeat, c.review)
+        return counts
+
+    def total(self, today: date) -> DeckCounts:
+        """Today's cards over every deck, within the global daily limits."""
+        t = self.store.due_summary(today, self.limits).total
+        return DeckCounts(t.new, t.repeat, t.review)
+
+    def queue(
+        self, today: date, decks: Iterable[str] | None = None, tag: str | None = None
+    ) -> tuple[list[str], list[str]]:
+        chosen = list(decks) if decks else None
+        queue = self.store.queue(today, chosen, [tag] if tag else None, self.limits)
+        # A queued card already graded today is a same-day repeat: its due date is ahead.
+        graded = [c for c in queue if (s := self.state(c)).due is not None and s.due > today]
+        return queue, graded
+
+    def state(self, card_id: str) -> ReviewState:
+        try:
+            return self.store.state(card_id)
+        except FlashcardsError as error:
+            raise KeyError(card_id) from error
+
+    def grade(
+        self,
+        card_id: str,
+        grade: int,
+        today: date,
+        kind: ReviewKind,
+        *,
+        answer: str | None = None,
+        verdict: str | None = None,
+        seconds: float = 0.0,
+    ) -> LogEntry:
+        before = self.store.state(card_id)
+        if kind == "review" and before.due is not None and before.due > today:
+            kind = "repeat"  # the store logs it so too
+        after = self.store.grade(
+            card_id,
+            grade,
+            now=datetime.now(UTC),
+            today=today,
+            kind=kind,
+            typed=answer,
+            verdict=verdict,
+            seconds=seconds,
+        )
+        return LogEntry(0, card_id, today, kind, grade, answer, verdict, seconds, before, after)
+
+    def undo(self, entry: LogEntry) -> None:
+        undone = self.store.undo_last(entry.day)
+        if undone is not None and undone != entry.card_id:
+            raise FlashcardsError(f"undo reached {undone}, not {entry.card_id}")
+
+    def suspend(self, card_id: str) -> None:
+        self.store.suspend(card_id)
+
+    def bury(self, card_id: str, until: date) -> None:
+        self.store.bury(card_id, until)
+
+    def add_accepted_answer(self, card_id: str, answer: str) -> None:
+        self.store.add_accepted_answer(card_id, answer)
+
+    def history(self, card_id: str) -> list[LogEntry]:
+        return [
+            LogEntry(
+                e.id,
+                e.card_id,
+                e.study_day,
+                e.kind,
+                e.grade,
+                e.typed,
+                e.verdict,
+                e.seconds or 0.0,
+                e.before,
+                e.after,
+                e.undone,
+            )
+            for e in self.store.review_log(card_id)
+        ]
+
+    def due_count(self, day: date) -> int:
+        total = self.store.due_summary(day, self.limits).total
+        return total.review + total.repeat

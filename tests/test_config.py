@@ -152,3 +152,22 @@ def test_shared_command_options(tmp_path, monkeypatch):
     assert s.db_path == tmp_path / "collection.sqlite3"
     args = parser.parse_args(["--config", str(cfg), "--db", "sqlite:///x.db"])
     assert settings_from_args(args).db_url == "sqlite:///x.db"
+
+
+def test_config_command_shows_the_file_and_settings(tmp_path, capsys, monkeypatch):
+    import json
+
+    from flashcards.cli import main
+
+    cfg = tmp_path / "c.toml"
+    cfg.write_text('day_start = "03:00"\n[decks."ml"]\nnew_per_day = 7\n')
+    assert main(["config", "--config", str(cfg), "--data-dir", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert f"settings file: {cfg}" in out
+    assert "03:00  [file]" in out and 'decks."ml".new_per_day' in out
+    assert main(["config", "--json", "--config", str(cfg)]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["config_file_exists"] and doc["settings"]["day_start"]["value"] == "03:00"
+    cfg.write_text("durability = 'lots'\n")
+    assert main(["config", "--config", str(cfg)]) == 1
+    assert "durability" in capsys.readouterr().err

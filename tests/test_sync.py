@@ -332,3 +332,33 @@ def test_plan_marks_only_cards_in_scope_removed():
     )
     assert plan.removed_cards == ()
     assert [c.id for c in plan.new_cards] == ["n:0"]
+
+
+# --- the command ---------------------------------------------------------------------------
+
+
+def test_sync_and_due_commands(tmp_path, decks, capsys, monkeypatch):
+    import json
+
+    from flashcards.cli import main
+
+    monkeypatch.setenv("FLASHCARDS_CONFIG", str(tmp_path / "none.toml"))
+    (tmp_path / "none.toml").write_text("")
+    write(decks / "a.md", LOG_CARD, EXP_CARD)
+    data = ["--data-dir", str(tmp_path / "data")]
+    assert main(["sync", str(decks), *data]) == 0
+    assert "2 added" in capsys.readouterr().out
+    assert main(["sync", str(decks), *data]) == 0
+    assert "nothing changed" in capsys.readouterr().out
+    assert main(["due", "--json", *data]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["decks"] == [{"deck": "a", "new": 2, "repeat": 0, "review": 0}]
+    assert out["total"] == {"new": 2, "repeat": 0, "review": 0}
+    assert main(["due", *data]) == 0
+    assert "total" in capsys.readouterr().out
+    write(decks / "b.md", "Q: no answer here\n")
+    assert main(["sync", str(decks), *data]) == 1
+    err = capsys.readouterr().err
+    assert "b.md:1:" in err
+    assert main(["sync", str(tmp_path / "nope"), *data]) == 1
+    assert "no such deck file or folder" in capsys.readouterr().err

@@ -1,0 +1,81 @@
+"""`flashcards config`: where the settings file is and what is in effect."""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+
+def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
+    from flashcards.config import add_settings_arguments
+
+    parser = sub.add_parser(
+        "config",
+        help="show where the settings file is and the settings in effect",
+        description="Show the settings file's location and every setting in effect, with "
+        "where it comes from (default, file, environment or option).",
+    )
+    parser.add_argument("--json", action="store_true", help="print the settings as JSON")
+    add_settings_arguments(parser)
+    return parser
+
+
+def settings_table(settings) -> list[tuple[str, str, str]]:
+    """(setting, value, origin) rows for the settings in effect."""
+    origins = dict(settings.origins)
+    limits = settings.limits
+    rows = [
+        ("config", str(settings.config_path), origins.get("config", "default")),
+        ("data_dir", str(settings.data_dir), origins.get("data_dir", "default")),
+        ("db", settings.db_url, origins.get("db", "default")),
+        ("day_start", settings.day_start.strftime("%H:%M"), origins.get("day_start", "default")),
+        ("limits.new_per_day", str(limits.new_per_day), origins.get("limits", "default")),
+        ("limits.reviews_per_day", str(limits.reviews_per_day), origins.get("limits", "default")),
+    ]
+    for deck, deck_limits in limits.per_deck:
+        for key in ("new_per_day", "reviews_per_day"):
+            value = getattr(deck_limits, key)
+            if value is not None:
+                rows.append((f'decks."{deck}".{key}', str(value), "file"))
+    rows += [
+        (
+            "deck_folders",
+            ", ".join(str(p) for p in settings.deck_folders) or "(none)",
+            origins.get("deck_folders", "default"),
+        ),
+        ("durability", settings.durability, origins.get("durability", "default")),
+        (
+            "leech_threshold",
+            str(settings.leech_threshold),
+            origins.get("leech_threshold", "default"),
+        ),
+        ("backups_kept", str(settings.backups_kept), origins.get("backups_kept", "default")),
+        ("fuzz", str(settings.fuzz).lower(), origins.get("fuzz", "default")),
+    ]
+    return rows
+
+
+def run(args: argparse.Namespace) -> int:
+    from flashcards.config import settings_from_args
+
+    settings = settings_from_args(args)
+    rows = settings_table(settings)
+    exists = settings.config_path.exists()
+    if args.json:
+        print(
+            json.dumps(
+                {
+                    "config_file": str(settings.config_path),
+                    "config_file_exists": exists,
+                    "settings": {k: {"value": v, "from": o} for k, v, o in rows},
+                },
+                indent=2,
+            )
+        )
+        return 0
+    state = "" if exists else " (not created yet: defaults apply)"
+    print(f"settings file: {settings.config_path}{state}")
+    width = max(len(k) for k, _, _ in rows)
+    for key, value, origin in rows:
+        print(f"{key:<{width}}  {value}  [{origin}]")
+    return 0

@@ -1,0 +1,58 @@
+"""`flashcards due [--json]`: new, repeat and review cards due today, per deck and in total."""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+
+def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
+    from flashcards.config import add_settings_arguments
+
+    parser = sub.add_parser(
+        "due",
+        help="show the cards due today per deck",
+        description="Show, per deck, the new cards, same-day repeats and reviews due today "
+        "within the daily limits, and the totals. Run `flashcards sync` first to load decks.",
+    )
+    parser.add_argument("--json", action="store_true", help="print the counts as JSON")
+    add_settings_arguments(parser)
+    return parser
+
+
+def run(args: argparse.Namespace) -> int:
+    from datetime import datetime
+
+    from flashcards.config import settings_from_args
+    from flashcards.store import Store
+
+    settings = settings_from_args(args)
+    today = settings.study_day(datetime.now())
+    with Store.open(settings) as store:
+        summary = store.due_summary(today, settings.limits)
+    rows = [(c.deck, c.new, c.repeat, c.review) for c in summary.decks]
+    total = summary.total
+    if args.json:
+        print(
+            json.dumps(
+                {
+                    "day": today.isoformat(),
+                    "decks": [
+                        {"deck": d, "new": n, "repeat": p, "review": r} for d, n, p, r in rows
+                    ],
+                    "total": {"new": total.new, "repeat": total.repeat, "review": total.review},
+                },
+                indent=2,
+                ensure_ascii=False,
+            )
+        )
+        return 0
+    if not rows:
+        print("nothing due today (no cards yet? run `flashcards sync`)")
+        return 0
+    width = max(len("deck"), *(len(d) for d, *_ in rows))
+    print(f"{'deck':<{width}}  {'new':>5}  {'repeat':>6}  {'review':>6}")
+    for deck, new, repeat, review in rows:
+        print(f"{deck:<{width}}  {new:>5}  {repeat:>6}  {review:>6}")
+    print(f"{'total':<{width}}  {total.new:>5}  {total.repeat:>6}  {total.review:>6}")
+    return 0

@@ -1,0 +1,85 @@
+"""`flashcards sync [PATH...]`: load decks into the collection, keeping every card's history."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+
+def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
+    from flashcards.config import add_settings_arguments
+
+    parser = sub.add_parser(
+        "sync",
+        help="load decks into the collection (new, edited and removed cards)",
+        description="Load deck files and folders into the collection: new cards are added, "
+        "edited ones keep their history, removed ones are marked removed (and come back with "
+        "their history when restored). Unchanged files are skipped. Deck files are never "
+        "written to.",
+    )
+    parser.add_argument(
+        "paths",
+        nargs="*",
+        type=Path,
+        metavar="PATH",
+        help="deck files or folders (default: the built-in decks and the configured folders)",
+    )
+    parser.add_argument(
+        "--force", action="store_true", help="parse every file, even those that did not change"
+    )
+    parser.add_argument("-q", "--quiet", action="store_true", help="print only problems")
+    add_settings_arguments(parser)
+    return parser
+
+
+def _progress_printer(stream) -> object:
+    """A progress callback drawing a one-line bar on a terminal, silent otherwise."""
+    if not stream.isatty():
+        return None
+    state = {"shown": False}
+
+    def show(done: int, total: int) -> None:
+        if total < 200:
+            return  # small syncs are instant: no bar
+        width = 30
+        filled = width * done // max(total, 1)
+        stream.write(f"\rsyncing [{'#' * filled}{'.' * (width - filled)}] {done}/{total}")
+        stream.flush()
+        state["shown"] = True
+        if done >= total:
+            stream.write("\n")
+
+    return show
+
+
+def run(args: argparse.Namespace) -> int:
+    from flashcards.config import settings_from_args
+    from flashcards.decks import builtin_decks_dir, load_decks
+    from flashcards.errors import FlashcardsError
+    from flashcards.store import Store
+    from flashcards.sync import sync_paths
+
+    settings = settings_from_args(args)
+    paths = list(args.paths)
+    if not paths:
+        paths = [builtin_decks_dir(), *(p for p in settings.deck_folders if p.exists())]
+    missing = [p for p in paths if not p.exists()]
+    if missing:
+        raise FlashcardsError(f"{missing[0]}: no such deck file or folder")
+    progress = None if args.quiet else _progress_printer(sys.stderr)
+
+    def load(roots):
+        # parsing is the slow part of a first sync: the bar follows the files
+        return load_decks(roots, progress=progress)
+
+    with Store.open(settings) as store:
+        report = sync_paths(store, paths, load=load, force=args.force)
+    for problem in report.problems:
+        print(problem, file=sys.stderr)
+    if not args.quiet:
+        if report.decks_synced or report.problems:
+            print(report.summary())
+        else:
+            print(f"nothing changed ({report.files_skipped} files as at the last sync)")
+    return 1 if report.problems else 0

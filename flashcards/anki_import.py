@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import sqlite3
 import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
@@ -63,10 +63,14 @@ class AnkiAnswer:
     time_ms: int  # time taken to answer
 
     @property
+    def ordinal(self) -> int:
+        """The flashcards card ordinal (a cloze's ordinal is its number)."""
+        return self.anki_ord + 1 if self.cloze else self.anki_ord
+
+    @property
     def card_id(self) -> str:
-        """The flashcards card id: note id and ordinal (a cloze ordinal is its number)."""
-        ordinal = self.anki_ord + 1 if self.cloze else self.anki_ord
-        return f"{self.guid}:{ordinal}"
+        """The flashcards card id when the guid is the note's id."""
+        return f"{self.guid}:{self.ordinal}"
 
     @property
     def reviewed_at(self) -> datetime:
@@ -92,7 +96,8 @@ class AnkiReviews:
 class ImportPlan:
     """Which answers to add, and why the others are left out."""
 
-    to_add: tuple[AnkiAnswer, ...]
+    #: (card id, answer), oldest first.
+    to_add: tuple[tuple[str, AnkiAnswer], ...]
     already: int = 0  # in the log already (imported before)
     unknown: int = 0  # answers of cards the collection does not have
     not_answers: int = 0  # manual reschedules and other non-answers
@@ -127,15 +132,20 @@ def study_day(moment: datetime, day_start: time, tz: Any = None) -> date:
 
 
 def plan_import(
-    answers: Iterable[AnkiAnswer], known_cards: set[str], logged: set[tuple[str, int]]
+    answers: Iterable[AnkiAnswer],
+    known_cards: set[str],
+    logged: set[tuple[str, int]],
+    note_ids: Mapping[str, str] | None = None,
 ) -> ImportPlan:
     """Choose the answers to add: real answers of known cards not logged yet, in time order.
 
     Args:
         known_cards: the card ids of the collection.
         logged: (card id, milliseconds) of every answer in the log already.
+        note_ids: guid -> note id for notes exported under an older id (edited hash-id notes).
     """
-    to_add: list[AnkiAnswer] = []
+    note_ids = note_ids or {}
+    to_add: list[tuple[str, AnkiAnswer]] = []
     already = unknown = not_answers = 0
     unknown_cards: dict[str, None] = {}
     seen: set[tuple[str, int]] = set()
@@ -143,7 +153,7 @@ def plan_import(
         if answer.ease not in GRADES or answer.revlog_type not in ANSWER_TYPES:
             not_answers += 1
             continue
-        card = answer.card_id
+        card = f"{note_ids.get(answer.guid, answer.guid)}:{answer.ordinal}"
         if card not in known_cards:
             unknown += 1
             unknown_cards.setdefault(card)
@@ -153,7 +163,7 @@ def plan_import(
             already += 1
             continue
         seen.add(key)
-        to_add.append(answer)
+        to_add.append((card, answer))
     return ImportPlan(tuple(to_add), already, unknown, not_answers, tuple(unknown_cards))
 
 
@@ -254,25 +264,33 @@ def read_reviews(path: Path, cloze_model_ids: Sequence[int] | None = None) -> An
 
 
 def import_reviews(
-    store: Any, path: Path, *, day_start: time = time(4, 0), tz: Any = None
+    store: Any,
+    path: Path,
+    *,
+    day_start: time = time(4, 0),
+    note_ids: Mapping[str, str] | None = None,
+    tz: Any = None,
 ) -> ImportReport:
     """Add the answers of an Anki export that the store's log lacks, replayed in time order.
 
     Each answer is graded through the store (SM-2) on its own study day; as in the terminal,
     an answer on a day the card is not due by SM-2 is logged as a repeat.
+
+    Args:
+        note_ids: guid -> note id for edited hash-id notes (`flashcards.export.guid_map`).
     """
     reviews = read_reviews(path)
     known = set(store.card_ids())
     logged = {(entry.card_id, ms_key(entry.reviewed_at)) for entry in store.review_log()}
-    plan = plan_import(reviews.answers, known, logged)
+    plan = plan_import(reviews.answers, known, logged, note_ids)
     repeats = 0
     cards: set[str] = set()
-    for answer in plan.to_add:
+    for card_id, answer in plan.to_add:
         when = answer.reviewed_at
-        before = store.state(answer.card_id)
+        before = store.state(card_id)
         day = study_day(when, day_start, tz)
         store.grade(
-            answer.card_id,
+            card_id,
             answer.grade,
             now=when,
             today=day,
@@ -281,7 +299,7 @@ def import_reviews(
         )
         if before.due is not None and before.due > day:
             repeats += 1
-        cards.add(answer.card_id)
+        cards.add(card_id)
     return ImportReport(
         added=len(plan.to_add),
         repeats=repeats,

@@ -227,8 +227,90 @@ NEW_CARD = AnkiSchedule(0, 0, 0, 0, 0, 0, 0)
 
 
 def anki_guid(note: Note) -> str:
-    """The note's guid in Anki: its stable id, so edits update the same Anki note."""
+    """The note's guid in Anki when it has no history: its stable id."""
     return note.id
+
+
+@dataclass(frozen=True, slots=True)
+class ExportedNote:
+    """What the last export recorded of a note whose id is a content hash."""
+
+    guid: str
+    kind: str
+    deck: str
+    front: str
+    back: str
+
+
+@dataclass(frozen=True, slots=True)
+class ExportRecord:
+    """Kept between exports: the last stamp, and the guids hash-id notes were exported under."""
+
+    stamp: int | None = None
+    #: note id -> what was exported; only notes without an explicit id.
+    notes: tuple[tuple[str, ExportedNote], ...] = ()
+
+
+def assign_guids(decks: Sequence[Deck], record: ExportRecord) -> dict[str, str]:
+    """Each note's guid: the one it was exported under before, else its id.
+
+    A note with an explicit id keeps it whatever changes. A hash id changes when the note is
+    edited; then the edited note takes the guid of the most similar note of the same kind that
+    vanished from the same decks since the last export (the rule sync uses to keep history), so
+    Anki updates that note instead of adding a copy.
+    """
+    from flashcards.sync import NoteRecord, StoredNote, match_vanished
+
+    previous = dict(record.notes)
+    names = {deck.name for deck in decks}
+    guids: dict[str, str] = {}
+    appeared: list[NoteRecord] = []
+    for deck in decks:
+        for note in deck.notes:
+            if note.id in previous:
+                guids[note.id] = previous[note.id].guid
+            elif note.explicit_id:
+                guids[note.id] = anki_guid(note)
+            else:
+                appeared.append(
+                    NoteRecord(note.id, note.kind.value, note.front, note.back, "", False, ())
+                )
+    used = set(guids.values())
+    vanished = [
+        StoredNote(old_id, e.kind, e.front, e.back, "", False, (), ())
+        for old_id, e in previous.items()
+        if e.deck in names and old_id not in guids and e.guid not in used
+    ]
+    by_old = {old_id: e.guid for old_id, e in previous.items()}
+    for old_id, new_id in match_vanished(vanished, appeared) if vanished and appeared else ():
+        guids[new_id] = by_old[old_id]
+    for new in appeared:
+        guids.setdefault(new.id, new.id)
+    # Two notes never share a guid: a note whose inherited guid is taken keeps its own id.
+    owner: dict[str, str] = {}
+    for note_id, guid in list(guids.items()):
+        if owner.setdefault(guid, note_id) != note_id:
+            guids[note_id] = note_id
+    return guids
+
+
+def next_record(
+    decks: Sequence[Deck], guids: Mapping[str, str], record: ExportRecord, stamp: int
+) -> ExportRecord:
+    """The record after an export: its stamp, and the hash-id notes of every deck exported.
+
+    Notes of decks not in this export are kept as they were, so a partial export forgets
+    nothing.
+    """
+    names = {deck.name for deck in decks}
+    notes = {note_id: e for note_id, e in record.notes if e.deck not in names}
+    for deck in decks:
+        for note in deck.notes:
+            if not note.explicit_id:
+                notes[note.id] = ExportedNote(
+                    guids[note.id], note.kind.value, deck.name, note.front, note.back
+                )
+    return ExportRecord(stamp, tuple(sorted(notes.items())))
 
 
 def anki_tags(note: Note, deck: Deck) -> list[str]:
@@ -579,25 +661,46 @@ def _genanki_classes() -> tuple[type, type]:
     return ExportNote, ScheduledCard
 
 
-def read_stamp(stamp_file: Path) -> int | None:
-    """The last export's stamp kept in `stamp_file`, or None when there is none yet."""
+def read_record(path: Path) -> ExportRecord:
+    """The record of the last export kept in `path`; an empty one when there is none."""
     try:
-        return int(json.loads(stamp_file.read_text())["stamp"])
-    except (OSError, ValueError, KeyError, TypeError):
-        return None
+        doc = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return ExportRecord()
+    if not isinstance(doc, dict):
+        return ExportRecord()
+    stamp = doc.get("stamp")
+    notes = []
+    for note_id, fields in (doc.get("notes") or {}).items():
+        try:
+            notes.append((str(note_id), ExportedNote(*(str(f) for f in fields))))
+        except TypeError:
+            continue  # an entry written by another version: forget it
+    return ExportRecord(stamp if isinstance(stamp, int) else None, tuple(notes))
 
 
-def save_stamp(stamp_file: Path, stamp: int) -> None:
-    """Keep `stamp` as the last export's stamp (written whole, then renamed into place)."""
-    stamp_file.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=stamp_file.parent, prefix=".stamp-", suffix=".tmp")
+def save_record(path: Path, record: ExportRecord) -> None:
+    """Keep `record` in `path` (written whole, then renamed into place)."""
+    doc = {
+        "stamp": record.stamp,
+        "notes": {
+            note_id: [e.guid, e.kind, e.deck, e.front, e.back] for note_id, e in record.notes
+        },
+    }
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
-        with os.fdopen(fd, "w") as out:
-            json.dump({"stamp": stamp}, out)
-        os.replace(tmp, stamp_file)
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            json.dump(doc, out, ensure_ascii=False)
+        os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def guid_map(path: Path) -> dict[str, str]:
+    """guid -> current note id, for the hash-id notes exported under an older id."""
+    return {e.guid: note_id for note_id, e in read_record(path).notes if e.guid != note_id}
 
 
 def collect_media(decks: Sequence[Deck]) -> tuple[dict[tuple[str, str], str], dict[str, Path]]:
@@ -660,7 +763,8 @@ def write_apkg(
     """Write `decks` to the Anki package `path`, whole or not at all.
 
     Args:
-        stamp_file: keeps the last export's stamp; read before and updated after writing.
+        stamp_file: keeps the last export's stamp and the guids of hash-id notes (an
+            `ExportRecord`); read before writing and updated after.
         last_stamp: the last stamp, when no `stamp_file` is kept.
         now: the current time (time-zone aware); the clock by default.
         progress: called with (notes done, notes in all) while rendering.
@@ -672,15 +776,15 @@ def write_apkg(
     now = now or datetime.now().astimezone()
     if now.tzinfo is None:
         now = now.astimezone()
-    if stamp_file is not None:
-        saved = read_stamp(stamp_file)
-        if saved is not None:
-            last_stamp = saved if last_stamp is None else max(saved, last_stamp)
+    record = read_record(stamp_file) if stamp_file is not None else ExportRecord()
+    if record.stamp is not None:
+        last_stamp = record.stamp if last_stamp is None else max(record.stamp, last_stamp)
     stamp = next_stamp(now.timestamp(), last_stamp)
     zero = day_zero(now)
 
     _check_unique_ids(decks)
     media_names, media_files = collect_media(decks)
+    guids = assign_guids(decks, record)
 
     models = _models()
     note_class, card_class = _genanki_classes()
@@ -707,7 +811,7 @@ def write_apkg(
                     models[note.kind],
                     note_fields(note, deck, media),
                     anki_tags(note, deck),
-                    anki_guid(note),
+                    guids[note.id],
                     note_cards,
                     position,
                 )
@@ -721,7 +825,7 @@ def write_apkg(
     package = genanki.Package(anki_decks, media_files=list(media_files.values()))
     _write_package(package, path, stamp, int(zero.timestamp()), media_files, compress)
     if stamp_file is not None:
-        save_stamp(stamp_file, stamp)
+        save_record(stamp_file, next_record(decks, guids, record, stamp))
     return ExportReport(
         path=path,
         decks=len(decks),

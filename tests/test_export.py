@@ -336,9 +336,9 @@ def test_cli_exports_and_keeps_the_stamp_in_the_data_folder(tmp_path, capsys):
     args = ["export", str(root), "-o", str(out), "--data-dir", str(tmp_path / "data")]
     assert main(args) == 0
     assert "6 notes" in capsys.readouterr().out
-    first = (tmp_path / "data" / "anki-export-stamp.json").read_text()
+    first = (tmp_path / "data" / "anki-export.json").read_text()
     assert main(args) == 0
-    assert (tmp_path / "data" / "anki-export-stamp.json").read_text() != first
+    assert (tmp_path / "data" / "anki-export.json").read_text() != first
 
 
 @pytest.mark.parametrize(
@@ -556,3 +556,68 @@ def test_cli_with_progress_takes_the_schedule_from_the_store(tmp_path, capsys):
         assert col.card_count() - len(col.find_cards("is:new")) == 1
     finally:
         col.close()
+
+
+HASH_DECK = """---
+name: Hashes
+---
+
+The range of a Bernoulli parameter :: the closed interval from zero to one
+
+Q: What does ELBO stand for?
+A: Evidence lower bound, a lower bound on the log evidence.
+"""
+
+
+def test_edited_notes_without_ids_keep_their_guid_and_update_in_anki(tmp_path):
+    root = tmp_path / "decks"
+    root.mkdir()
+    deck_file = root / "hashes.md"
+    deck_file.write_text(HASH_DECK, encoding="utf-8")
+    record = tmp_path / "anki-export.json"
+    col = collection(tmp_path / "collection.anki2")
+    try:
+        first = load(root)
+        write_apkg(first, tmp_path / "v1.apkg", stamp_file=record)
+        import_apkg(col, tmp_path / "v1.apkg")
+        guids_before = set(notes_by_guid(col))
+        assert guids_before == {note.id for note in first[0].notes}
+
+        deck_file.write_text(HASH_DECK.replace("closed interval", "closed intervall"), "utf-8")
+        second = load(root)
+        assert {note.id for note in second[0].notes} != guids_before  # the hash id changed
+        write_apkg(second, tmp_path / "v2.apkg", stamp_file=record)
+        log = import_apkg(col, tmp_path / "v2.apkg")
+        assert (len(log.new), len(log.updated)) == (0, 2)
+        assert set(notes_by_guid(col)) == guids_before
+        assert any("intervall" in n["Back"] for n in notes_by_guid(col).values())
+
+        from flashcards.export import guid_map
+
+        edited = next(n for n in second[0].notes if "intervall" in n.back)
+        assert guid_map(record) == {
+            (guids_before - {n.id for n in second[0].notes}).pop(): edited.id
+        }
+    finally:
+        col.close()
+
+
+def test_guids_follow_the_most_similar_vanished_note_of_the_same_deck():
+    from flashcards.export import ExportedNote, ExportRecord, assign_guids
+
+    def note(note_id: str, back: str, explicit: bool = False) -> Note:
+        return Note(note_id, CardKind.BASIC, "front", back, 1, 1, explicit_id=explicit)
+
+    record = ExportRecord(
+        10,
+        (
+            ("~old", ExportedNote("~guid", "basic", "d", "front", "a long answer here")),
+            ("~other", ExportedNote("~other", "basic", "elsewhere", "front", "a long answer")),
+        ),
+    )
+    deck = Deck(
+        "d",
+        Path("d.md"),
+        (note("~new", "a long answer, here"), note("~fresh", "zzz"), note("kl", "x", True)),
+    )
+    assert assign_guids([deck], record) == {"~new": "~guid", "~fresh": "~fresh", "kl": "kl"}

@@ -173,7 +173,7 @@ def test_plan_skips_non_answers_unknown_cards_and_logged_answers():
 
     answers = [a(3, "x"), a(1, "x"), a(2, "x", ease=0, rtype=4), a(4, "y"), a(5, "x")]
     plan = plan_import(answers, {"x:0"}, {("x:0", 5)})
-    assert [p.revlog_id for p in plan.to_add] == [1, 3]  # oldest first
+    assert [(c, p.revlog_id) for c, p in plan.to_add] == [("x:0", 1), ("x:0", 3)]  # oldest first
     assert (plan.already, plan.unknown, plan.not_answers) == (1, 1, 1)
     assert plan.unknown_cards == ("y:0",)
 
@@ -223,3 +223,9 @@ def test_missing_file_on_the_command_line(tmp_path, capsys):
     args = ["import-reviews", str(tmp_path / "nope.colpkg"), "--data-dir", str(tmp_path)]
     assert main(args) == 1
     assert "no such file" in capsys.readouterr().err
+
+
+def test_answers_of_an_edited_note_reach_its_new_id():
+    answer = AnkiAnswer(7, "~old", 1, True, 3, 1, 1, 2500, 0)
+    plan = plan_import([answer], {"~new:2"}, set(), {"~old": "~new"})
+    assert [card for card, _ in plan.to_add] == ["~new:2"]

@@ -8,8 +8,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TextIO
 
-#: The file in the data folder that keeps the last export's stamp.
-STAMP_FILE = "anki-export-stamp.json"
+#: The file in the data folder that keeps the last export's stamp and the guids of notes
+#: whose id is a content hash (see flashcards.export.ExportRecord).
+STAMP_FILE = "anki-export.json"
 #: Exports with fewer notes than this show no progress bar.
 PROGRESS_MIN_NOTES = 500
 

@@ -23,8 +23,10 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
 
 def run(args: argparse.Namespace) -> int:
     from flashcards.anki_import import import_reviews
+    from flashcards.commands.export import STAMP_FILE
     from flashcards.config import settings_from_args
     from flashcards.errors import FlashcardsError
+    from flashcards.export import guid_map
     from flashcards.store import Store
 
     path: Path = args.file
@@ -32,7 +34,12 @@ def run(args: argparse.Namespace) -> int:
         raise FlashcardsError(f"{path}: no such file")
     settings = settings_from_args(args)
     with Store.open(settings) as store:
-        report = import_reviews(store, path, day_start=settings.day_start)
+        report = import_reviews(
+            store,
+            path,
+            day_start=settings.day_start,
+            note_ids=guid_map(settings.data_dir / STAMP_FILE),
+        )
     s = "s" if report.added != 1 else ""
     line = f"Added {report.added} review{s} of {report.cards} card{'s' * (report.cards != 1)}"
     if report.repeats:

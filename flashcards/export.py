@@ -749,6 +749,102 @@ def _check_unique_ids(decks: Sequence[Deck]) -> None:
                 )
 
 
+@dataclass(frozen=True, slots=True)
+class RenderedNote:
+    """A note ready for the package: its note type, fields, tags, guid and cards."""
+
+    kind: CardKind
+    fields: list[str]
+    tags: list[str]
+    guid: str
+    #: (Anki ordinal, schedule) per card.
+    cards: tuple[tuple[int, AnkiSchedule], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class RenderedDeck:
+    """A deck ready for the package."""
+
+    name: str
+    description: str
+    notes: tuple[RenderedNote, ...]
+
+
+def render_decks(
+    decks: Sequence[Deck],
+    guids: Mapping[str, str],
+    media_names: Mapping[tuple[str, str], str],
+    *,
+    states: Mapping[str, Any] | None = None,
+    anki_today: date | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> list[RenderedDeck]:
+    """Every note rendered to its Anki fields, tags, guid and cards (pure).
+
+    Args:
+        guids: note id -> guid (`assign_guids`).
+        media_names: (deck name, image src) -> packaged name (`collect_media`).
+        states: card id -> SM-2 state, for an export with progress; `anki_today` then is the
+            study day of the package's day zero.
+    """
+    total = sum(len(deck.notes) for deck in decks)
+    done = 0
+    out = []
+    for deck in decks:
+        media = {src: name for (dn, src), name in media_names.items() if dn == deck.name}
+        notes = []
+        for note in deck.notes:
+            cards = []
+            for card in note.cards:
+                state = states.get(card.id) if states else None
+                schedule = NEW_CARD
+                if state is not None and anki_today is not None:
+                    schedule = anki_schedule(state, anki_today)
+                cards.append((anki_ordinal(note.kind, card.ordinal), schedule))
+            notes.append(
+                RenderedNote(
+                    note.kind,
+                    note_fields(note, deck, media),
+                    anki_tags(note, deck),
+                    guids.get(note.id, note.id),
+                    tuple(cards),
+                )
+            )
+            done += 1
+            if progress is not None:
+                progress(done, total)
+        out.append(RenderedDeck(deck.name, render_markdown(deck.description), tuple(notes)))
+    return out
+
+
+def write_package(
+    rendered: Sequence[RenderedDeck],
+    path: Path,
+    *,
+    stamp: int,
+    crt: int,
+    media_files: Mapping[str, Path] | None = None,
+    compress: bool = True,
+) -> None:
+    """Write rendered decks with genanki to `path` (a temporary file renamed into place)."""
+    import genanki
+
+    models = _models()
+    note_class, card_class = _genanki_classes()
+    anki_decks = []
+    for deck in rendered:
+        anki_deck = genanki.Deck(deck_id(deck.name), deck.name, description=deck.description)
+        for position, note in enumerate(deck.notes):
+            cards = [card_class(ordinal, schedule) for ordinal, schedule in note.cards]
+            anki_deck.add_note(
+                note_class(models[note.kind], note.fields, note.tags, note.guid, cards, position)
+            )
+        anki_decks.append(anki_deck)
+    media_files = media_files or {}
+    package = genanki.Package(anki_decks, media_files=list(media_files.values()))
+    _write_package(package, Path(path), stamp, crt, media_files, compress)
+
+
 def write_apkg(
     decks: Sequence[Deck],
     path: Path,
@@ -770,8 +866,6 @@ def write_apkg(
         progress: called with (notes done, notes in all) while rendering.
         states: card id -> SM-2 `ReviewState`; given, cards carry their schedule into Anki.
     """
-    import genanki
-
     path = Path(path)
     now = now or datetime.now().astimezone()
     if now.tzinfo is None:
@@ -785,56 +879,33 @@ def write_apkg(
     _check_unique_ids(decks)
     media_names, media_files = collect_media(decks)
     guids = assign_guids(decks, record)
-
-    models = _models()
-    note_class, card_class = _genanki_classes()
-    total = sum(len(deck.notes) for deck in decks)
-    done = 0
-    kinds: dict[str, int] = {}
-    cards = scheduled = 0
-    anki_decks = []
-    for deck in decks:
-        anki_deck = genanki.Deck(
-            deck_id(deck.name), deck.name, description=render_markdown(deck.description)
-        )
-        media = {src: name for (dn, src), name in media_names.items() if dn == deck.name}
-        for position, note in enumerate(deck.notes):
-            note_cards = []
-            for card in note.cards:
-                state = states.get(card.id) if states else None
-                schedule = anki_schedule(state, zero.date()) if state is not None else NEW_CARD
-                scheduled += schedule is not NEW_CARD
-                note_cards.append(card_class(anki_ordinal(note.kind, card.ordinal), schedule))
-            cards += len(note_cards)
-            anki_deck.add_note(
-                note_class(
-                    models[note.kind],
-                    note_fields(note, deck, media),
-                    anki_tags(note, deck),
-                    guids[note.id],
-                    note_cards,
-                    position,
-                )
-            )
-            kinds[note.kind.value] = kinds.get(note.kind.value, 0) + 1
-            done += 1
-            if progress is not None:
-                progress(done, total)
-        anki_decks.append(anki_deck)
-
-    package = genanki.Package(anki_decks, media_files=list(media_files.values()))
-    _write_package(package, path, stamp, int(zero.timestamp()), media_files, compress)
+    rendered = render_decks(
+        decks, guids, media_names, states=states, anki_today=zero.date(), progress=progress
+    )
+    write_package(
+        rendered,
+        path,
+        stamp=stamp,
+        crt=int(zero.timestamp()),
+        media_files=media_files,
+        compress=compress,
+    )
     if stamp_file is not None:
         save_record(stamp_file, next_record(decks, guids, record, stamp))
+    kinds: dict[str, int] = {}
+    for deck in decks:
+        for note in deck.notes:
+            kinds[note.kind.value] = kinds.get(note.kind.value, 0) + 1
+    notes = [note for deck in rendered for note in deck.notes]
     return ExportReport(
         path=path,
         decks=len(decks),
-        notes=total,
-        cards=cards,
+        notes=len(notes),
+        cards=sum(len(note.cards) for note in notes),
         media=len(media_files),
         stamp=stamp,
         kinds=tuple(sorted(kinds.items())),
-        scheduled=scheduled,
+        scheduled=sum(s is not NEW_CARD for note in notes for _, s in note.cards),
     )
 
 

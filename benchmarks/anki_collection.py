@@ -1,0 +1,301 @@
+"""A synthetic collection as plain data, and the same collection built in Anki's own backend.
+
+`synthetic_cards` describes a collection without reference to either program: which deck each
+card is in, whether it is new, in review (due dates spread over a year) or in learning, and its
+review history. `build_anki` writes that description straight into an Anki collection in one
+transaction (adding 100,000 notes through Anki's note API would take minutes), so both
+programs can be timed on the same cards.
+
+Usage: python benchmarks/anki_collection.py [--cards 10000] [--out collection.anki2]
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import random
+import sys
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    from anki.collection import Collection
+
+#: The parent deck every synthetic deck lives under, so one study queue covers them all.
+PARENT_DECK = "bench"
+#: Days of history before today: Anki's day numbers count from the collection's creation.
+HISTORY_DAYS = 400
+
+CardState = Literal["new", "review", "learning"]
+
+
+@dataclass(frozen=True, slots=True)
+class Review:
+    """One review-log row of a synthetic card."""
+
+    #: Days before today the review happened (0 is today).
+    days_ago: int
+    #: The SM-2 grade given, 0-5.
+    grade: int
+    #: The interval in days the review set (0 for a card sent back to learning).
+    interval: int
+    #: The interval before the review.
+    last_interval: int
+    #: The ease after the review, in hundredths.
+    ease_pct: int
+
+
+@dataclass(frozen=True, slots=True)
+class SyntheticCard:
+    """One card of a synthetic collection, with one note of its own."""
+
+    index: int
+    deck: str
+    state: CardState
+    #: For a card in review: days from today to its due date (negative when overdue).
+    due_in: int = 0
+    interval: int = 0
+    ease_pct: int = 250
+    repetitions: int = 0
+    lapses: int = 0
+    log: tuple[Review, ...] = ()
+
+    @property
+    def front(self) -> str:
+        """The card's question text."""
+        return f"Question {self.index}: what is $\\partial_x x^{{{self.index % 97 + 2}}}$?"
+
+    @property
+    def back(self) -> str:
+        """The card's answer text."""
+        return f"Answer {self.index}: ${self.index % 97 + 2} x^{{{self.index % 97 + 1}}}$"
+
+
+def deck_names(decks: int) -> list[str]:
+    """The names of `decks` synthetic decks, all under `PARENT_DECK`."""
+    return [f"{PARENT_DECK}::deck{d:02}" for d in range(decks)]
+
+
+def _history(rng: random.Random, state: CardState, interval: int, ease_pct: int) -> list[Review]:
+    """About ten past reviews ending in `interval` (and today's failed one for a learning card)."""
+    rows = rng.randint(6, 14)
+    day = rng.randint(HISTORY_DAYS // 2, HISTORY_DAYS - 10)
+    out: list[Review] = []
+    last = 0
+    for i in range(rows):
+        final = i == rows - 1
+        if final and state == "learning":
+            out.append(Review(0, rng.choice((1, 2)), 0, last, ease_pct))
+            break
+        ivl = interval if final else max(1, min(last * 2 + 1, 120))
+        grade = 4 if final else rng.choice((3, 4, 4, 5, 2))
+        out.append(Review(day, grade, ivl, last, ease_pct))
+        last = ivl
+        # Later reviews are closer to today; the last one leaves the card due on its date.
+        day = max(1, day - rng.randint(1, max(1, day // (rows - i))))
+    return out
+
+
+def synthetic_cards(count: int, decks: int = 8, seed: int = 0) -> list[SyntheticCard]:
+    """A collection of `count` cards: ~40% new, 50% in review (due over a year), 10% learning."""
+    rng = random.Random(seed)
+    names = deck_names(decks)
+    out: list[SyntheticCard] = []
+    for i in range(count):
+        deck = names[i % decks]
+        roll = rng.random()
+        if roll < 0.4:
+            out.append(SyntheticCard(i, deck, "new"))
+            continue
+        state: CardState = "review" if roll < 0.9 else "learning"
+        ease = rng.randrange(130, 300, 2)
+        if state == "review":
+            # Spread over a year, a month of it overdue, as in a collection used for a while.
+            due_in = rng.randint(-30, 334)
+            interval = max(1, min(365, abs(due_in) + rng.randint(1, 30)))
+        else:
+            due_in, interval = 0, rng.randint(1, 60)
+        log = tuple(_history(rng, state, interval, ease))
+        lapses = sum(1 for r in log if r.grade < 3)
+        reps = len(log)
+        out.append(
+            SyntheticCard(
+                i,
+                deck,
+                state,
+                due_in=due_in,
+                interval=interval,
+                ease_pct=ease,
+                repetitions=reps,
+                lapses=lapses,
+                log=log,
+            )
+        )
+    return out
+
+
+def anki_ease(grade: int) -> int:
+    """The Anki answer button for an SM-2 grade: 0-2 Again, 3 Hard, 4 Good, 5 Easy."""
+    return 1 if grade < 3 else grade - 1
+
+
+@dataclass(frozen=True, slots=True)
+class AnkiCollection:
+    """An open Anki collection holding a synthetic collection."""
+
+    col: Collection
+    parent_id: int
+    deck_ids: dict[str, int]
+    today: int
+
+    def close(self) -> None:
+        """Close the collection, writing it to disk."""
+        self.col.close()
+
+
+def open_collection(path: Path) -> Collection:
+    """Open (or create) an Anki collection; `anki.collection` must be imported first."""
+    from anki.collection import Collection
+
+    return Collection(str(path))
+
+
+def _set_limits(col: Collection, new_per_day: int, reviews_per_day: int) -> None:
+    """Give every deck the same daily limits (Anki's default preset is shared by all decks)."""
+    conf = col.decks.get_config(1)
+    conf["new"]["perDay"] = new_per_day
+    conf["rev"]["perDay"] = reviews_per_day
+    # Learning cards in the synthetic collection have one step left, as relearning cards.
+    conf["lapse"]["delays"] = [10.0]
+    col.decks.update_config(conf)
+    # flashcards' new-card limit does not depend on the reviews due, so neither does Anki's here.
+    col.set_config("newCardsIgnoreReviewLimit", True)
+
+
+def build_anki(
+    path: Path,
+    cards: Sequence[SyntheticCard],
+    *,
+    new_per_day: int = 20,
+    reviews_per_day: int = 200,
+    now: float | None = None,
+) -> AnkiCollection:
+    """Write `cards` into a new Anki collection at `path`, in one transaction."""
+    from anki.collection import Collection
+
+    now = time.time() if now is None else now
+    col = Collection(str(path))
+    # Move the creation day back so that past due dates and review days are positive numbers.
+    col.crt = col.crt - HISTORY_DAYS * 86_400
+    today = col.sched.today
+    _set_limits(col, new_per_day, reviews_per_day)
+    parent_id = int(col.decks.id(PARENT_DECK))
+    deck_ids = {name: int(col.decks.id(name)) for name in sorted({c.deck for c in cards})}
+    model = col.models.by_name("Basic")
+    assert model is not None
+    mid = model["id"]
+    stamp = int(now)
+    day_start = col.crt  # seconds at the start of day 0
+
+    notes: list[tuple] = []
+    rows: list[tuple] = []
+    log: list[tuple] = []
+    base_nid = int(now * 1000) - 10 * len(cards)
+    for c in cards:
+        nid = base_nid + c.index
+        cid = nid
+        sfld = c.front
+        csum = int(hashlib.sha1(sfld.encode()).hexdigest()[:8], 16)
+        notes.append(
+            (
+                nid,
+                f"bench{c.index}",
+                mid,
+                stamp,
+                -1,
+                "",
+                f"{c.front}\x1f{c.back}",
+                sfld,
+                csum,
+                0,
+                "",
+            )
+        )
+        last_review = 0
+        for r in c.log:
+            # Review-log ids are millisecond stamps and must be unique: a day holds 86.4
+            # million of them, more than the rows of any collection built here.
+            seconds = day_start + (today - r.days_ago) * 86_400 + 3_600
+            log.append(
+                (seconds * 1000 + len(log), cid, -1, anki_ease(r.grade), r.interval,
+                 r.last_interval, r.ease_pct * 10, 8_000, 2 if r.interval == 0 else 1)
+            )  # fmt: skip
+            last_review = log[-1][0] // 1000
+        if c.state == "new":
+            ctype, queue, due, left = 0, 0, c.index, 0
+        elif c.state == "review":
+            ctype, queue, due, left = 2, 2, today + c.due_in, 0
+        else:
+            # Relearning, due a little before now so it is in today's queue.
+            ctype, queue, due, left = 3, 1, int(now) - 60 - c.index % 600, 1
+        # Anki keeps the last review's time in the card's data; its check adds it if missing.
+        data = f'{{"lrt":{last_review}}}' if last_review else ""
+        rows.append(
+            (cid, nid, deck_ids[c.deck], 0, stamp, -1, ctype, queue, due, c.interval,
+             c.ease_pct * 10 if c.state != "new" else 0, c.repetitions, c.lapses, left,
+             0, 0, 0, data)
+        )  # fmt: skip
+
+    def write() -> None:
+        col.db.executemany("insert into notes values (?,?,?,?,?,?,?,?,?,?,?)", notes)
+        col.db.executemany("insert into cards values (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", rows)
+        col.db.executemany("insert into revlog values (?,?,?,?,?,?,?,?,?)", log)
+
+    col.db.transact(write)
+    col.decks.select(parent_id)
+    return AnkiCollection(col, parent_id, deck_ids, today)
+
+
+def check_anki(anki: AnkiCollection) -> list[str]:
+    """Anki's own database check; an empty list when it found nothing to fix."""
+    problems = list(anki.col._backend.check_database())
+    return problems
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--cards", type=int, default=10_000)
+    parser.add_argument("--decks", type=int, default=8)
+    parser.add_argument("--out", type=Path, default=Path("collection.anki2"))
+    parser.add_argument("--check", action="store_true", help="run Anki's database check")
+    args = parser.parse_args()
+    if args.out.exists():
+        print(f"{args.out} exists; remove it first", file=sys.stderr)
+        return 1
+    started = time.perf_counter()
+    cards = synthetic_cards(args.cards, args.decks)
+    generated = time.perf_counter()
+    anki = build_anki(args.out, cards)
+    built = time.perf_counter()
+    counts = anki.col.db.first(
+        "select count(), sum(queue = 0), sum(queue = 2), sum(queue = 1) from cards"
+    )
+    revlog = anki.col.db.scalar("select count() from revlog")
+    print(
+        f"generated in {(generated - started) * 1000:.0f} ms, built in {(built - generated) * 1000:.0f} ms"
+    )
+    print(
+        f"cards {counts[0]}: new {counts[1]}, review {counts[2]}, learning {counts[3]}; revlog {revlog}"
+    )
+    if args.check:
+        problems = check_anki(anki)
+        print("check:", problems or "ok")
+    anki.close()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

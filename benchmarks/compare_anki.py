@@ -1,0 +1,587 @@
+"""flashcards and Anki's own backend side by side, on the same synthetic collections.
+
+Builds each collection (10,000 and 100,000 cards by default: ~40% new, 50% in review due over
+a year, 10% in learning, ~10 review-log rows per reviewed card, in eight decks) in both
+programs, then times the same work in each: building today's queue, due counts per deck and
+answering 100 cards, with Anki's daily limits (20 new, 200 reviews) and with no limits; plus
+work only flashcards does. Every figure is the median of `--repeat` runs after a warm-up.
+Each side runs in a process of its own, so that its peak memory is its own.
+
+Usage: python benchmarks/compare_anki.py [--sizes 10000,100000] [--repeat 5] [--quick]
+Writes the table as JSON to benchmarks/results/compare_anki.json (see --out).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from anki_collection import (  # noqa: E402
+    PARENT_DECK,
+    SyntheticCard,
+    build_anki,
+    check_anki,
+    synthetic_cards,
+)
+
+DEFAULT_OUT = HERE / "results" / "compare_anki.json"
+#: (name, new per day, reviews per day): Anki's default daily limits, and the highest it takes.
+LIMITS = (("20/200 a day", 20, 200), ("9,999 a day", 9_999, 9_999))
+ANSWERS = 100
+DECKS = 8
+
+
+# --- timing ----------------------------------------------------------------------------------
+
+
+def median_ms(
+    work: Callable[[], Any], repeat: int, setup: Callable[[], Any] | None = None
+) -> float:
+    """The median wall time of `work` in ms over `repeat` runs after one warm-up run.
+
+    `setup` runs untimed before each run (and before the warm-up).
+    """
+    times = []
+    for i in range(repeat + 1):
+        if setup is not None:
+            setup()
+        started = time.perf_counter()
+        work()
+        elapsed = (time.perf_counter() - started) * 1000
+        if i:
+            times.append(elapsed)
+    return statistics.median(times)
+
+
+def peak_mb() -> float:
+    """This process's peak resident memory in MB (Linux reports kB)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+# --- flashcards ------------------------------------------------------------------------------
+
+
+def _note_id(card: SyntheticCard) -> str:
+    return f"n{card.index:06}"
+
+
+def build_flashcards(path: Path, cards: Sequence[SyntheticCard], today: date) -> None:
+    """Write `cards` into a new flashcards store at `path`: sync their decks, then set each
+    card's state and review log in one transaction."""
+    import sqlalchemy as sa
+
+    from flashcards.cards import CardKind, Deck, Note
+    from flashcards.store import CARDS, LOG, Store
+
+    by_deck: dict[str, list[Note]] = {}
+    for c in cards:
+        notes = by_deck.setdefault(c.deck, [])
+        line = len(notes) * 4 + 1
+        notes.append(
+            Note(_note_id(c), CardKind.BASIC, c.front, c.back, line, line + 2, explicit_id=True)
+        )
+    root = Path("/bench-decks")
+    decks = [
+        Deck(name, root / (name.replace("::", "/") + ".md"), notes=tuple(notes))
+        for name, notes in sorted(by_deck.items())
+    ]
+    store = Store(f"sqlite:///{path}")
+    try:
+        store.sync(decks, [root])
+    finally:
+        store.close()
+
+    states: list[dict[str, Any]] = []
+    log: list[dict[str, Any]] = []
+    for c in cards:
+        if c.state == "new":
+            continue
+        cid = f"{_note_id(c)}:0"
+        before: dict[str, Any] = {
+            "before_repetitions": 0,
+            "before_interval_days": 0,
+            "before_ease_pct": 250,
+            "before_due": None,
+            "before_lapses": 0,
+        }
+        reps = lapses = 0
+        for r in c.log:
+            day = today - timedelta(days=r.days_ago)
+            failed = r.grade < 3
+            reps = 0 if failed else reps + 1
+            lapses += failed
+            interval = max(1, r.interval)
+            after = {
+                "after_repetitions": reps,
+                "after_interval_days": interval,
+                "after_ease_pct": r.ease_pct,
+                "after_due": day + timedelta(days=interval),
+                "after_lapses": lapses,
+            }
+            at = datetime(day.year, day.month, day.day, 9, tzinfo=UTC) + timedelta(
+                seconds=len(log) % 36_000
+            )
+            log.append(
+                {
+                    "card_id": cid,
+                    "reviewed_at": at,
+                    "study_day": day,
+                    "kind": "review",
+                    "grade": r.grade,
+                    "typed": None,
+                    "verdict": None,
+                    "seconds": 8.0,
+                    "leech": False,
+                    "undone": False,
+                    **before,
+                    **after,
+                }
+            )
+            before = {"before" + k[5:]: v for k, v in after.items()}
+        if c.state == "review":
+            state = (c.repetitions, c.interval, c.ease_pct, today + timedelta(days=c.due_in))
+        else:
+            # Failed today: SM-2 starts again, due tomorrow; the same-day rule repeats it today.
+            state = (0, 1, c.ease_pct, today + timedelta(days=1))
+        states.append(
+            {
+                "cid": cid,
+                "repetitions": state[0],
+                "interval_days": state[1],
+                "ease_pct": state[2],
+                "due": state[3],
+                "lapses": c.lapses,
+            }
+        )
+    engine = sa.create_engine(f"sqlite:///{path}")
+    try:
+        with engine.begin() as conn:
+            conn.execute(
+                sa.update(CARDS)
+                .where(CARDS.c.id == sa.bindparam("cid"))
+                .values(
+                    repetitions=sa.bindparam("repetitions"),
+                    interval_days=sa.bindparam("interval_days"),
+                    ease_pct=sa.bindparam("ease_pct"),
+                    due=sa.bindparam("due"),
+                    lapses=sa.bindparam("lapses"),
+                ),
+                states,
+            )
+            conn.execute(sa.insert(LOG), log)
+    finally:
+        engine.dispose()
+
+
+def time_flashcards(path: Path, today: date, repeat: int) -> dict[str, Any]:
+    """Time the shared work on the store at `path`; return timings and what was done."""
+    from flashcards.config import Limits
+    from flashcards.store import Store
+
+    out: dict[str, Any] = {"ms": {}, "work": {}}
+    store = Store(f"sqlite:///{path}")
+    try:
+        for name, new, reviews in LIMITS:
+            limits = Limits(new_per_day=new, reviews_per_day=reviews)
+            out["ms"][f"queue ({name})"] = median_ms(
+                lambda limits=limits: store.queue(today, limits=limits), repeat
+            )
+            out["ms"][f"due counts ({name})"] = median_ms(
+                lambda limits=limits: store.due_counts(today, limits), repeat
+            )
+            out["work"][f"queue ({name})"] = len(store.queue(today, limits=limits))
+            out["work"][f"due counts ({name})"] = {
+                c.deck: [c.new, c.repeat, c.review] for c in store.due_counts(today, limits)
+            }
+        limits = Limits(*LIMITS[-1][1:])
+        pending: list[str] = []
+        now = datetime.now(UTC)
+
+        def take_queue() -> None:
+            pending[:] = store.queue(today, limits=limits)[:ANSWERS]
+
+        def answer() -> None:
+            for cid in pending:
+                store.grade(cid, 4, now=now, today=today)
+
+        log_before = _flashcards_log_rows(store)
+        out["ms"]["answer 100 cards"] = median_ms(answer, repeat, setup=take_queue)
+        out["work"]["answers"] = (_flashcards_log_rows(store) - log_before) / (repeat + 1)
+    finally:
+        store.close()
+    out["peak_mb"] = peak_mb()
+    return out
+
+
+def _flashcards_log_rows(store: Any) -> int:
+    import sqlalchemy as sa
+
+    from flashcards.store import LOG
+
+    with store.engine.connect() as conn:
+        return int(conn.execute(sa.select(sa.func.count()).select_from(LOG)).scalar() or 0)
+
+
+# --- Anki ------------------------------------------------------------------------------------
+
+
+def _set_anki_limits(col: Any, new: int, reviews: int) -> None:
+    conf = col.decks.get_config(1)
+    conf["new"]["perDay"] = new
+    conf["rev"]["perDay"] = reviews
+    col.decks.update_config(conf)
+
+
+def time_anki(path: Path, repeat: int) -> dict[str, Any]:
+    """Time the shared work on the Anki collection at `path`; return timings and what was done."""
+    # isort: off
+    from anki.collection import Collection  # first: importing anki.cards first is circular
+    from anki.cards import Card
+    from anki.scheduler.v3 import CardAnswer
+
+    # isort: on
+
+    out: dict[str, Any] = {"ms": {}, "work": {}}
+    col = Collection(str(path))
+    try:
+        parent = col.decks.id_for_name(PARENT_DECK)
+        default_deck = 1
+
+        def fresh_queue() -> None:
+            # Anki keeps the queue it built until the deck or the cards change: switching decks
+            # makes the next call build it again, which is the work being timed.
+            col.decks.select(default_deck)
+            col.sched.get_queued_cards(fetch_limit=1)
+            col.decks.select(parent)
+
+        for name, new, reviews in LIMITS:
+            _set_anki_limits(col, new, reviews)
+            out["ms"][f"queue ({name})"] = median_ms(
+                lambda: col.sched.get_queued_cards(fetch_limit=1), repeat, setup=fresh_queue
+            )
+            out["ms"][f"due counts ({name})"] = median_ms(col.sched.deck_due_tree, repeat)
+            fresh_queue()
+            queued = col.sched.get_queued_cards(fetch_limit=1)
+            out["work"][f"queue ({name})"] = (
+                queued.new_count + queued.learning_count + queued.review_count
+            )
+            tree = col.sched.deck_due_tree()
+            counts = {}
+            for top in tree.children:
+                for child in top.children:
+                    counts[f"{top.name}::{child.name}"] = [
+                        child.new_count,
+                        child.learn_count,
+                        child.review_count,
+                    ]
+            out["work"][f"due counts ({name})"] = counts
+        # Answering runs with the high limits, so that every round finds 100 cards even when small.
+        _set_anki_limits(col, *LIMITS[-1][1:])
+
+        def answer() -> None:
+            for _ in range(ANSWERS):
+                queued = col.sched.get_queued_cards(fetch_limit=1).cards[0]
+                card = Card(col)
+                card._load_from_backend_card(queued.card)
+                card.start_timer()
+                col.sched.answer_card(
+                    col.sched.build_answer(card=card, states=queued.states, rating=CardAnswer.GOOD)
+                )
+
+        log_before = col.db.scalar("select count() from revlog")
+        out["ms"]["answer 100 cards"] = median_ms(answer, repeat, setup=fresh_queue)
+        out["work"]["answers"] = (col.db.scalar("select count() from revlog") - log_before) / (
+            repeat + 1
+        )
+    finally:
+        col.close()
+    out["peak_mb"] = peak_mb()
+    return out
+
+
+def set_anki_today_counts(path: Path, cards: Sequence[SyntheticCard]) -> None:
+    """Record in Anki's decks the reviews done today, as answering them in Anki would have.
+
+    flashcards counts today's review-log rows against the daily limits; Anki keeps a count in
+    each deck (and its parents) instead, which rows written directly do not update.
+    """
+    from anki.collection import Collection
+
+    col = Collection(str(path))
+    try:
+        today = col.sched.today
+        done: dict[str, int] = {}
+        for c in cards:
+            if c.log and c.log[-1].days_ago == 0:
+                for name in (c.deck, PARENT_DECK):
+                    done[name] = done.get(name, 0) + 1
+        for name, count in done.items():
+            deck = col.decks.by_name(name)
+            deck["revToday"] = [today, count]
+            col.decks.save(deck)
+    finally:
+        col.close()
+
+
+# --- flashcards alone --------------------------------------------------------------------------
+
+
+def time_flashcards_alone(workdir: Path, cards: int, repeat: int) -> dict[str, Any]:
+    """Work only flashcards does: sync (cold, unchanged) and export of `cards` deck cards."""
+    from bench_parse import generate
+
+    from flashcards.store import Store
+    from flashcards.sync import sync_paths
+
+    out: dict[str, Any] = {"ms": {}, "work": {}}
+    decks = workdir / "decks"
+    generate(decks, cards, max(1, cards // 100))
+    counter = iter(range(10**6))
+    stores: list[Any] = []
+
+    def fresh_store() -> None:
+        for s in stores:
+            s.close()
+        stores[:] = [Store(f"sqlite:///{workdir / f'sync{next(counter)}.sqlite3'}")]
+
+    def sync() -> None:
+        stores[0].sync_report = sync_paths(stores[0], [decks])
+
+    out["ms"]["sync decks (cold)"] = median_ms(sync, repeat, setup=fresh_store)
+    out["work"]["synced"] = stores[0].sync_report.added
+    out["ms"]["sync decks (unchanged)"] = median_ms(sync, repeat)
+    for s in stores:
+        s.close()
+
+    from flashcards.decks import load_decks
+    from flashcards.export import write_apkg
+
+    loaded, _ = load_decks([decks])
+    target = workdir / "export.apkg"
+    out["ms"]["export to .apkg"] = median_ms(lambda: write_apkg(loaded, target), repeat)
+    out["work"]["exported"] = sum(len(d.cards) for d in loaded)
+    out["peak_mb"] = peak_mb()
+    return out
+
+
+# --- driver ----------------------------------------------------------------------------------
+
+
+def _worker(args: argparse.Namespace) -> int:
+    """One step in a process of its own; prints its result as JSON."""
+    size, workdir, repeat = args.size, Path(args.workdir), args.repeat
+    today = date.fromisoformat(args.today)
+    result: dict[str, Any] = {}
+    if args.worker == "build":
+        cards = synthetic_cards(size, DECKS)
+        started = time.perf_counter()
+        anki = build_anki(workdir / f"anki-{size}.anki2", cards)
+        problems = check_anki(anki) if size <= 20_000 else []
+        anki.close()
+        set_anki_today_counts(workdir / f"anki-{size}.anki2", cards)
+        built_anki = time.perf_counter()
+        build_flashcards(workdir / f"flashcards-{size}.sqlite3", cards, today)
+        result = {
+            "anki_build_s": built_anki - started,
+            "flashcards_build_s": time.perf_counter() - built_anki,
+            "anki_check": problems,
+        }
+    elif args.worker == "anki":
+        result = time_anki(workdir / f"anki-{size}.anki2", repeat)
+    elif args.worker == "flashcards":
+        result = time_flashcards(workdir / f"flashcards-{size}.sqlite3", today, repeat)
+    elif args.worker == "alone":
+        result = time_flashcards_alone(workdir, size, repeat)
+    print(json.dumps(result, default=str))
+    return 0
+
+
+def _run_worker(step: str, size: int, workdir: Path, repeat: int, today: date) -> dict[str, Any]:
+    cmd = [
+        sys.executable,
+        str(Path(__file__).resolve()),
+        "--worker",
+        step,
+        "--size",
+        str(size),
+        "--workdir",
+        str(workdir),
+        "--repeat",
+        str(repeat),
+        "--today",
+        today.isoformat(),
+    ]
+    done = subprocess.run(cmd, capture_output=True, text=True)
+    if done.returncode != 0:
+        raise RuntimeError(f"{step} {size} failed:\n{done.stderr}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """One line of the table: a piece of work timed in both programs (or in flashcards alone)."""
+
+    name: str
+    flashcards: float | None
+    anki: float | None
+    unit: str = "ms"
+
+    @property
+    def ratio(self) -> float | None:
+        """flashcards' figure over Anki's: below 1.0 flashcards is faster (or smaller)."""
+        if self.flashcards is None or not self.anki:
+            return None
+        return self.flashcards / self.anki
+
+
+def run(
+    sizes: Sequence[int],
+    repeat: int,
+    workdir: Path,
+    *,
+    alone_cards: int = 10_000,
+    progress: Callable[[str], None] = lambda _: None,
+) -> dict[str, Any]:
+    """Build, time and compare; return the table and what each side did, as plain data."""
+    today = date.today()
+    rows: list[Row] = []
+    sides: dict[str, Any] = {}
+    for size in sizes:
+        folder = workdir / str(size)
+        folder.mkdir(parents=True, exist_ok=True)
+        progress(f"building {size:,} cards in both")
+        built = _run_worker("build", size, folder, repeat, today)
+        progress(f"timing Anki on {size:,} cards")
+        anki = _run_worker("anki", size, folder, repeat, today)
+        progress(f"timing flashcards on {size:,} cards")
+        fc = _run_worker("flashcards", size, folder, repeat, today)
+        sides[str(size)] = {"build": built, "anki": anki, "flashcards": fc}
+        for name in fc["ms"]:
+            rows.append(Row(f"{name}, {size:,} cards", fc["ms"][name], anki["ms"].get(name)))
+        rows.append(Row(f"peak memory, {size:,} cards", fc["peak_mb"], anki["peak_mb"], "MB"))
+    progress(f"timing flashcards alone on {alone_cards:,} deck cards")
+    alone_dir = workdir / "alone"
+    alone_dir.mkdir(parents=True, exist_ok=True)
+    alone = _run_worker("alone", alone_cards, alone_dir, repeat, today)
+    sides["alone"] = alone
+    for name, ms in alone["ms"].items():
+        rows.append(Row(f"{name}, {alone_cards:,} cards", ms, None))
+    rows.append(Row("peak memory, sync and export", alone["peak_mb"], None, "MB"))
+    return {
+        "machine": machine(),
+        "sizes": list(sizes),
+        "repeat": repeat,
+        "rows": [
+            {
+                "row": r.name,
+                "unit": r.unit,
+                "flashcards": r.flashcards,
+                "anki": r.anki,
+                "ratio": r.ratio,
+            }
+            for r in rows
+        ],
+        "sides": sides,
+    }
+
+
+def machine() -> dict[str, Any]:
+    """What the figures were measured on."""
+    cpu = ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        cpu = platform.processor()
+    from importlib.metadata import version
+
+    return {
+        "cpus": os.cpu_count(),
+        "cpu": cpu,
+        "python": platform.python_version(),
+        "anki": version("anki"),
+        "sqlite": __import__("sqlite3").sqlite_version,
+    }
+
+
+def table(result: dict[str, Any]) -> str:
+    """The rows as a Markdown table."""
+
+    def fmt(value: float | None, unit: str) -> str:
+        if value is None:
+            return "-"
+        return f"{value:.0f} MB" if unit == "MB" else f"{value:.1f}"
+
+    lines = ["| work | flashcards ms | Anki ms | ratio |", "|---|---:|---:|---:|"]
+    for r in result["rows"]:
+        ratio = "-" if r["ratio"] is None else f"{r['ratio']:.2f}"
+        lines.append(
+            f"| {r['row']} | {fmt(r['flashcards'], r['unit'])} | {fmt(r['anki'], r['unit'])} "
+            f"| {ratio} |"
+        )
+    return "\n".join(lines)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", default="10000,100000", help="collection sizes, comma-separated")
+    parser.add_argument("--repeat", type=int, default=5, help="timed runs after a warm-up")
+    parser.add_argument(
+        "--quick", action="store_true", help="a smoke test: 500 cards, one run after the warm-up"
+    )
+    parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="where the JSON goes")
+    parser.add_argument("--workdir", help=argparse.SUPPRESS)
+    parser.add_argument("--worker", help=argparse.SUPPRESS)
+    parser.add_argument("--size", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--today", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.worker:
+        return _worker(args)
+    try:
+        sizes = [int(s.replace("_", "")) for s in args.sizes.split(",") if s.strip()]
+    except ValueError:
+        parser.error(f"--sizes takes numbers separated by commas, not {args.sizes!r}")
+    if any(s < ANSWERS * 2 for s in sizes):
+        parser.error(f"each size must be at least {ANSWERS * 2} cards")
+    repeat = args.repeat
+    alone_cards = 10_000
+    if args.quick:
+        sizes = [500] if args.sizes == parser.get_default("sizes") else sizes
+        repeat, alone_cards = 1, 300
+    if repeat < 1:
+        parser.error("--repeat must be at least 1")
+
+    def say(message: str) -> None:
+        print(f"... {message}", file=sys.stderr, flush=True)
+
+    with tempfile.TemporaryDirectory(prefix="compare-anki-") as tmp:
+        result = run(sizes, repeat, Path(tmp), alone_cards=alone_cards, progress=say)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(result, indent=2, default=str) + "\n", encoding="utf-8")
+    m = result["machine"]
+    print(f"{m['cpus']} CPUs, {m['cpu']}, Python {m['python']}, anki {m['anki']}; "
+          f"median of {repeat} runs after a warm-up")  # fmt: skip
+    print(table(result))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

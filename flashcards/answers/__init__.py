@@ -1,0 +1,218 @@
+"""Check typed math answers: `check_answer(expected, given, **options) -> Verdict`.
+
+Importing this package is cheap: the grammar is plain Python, and sympy loads only in the
+worker process (or on the first in-process `judge_answer`).
+"""
+
+from __future__ import annotations
+
+import zlib
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from flashcards.answers.grammar import (
+    DECK_LIMIT,
+    LEARNER_LIMIT,
+    Eq,
+    Reading,
+    Tuple,
+    describe,
+    error_text,
+    make_context,
+    read,
+)
+from flashcards.answers.spec import (
+    Job,
+    SpecError,
+    check_options,
+    parse_assumptions,
+    parse_definitions,
+)
+from flashcards.answers.verdict import Status, Verdict, verdict
+
+__all__ = [
+    "Reading",
+    "Status",
+    "Verdict",
+    "check_answer",
+    "describe",
+    "judge_answer",
+    "read",
+    "validate_expected",
+    "warm_up",
+]
+
+TIMEOUT_TEXT = "Took too long to check (over {:g} s); try a simpler form, or grade yourself."
+
+
+def _expand(text: str, macros: Mapping[str, str] | None) -> str:
+    if not macros or not isinstance(text, str):
+        return text
+    from flashcards.macros import expand_macros
+
+    # A macro may use others; a length cap keeps a doubling macro from growing without end.
+    expanded = expand_macros(text[: DECK_LIMIT + 1], macros)
+    return expanded[: DECK_LIMIT * 2 + 1]
+
+
+def _as_tuple(value: Iterable[str] | str | None) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        return (value,)
+    return tuple(value)
+
+
+def _prepare(
+    expected: str,
+    given: str | None,
+    *,
+    definitions: Iterable[str] | str = (),
+    assumptions: Iterable[str] | str = (),
+    names: Iterable[str] | str = (),
+    mode: str = "expression",
+    form: str | None = None,
+    rel_tol: float | None = None,
+    abs_tol: float | None = None,
+    macros: Mapping[str, str] | None = None,
+) -> tuple[Job | None, Reading | None, str | None]:
+    """Read everything a check needs: (job, reading of the answer, card problem)."""
+    try:
+        check_options(mode, form, rel_tol, abs_tol)
+        names_t = _as_tuple(names)
+        defs_text = tuple(_expand(d, macros) for d in _as_tuple(definitions))
+        defs, functions = parse_definitions(defs_text, names_t)
+        assumed = parse_assumptions(_as_tuple(assumptions), names_t)
+    except SpecError as error:
+        return None, None, str(error)
+    if not isinstance(expected, str):
+        return None, None, "the expected answer must be text"
+    ctx_names = (*names_t, *(d.name for d in defs if not d.params))
+    expected_reading = read(_expand(expected, macros), ctx_names, functions, limit=DECK_LIMIT * 2)
+    if not expected_reading.ok:
+        return None, None, f"the expected answer cannot be read: {expected_reading.error}"
+    problem = _mode_problem(mode, expected_reading)
+    if problem:
+        return None, None, problem
+    if given is None:
+        return None, expected_reading, None
+    reading = read(given, ctx_names, functions, limit=LEARNER_LIMIT)
+    if not reading.ok:
+        return None, reading, None
+    seed = zlib.crc32(f"{expected}\x00{given}".encode("utf-8", "replace"))
+    job = Job(
+        expected_reading.tree,  # type: ignore[arg-type]
+        reading.tree,  # type: ignore[arg-type]
+        defs,
+        assumed,
+        mode,
+        form,
+        rel_tol,
+        abs_tol,
+        seed,
+    )
+    return job, reading, None
+
+
+def _mode_problem(mode: str, reading: Reading) -> str | None:
+    tree = reading.tree
+    if mode == "equation" and not isinstance(tree, Eq):
+        return "mode equation needs an expected answer with '='"
+    if mode in ("expression", "antiderivative") and isinstance(tree, Tuple):
+        return f"mode {mode} needs one expected answer; use mode set or list for several"
+    if mode == "antiderivative" and isinstance(tree, Eq):
+        return "mode antiderivative needs an expression, not an equation"
+    return None
+
+
+def _unreadable(reading: Reading | None, problem: str | None) -> Verdict:
+    if problem is not None:
+        return verdict(Status.UNREADABLE, f"This card's answer cannot be checked: {problem}.")
+    assert reading is not None
+    return verdict(Status.UNREADABLE, error_text(reading), "", None, reading.position)
+
+
+def check_answer(
+    expected: str,
+    given: str,
+    *,
+    definitions: Iterable[str] = (),
+    assumptions: Iterable[str] = (),
+    names: Iterable[str] = (),
+    mode: str = "expression",
+    form: str | None = None,
+    rel_tol: float | None = None,
+    abs_tol: float | None = None,
+    timeout: float = 2.0,
+    macros: Mapping[str, str] | None = None,
+) -> Verdict:
+    """Check a typed answer in the worker process; never raises for bad input.
+
+    Blocks the calling thread until the verdict (at most about `timeout` seconds once the
+    worker is warm), so call it from a thread worker in the UI.
+    """
+    job, reading, problem = _prepare(
+        expected,
+        given,
+        definitions=definitions,
+        assumptions=assumptions,
+        names=names,
+        mode=mode,
+        form=form,
+        rel_tol=rel_tol,
+        abs_tol=abs_tol,
+        macros=macros,
+    )
+    if job is None:
+        return _unreadable(reading, problem)
+    assert reading is not None
+    from flashcards.answers.worker import WORKER
+
+    outcome = WORKER.run(job, timeout if timeout and timeout > 0 else 2.0)
+    if outcome is None:
+        return verdict(Status.TIMEOUT, TIMEOUT_TEXT.format(timeout), reading.pretty)
+    return verdict(outcome.status, outcome.feedback, reading.pretty, outcome.hint)
+
+
+def judge_answer(expected: str, given: str, **options: Any) -> Verdict:
+    """Check a typed answer in this process, with no timeout (tests, benchmarks, tools)."""
+    options.pop("timeout", None)
+    job, reading, problem = _prepare(expected, given, **options)
+    if job is None:
+        return _unreadable(reading, problem)
+    assert reading is not None
+    from flashcards.answers.equivalence import judge
+
+    outcome = judge(job)
+    return verdict(outcome.status, outcome.feedback, reading.pretty, outcome.hint)
+
+
+def validate_expected(expected: str, **options: Any) -> str | None:
+    """Why a card's expected answer and declarations cannot be checked, or None (no sympy)."""
+    options.pop("timeout", None)
+    try:
+        _job, _reading, problem = _prepare(expected, None, **options)
+    except TypeError as error:
+        return str(error)
+    return problem
+
+
+def read_answer(text: str, **options: Any) -> Reading:
+    """How a learner's answer is read under a card's declarations (for a live preview)."""
+    names = _as_tuple(options.get("names"))
+    try:
+        _defs, functions = parse_definitions(_as_tuple(options.get("definitions")), names)
+    except SpecError:
+        functions = {}
+    return read(text, names, functions, limit=LEARNER_LIMIT)
+
+
+def warm_up() -> None:
+    """Start the worker process in the background, so the first check is quick."""
+    from flashcards.answers.worker import WORKER
+
+    WORKER.restart_in_background()
+
+
+_ = make_context  # re-exported for callers that build contexts themselves
+__all__ += ["read_answer"]

@@ -1,0 +1,1232 @@
+"""Read typed math and LaTeX into a small plain tree, without sympy and without `eval`.
+
+The reading rules, in short (docs/answers.md has the long version):
+
+- Implicit multiplication (`2x`, `2 x`, `x(x+1)`, `(a)(b)`) binds tighter than `*` and `/`,
+  so `1/2x` is `1/(2·x)`, as in WeBWorK. The reading is always shown.
+- Letters typed together are split into known names and single letters (`2xy` is 2·x·y,
+  `sinx` is sin(x), `2pix` is 2·π·x); a run of four or more single letters that is no known
+  name is rejected as an unknown word (`eval`, `abcd`).
+- A name followed by digits or `_` carries a subscript: `x1`, `x_1` and `x_{1}` are one name.
+- `e` is Euler's number, `pi`/`π` is π; Greek names (`sigma`, `lambda`, ...) are letters.
+- Functions without parentheses take the product that follows: `\\sin 2x` is sin(2·x).
+
+Every limit that keeps hostile input cheap is checked here, before any CAS sees the text.
+"""
+
+from __future__ import annotations
+
+import math
+import unicodedata
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+#: Longest answer a learner may type, and longest expected answer a deck may give.
+LEARNER_LIMIT = 300
+DECK_LIMIT = 1000
+#: Deepest nesting of brackets, bars and fractions, and of the parser's recursion.
+MAX_DEPTH = 30
+#: Largest constant exponent, constant factorial argument and digits in one number.
+MAX_EXPONENT = 1000
+MAX_FACTORIAL = 1000
+MAX_DIGITS = 30
+#: Highest power tower (`a^b^c` is 3 levels) and largest constant result, in decimal digits.
+MAX_TOWER = 3
+MAX_RESULT_DIGITS = 10000
+#: Most nodes in one tree.
+MAX_NODES = 1500
+
+# ---------------------------------------------------------------------------------------------
+# The tree
+
+
+@dataclass(frozen=True, slots=True)
+class Num:
+    """A decimal number as written (`2`, `0.5`)."""
+
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Sym:
+    """A variable: `x`, `x_1`, `mu`, `mu_1`, or a declared multi-letter name."""
+
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class Const:
+    """A named constant: `e`, `pi` or `oo` (infinity)."""
+
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class Neg:
+    arg: Node
+
+
+@dataclass(frozen=True, slots=True)
+class Add:
+    left: Node
+    right: Node
+
+
+@dataclass(frozen=True, slots=True)
+class Sub:
+    left: Node
+    right: Node
+
+
+@dataclass(frozen=True, slots=True)
+class Mul:
+    left: Node
+    right: Node
+    #: True for juxtaposition (`2x`), which binds tighter than `/`.
+    implicit: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Div:
+    left: Node
+    right: Node
+
+
+@dataclass(frozen=True, slots=True)
+class Pow:
+    base: Node
+    exp: Node
+
+
+@dataclass(frozen=True, slots=True)
+class Fact:
+    arg: Node
+
+
+@dataclass(frozen=True, slots=True)
+class Abs:
+    arg: Node
+
+
+@dataclass(frozen=True, slots=True)
+class Call:
+    """A function applied to arguments: built-in (`sin`) or defined by the card (`sigma`)."""
+
+    name: str
+    args: tuple[Node, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Eq:
+    left: Node
+    right: Node
+
+
+@dataclass(frozen=True, slots=True)
+class Tuple:
+    """Several answers: `a, b` (only as the whole input)."""
+
+    items: tuple[Node, ...]
+
+
+Node = Num | Sym | Const | Neg | Add | Sub | Mul | Div | Pow | Fact | Abs | Call | Eq | Tuple
+
+# ---------------------------------------------------------------------------------------------
+# Names
+
+#: Built-in functions and how many arguments they take (min, max).
+FUNCTIONS: dict[str, tuple[int, int]] = {
+    **{
+        name: (1, 1)
+        for name in [
+            "sin",
+            "cos",
+            "tan",
+            "sec",
+            "csc",
+            "cot",
+            "asin",
+            "acos",
+            "atan",
+            "sinh",
+            "cosh",
+            "tanh",
+            "asinh",
+            "acosh",
+            "atanh",
+            "exp",
+            "ln",
+            "sqrt",
+            "abs",
+            "sign",
+            "floor",
+            "ceil",
+            "factorial",
+        ]
+    },
+    "log": (1, 2),
+    "root": (2, 2),
+    "binomial": (2, 2),
+    "max": (2, 8),
+    "min": (2, 8),
+}
+#: Other spellings of built-in functions.
+FUNCTION_ALIASES = {
+    "arcsin": "asin",
+    "arccos": "acos",
+    "arctan": "atan",
+    "arsinh": "asinh",
+    "arcsinh": "asinh",
+    "arcosh": "acosh",
+    "arccosh": "acosh",
+    "artanh": "atanh",
+    "arctanh": "atanh",
+    "sgn": "sign",
+    "lg": "log",
+}
+CONSTANT_WORDS = {"pi": "pi", "oo": "oo", "inf": "oo", "infinity": "oo", "infty": "oo"}
+GREEK = [
+    "alpha",
+    "beta",
+    "gamma",
+    "delta",
+    "epsilon",
+    "zeta",
+    "eta",
+    "theta",
+    "iota",
+    "kappa",
+    "lambda",
+    "mu",
+    "nu",
+    "xi",
+    "omicron",
+    "rho",
+    "sigma",
+    "tau",
+    "upsilon",
+    "phi",
+    "chi",
+    "psi",
+    "omega",
+    "Gamma",
+    "Delta",
+    "Theta",
+    "Lambda",
+    "Xi",
+    "Pi",
+    "Sigma",
+    "Upsilon",
+    "Phi",
+    "Psi",
+    "Omega",
+]
+GREEK_ALIASES = {"varepsilon": "epsilon", "vartheta": "theta", "varphi": "phi", "varrho": "rho"}
+GREEK_LETTERS = {
+    "α": "alpha",
+    "β": "beta",
+    "γ": "gamma",
+    "δ": "delta",
+    "ε": "epsilon",
+    "ϵ": "epsilon",
+    "ζ": "zeta",
+    "η": "eta",
+    "θ": "theta",
+    "ϑ": "theta",
+    "ι": "iota",
+    "κ": "kappa",
+    "λ": "lambda",
+    "μ": "mu",
+    "µ": "mu",
+    "ν": "nu",
+    "ξ": "xi",
+    "ρ": "rho",
+    "σ": "sigma",
+    "τ": "tau",
+    "υ": "upsilon",
+    "φ": "phi",
+    "ϕ": "phi",
+    "χ": "chi",
+    "ψ": "psi",
+    "ω": "omega",
+    "Γ": "Gamma",
+    "Δ": "Delta",
+    "Θ": "Theta",
+    "Λ": "Lambda",
+    "Ξ": "Xi",
+    "Π": "Pi",
+    "Σ": "Sigma",
+    "Φ": "Phi",
+    "Ψ": "Psi",
+    "Ω": "Omega",
+}
+GREEK_SYMBOL = {name: char for char, name in GREEK_LETTERS.items() if char not in "ϵϑµϕ"}
+SUPERSCRIPTS = {"⁰": "0", "¹": "1", "²": "2", "³": "3", "⁴": "4"}
+SUPERSCRIPTS |= {"⁵": "5", "⁶": "6", "⁷": "7", "⁸": "8", "⁹": "9", "⁻": "-"}
+#: Unicode operators and their ASCII meaning.
+UNICODE_OPS = {
+    "·": "*",
+    "⋅": "*",
+    "×": "*",
+    "∗": "*",
+    "÷": "/",
+    "−": "-",
+    "–": "-",
+    "√": "√",
+    "∞": "oo",
+    "π": "pi",
+}
+#: LaTeX commands that are only spacing or sizing.
+LATEX_IGNORED = {
+    "left",
+    "right",
+    "big",
+    "Big",
+    "bigg",
+    "Bigg",
+    "bigl",
+    "bigr",
+    "Bigl",
+    "Bigr",
+    "biggl",
+    "biggr",
+    "Biggl",
+    "Biggr",
+    "quad",
+    "qquad",
+    "displaystyle",
+    "mathrm",  # handled as a name when followed by a group
+}
+LATEX_OPS = {
+    "cdot": "*",
+    "times": "*",
+    "ast": "*",
+    "div": "/",
+    "lvert": "|",
+    "rvert": "|",
+    "vert": "|",
+    "lbrace": "{",
+    "rbrace": "}",
+    "infty": "oo",
+    "pi": "pi",
+}
+LATEX_SPECIAL = {"frac", "dfrac", "tfrac", "cfrac", "sqrt", "binom", "dbinom", "tbinom"}
+
+
+def canonical_function(name: str) -> str | None:
+    """The built-in function a word names, or None."""
+    name = FUNCTION_ALIASES.get(name, name)
+    return name if name in FUNCTIONS else None
+
+
+# ---------------------------------------------------------------------------------------------
+# Errors and readings
+
+
+class ReadError(ValueError):
+    """Text that cannot be read, with the 0-based position of the problem."""
+
+    def __init__(self, message: str, position: int | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.position = position
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """How a text was read: the tree and its unambiguous rendering, or the problem."""
+
+    text: str
+    tree: Node | None = None
+    pretty: str = ""
+    error: str | None = None
+    #: 0-based position in `text` of the problem, when it has one.
+    position: int | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+# ---------------------------------------------------------------------------------------------
+# Tokens
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    kind: str  # num, name, func, const, op, latex, end
+    value: str
+    pos: int
+    #: For `name`: True when it was written whole (not split from a run of letters).
+    whole: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    """What the reader knows: declared names and functions defined by the card."""
+
+    names: frozenset[str] = frozenset()
+    functions: Mapping[str, int] = field(default_factory=dict)
+
+    def known_words(self) -> set[str]:
+        words = set(FUNCTIONS) | set(FUNCTION_ALIASES) | set(CONSTANT_WORDS) | set(GREEK)
+        words |= set(GREEK_ALIASES) | set(self.names) | set(self.functions)
+        return {w for w in words if len(w) > 1}
+
+
+def strip_math_delimiters(text: str) -> str:
+    """Remove one pair of `$...$`, `$$...$$`, `\\(...\\)` or `\\[...\\]` around the text."""
+    s = text.strip()
+    for left, right in (("$$", "$$"), ("$", "$"), ("\\(", "\\)"), ("\\[", "\\]")):
+        if len(s) >= len(left) + len(right) and s.startswith(left) and s.endswith(right):
+            return s[len(left) : len(s) - len(right)]
+    return s
+
+
+def check_characters(text: str, limit: int) -> None:
+    """Refuse text that is too long, or has control, format, private-use or odd characters."""
+    if len(text) > limit:
+        raise ReadError(f"too long: {len(text)} characters (at most {limit})", limit)
+    depth = 0
+    for i, ch in enumerate(text):
+        if ch in "\t\n\r":
+            continue
+        cat = unicodedata.category(ch)
+        if cat in ("Cc", "Cf", "Cs", "Co", "Cn"):
+            raise ReadError(f"invisible or control character U+{ord(ch):04X} is not allowed", i)
+        if ch in "([{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise ReadError(f"brackets nested too deeply (at most {MAX_DEPTH} levels)", i)
+        elif ch in ")]}":
+            depth = max(0, depth - 1)
+
+
+def _describe_char(ch: str) -> str:
+    if ch.isprintable() and not ch.isspace():
+        name = unicodedata.name(ch, "")
+        return f"'{ch}'" + (f" ({name.lower()})" if ord(ch) > 127 and name else "")
+    return f"U+{ord(ch):04X}"
+
+
+class _Lexer:
+    def __init__(self, text: str, ctx: Context) -> None:
+        self.text = text
+        self.ctx = ctx
+        self.words = sorted(ctx.known_words(), key=len, reverse=True)
+        self.tokens: list[Token] = []
+
+    def run(self) -> list[Token]:
+        text, i, n = self.text, 0, len(self.text)
+        while i < n:
+            ch = text[i]
+            if ch.isspace() or ch == "~":
+                i += 1
+            elif ch in DIGITS or (ch == "." and i + 1 < n and text[i + 1] in DIGITS):
+                i = self._number(i)
+            elif ch.isascii() and ch.isalpha():
+                i = self._letters(i)
+            elif ch in GREEK_LETTERS:
+                i = self._subscript(self._add_name(GREEK_LETTERS[ch], i), i + 1)
+            elif ch in SUPERSCRIPTS:
+                j = i
+                while j < n and text[j] in SUPERSCRIPTS:
+                    j += 1
+                digits = "".join(SUPERSCRIPTS[c] for c in text[i:j])
+                self.tokens.append(Token("op", "^", i))
+                if digits.startswith("-"):
+                    self.tokens.append(Token("op", "-", i))
+                    digits = digits[1:]
+                if not digits.isdigit():
+                    raise ReadError("a superscript needs digits", i)
+                self.tokens.append(Token("num", digits, i))
+                i = j
+            elif ch in UNICODE_OPS:
+                self._op(UNICODE_OPS[ch], i)
+                i += 1
+            elif ch == "*" and text.startswith("**", i):
+                self.tokens.append(Token("op", "^", i))
+                i += 2
+            elif ch == "=" and text.startswith("==", i):
+                self.tokens.append(Token("op", "=", i))
+                i += 2
+            elif ch in "+-*/^!=,()[]{}|":
+                self.tokens.append(Token("op", ch, i))
+                i += 1
+            elif ch == "\\":
+                i = self._latex(i)
+            elif ch == "_":
+                raise ReadError("'_' (a subscript) must follow a name, as in x_1", i)
+            else:
+                raise ReadError(f"unexpected character {_describe_char(ch)}", i)
+        self.tokens.append(Token("end", "", n))
+        return self.tokens
+
+    def _op(self, value: str, pos: int) -> None:
+        if value == "oo" or value == "pi":
+            self.tokens.append(Token("const", value, pos))
+        else:
+            self.tokens.append(Token("op", value, pos))
+
+    def _number(self, i: int) -> int:
+        text, j, n = self.text, i, len(self.text)
+        while j < n and text[j] in DIGITS:
+            j += 1
+        if j < n and text[j] == "." and j + 1 < n and text[j + 1] in DIGITS:
+            j += 1
+            while j < n and text[j] in DIGITS:
+                j += 1
+        elif j < n and text[j] == "." and (j + 1 == n or not text[j + 1].isalpha()):
+            j += 1  # "2." is 2
+        digits = sum(c in DIGITS for c in text[i:j])
+        if digits > MAX_DIGITS:
+            raise ReadError(f"number too long ({digits} digits; at most {MAX_DIGITS})", i)
+        number = text[i:j].rstrip(".")
+        # Scientific notation: 1e-3, 2.5E4 (a digit must follow, so 2e^x stays 2·e^x).
+        k = j + 1 if j < n and text[j] in "eE" else j
+        if k > j and k < n and text[k] in "+-":
+            k += 1
+        if k > j and k < n and text[k] in DIGITS:
+            m = k
+            while m < n and text[m] in DIGITS:
+                m += 1
+            if m - k > 3:
+                raise ReadError("exponent of the number too large", j)
+            number, j = f"{number}e{text[j + 1 : m]}", m
+        self.tokens.append(Token("num", number, i))
+        return j
+
+    def _add_name(self, word: str, pos: int, whole: bool = True) -> Token:
+        """Add a token for a name: constant, function or variable."""
+        if word in CONSTANT_WORDS:
+            token = Token("const", CONSTANT_WORDS[word], pos)
+        elif word == "e" and word not in self.ctx.names:
+            token = Token("const", "e", pos)
+        elif word in self.ctx.functions:
+            token = Token("func", word, pos)
+        elif canonical_function(word) and word not in self.ctx.names:
+            token = Token("func", canonical_function(word) or word, pos)
+        else:
+            token = Token("name", GREEK_ALIASES.get(word, word), pos, whole)
+        self.tokens.append(token)
+        return token
+
+    def _letters(self, i: int) -> int:
+        text, j = self.text, i
+        while j < len(text) and text[j].isascii() and text[j].isalpha():
+            j += 1
+        run = text[i:j]
+        k, singles, start = 0, 0, i
+        while k < len(run):
+            word = next((w for w in self.words if run.startswith(w, k)), None)
+            if word is None:
+                word = run[k]
+                singles += 1
+                if singles >= 4:
+                    raise ReadError(
+                        f"unknown word '{run}': write a product with * (like a*b), "
+                        "or ask for the name to be declared",
+                        start,
+                    )
+            else:
+                singles = 0
+            self._add_name(word, i + k, whole=word == run)
+            k += len(word)
+        return self._subscript(self.tokens[-1], j)
+
+    def _subscript(self, token: Token, j: int) -> int:
+        """Attach digits or `_sub` after a name to it; return the next position."""
+        text = self.text
+        sub = ""
+        if j < len(text) and text[j] in DIGITS and token.kind == "name":
+            k = j
+            while k < len(text) and text[k] in DIGITS:
+                k += 1
+            sub, j = text[j:k], k
+        elif j < len(text) and text[j] == "_":
+            k = j + 1
+            while k < len(text) and text[k] == " ":
+                k += 1
+            if k < len(text) and text[k] == "{":
+                end = text.find("}", k)
+                if end < 0:
+                    raise ReadError("subscript '{' is never closed", k)
+                sub, j = text[k + 1 : end].strip(), end + 1
+            elif k < len(text) and text[k] == "\\":
+                m = k + 1
+                while m < len(text) and text[m].isalpha():
+                    m += 1
+                sub, j = text[k + 1 : m], m
+            elif k < len(text) and (text[k].isascii() and text[k].isalnum()):
+                sub, j = text[k], k + 1
+            else:
+                raise ReadError("'_' must be followed by a subscript, as in x_1 or x_{12}", j)
+            if not sub or not all(c.isascii() and c.isalnum() for c in sub):
+                raise ReadError("a subscript may only hold letters and digits", j - 1)
+        if not sub:
+            return j
+        if token.kind == "const" and token.value == "e":
+            raise ReadError("e is Euler's number and takes no subscript", token.pos)
+        if token.kind == "func" and token.value != "log":
+            raise ReadError(f"{token.value} takes no subscript", token.pos)
+        if token.kind == "const":
+            raise ReadError(f"{token.value} takes no subscript", token.pos)
+        self.tokens[-1] = Token(token.kind, f"{token.value}_{sub}", token.pos)
+        return j
+
+    def _latex(self, i: int) -> int:
+        text = self.text
+        j = i + 1
+        if j >= len(text):
+            raise ReadError("a lone backslash", i)
+        if not text[j].isalpha():
+            if text[j] in ",;:! ":
+                return j + 1
+            if text[j] in "{}":
+                self.tokens.append(Token("op", text[j], i))
+                return j + 1
+            if text[j] == "|":
+                raise ReadError("\\| (a norm) is not supported", i)
+            raise ReadError(f"unexpected \\{text[j]}", i)
+        while j < len(text) and text[j].isalpha():
+            j += 1
+        command = text[i + 1 : j]
+        if command in ("mathrm", "operatorname", "mathit"):
+            k = j
+            while k < len(text) and text[k] == " ":
+                k += 1
+            if k < len(text) and text[k] == "{":
+                end = text.find("}", k)
+                inner = text[k + 1 : end].strip() if end > 0 else ""
+                if end < 0 or not inner.isascii() or not inner.isalpha():
+                    raise ReadError(f"\\{command}{{...}} must hold a plain name", i)
+                return self._subscript(self._add_name(inner, i), end + 1)
+            return j
+        if command in LATEX_IGNORED:
+            return j
+        if command in LATEX_OPS:
+            self._op(LATEX_OPS[command], i)
+            return j
+        if command in LATEX_SPECIAL:
+            self.tokens.append(Token("latex", command.lstrip("dtc"), i))
+            return j
+        if command in GREEK or command in GREEK_ALIASES or canonical_function(command):
+            return self._subscript(self._add_name(command, i), j)
+        if command in ("exp", "ln", "log") or command in self.ctx.functions:
+            return self._subscript(self._add_name(command, i), j)
+        raise ReadError(f"unknown LaTeX command \\{command}", i)
+
+
+# ---------------------------------------------------------------------------------------------
+# Parser
+
+
+DIGITS = frozenset("0123456789")
+_STARTS = {"num", "name", "func", "const", "latex"}
+
+
+class _Parser:
+    def __init__(self, tokens: list[Token], ctx: Context) -> None:
+        self.tokens = tokens
+        self.i = 0
+        self.ctx = ctx
+        self.depth = 0
+        self.abs_depth = 0
+
+    @property
+    def tok(self) -> Token:
+        return self.tokens[self.i]
+
+    def next(self) -> Token:
+        token = self.tokens[self.i]
+        self.i += 1
+        return token
+
+    def at(self, *values: str) -> bool:
+        return self.tok.kind == "op" and self.tok.value in values
+
+    def expect(self, value: str, what: str) -> Token:
+        if not self.at(value):
+            raise ReadError(f"expected '{value}' {what}, found {self._found()}", self.tok.pos)
+        return self.next()
+
+    def _found(self) -> str:
+        return "the end" if self.tok.kind == "end" else f"'{self.tok.value}'"
+
+    def enter(self) -> None:
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise ReadError(f"nested too deeply (at most {MAX_DEPTH} levels)", self.tok.pos)
+
+    def leave(self) -> None:
+        self.depth -= 1
+
+    # top := item (',' item)* ; item := expr ('=' expr)?
+    def top(self) -> Node:
+        if self.tok.kind == "end":
+            raise ReadError("the answer is empty", 0)
+        items = self.items()
+        if self.tok.kind != "end":
+            raise ReadError(f"unexpected {self._found()}", self.tok.pos)
+        if len(items) == 1 and isinstance(items[0], Tuple):
+            return items[0]
+        return items[0] if len(items) == 1 else Tuple(tuple(items))
+
+    def items(self) -> list[Node]:
+        items = [self.item()]
+        while self.at(","):
+            self.next()
+            items.append(self.item())
+        return items
+
+    def item(self) -> Node:
+        left = self.expr()
+        if self.at("="):
+            pos = self.next().pos
+            if self.tok.kind == "end" or self.at(",", ")", "]", "}"):
+                raise ReadError("nothing after '='", pos)
+            right = self.expr()
+            if self.at("="):
+                raise ReadError("only one '=' is allowed in an equation", self.tok.pos)
+            return Eq(left, right)
+        return left
+
+    def expr(self) -> Node:
+        left = self.term()
+        while self.at("+", "-"):
+            op = self.next()
+            if self.tok.kind == "end":
+                raise ReadError(f"nothing after '{op.value}'", op.pos)
+            right = self.term()
+            left = Add(left, right) if op.value == "+" else Sub(left, right)
+        return left
+
+    def term(self) -> Node:
+        if self.at("-", "+"):
+            op = self.next()
+            self.enter()
+            arg = self.term()
+            self.leave()
+            return Neg(arg) if op.value == "-" else arg
+        return self.product()
+
+    def product(self) -> Node:
+        left = self.juxt()
+        while self.at("*", "/"):
+            op = self.next()
+            if self.tok.kind == "end":
+                raise ReadError(f"nothing after '{op.value}'", op.pos)
+            if self.at("*", "/"):
+                raise ReadError(f"'{op.value}{self.tok.value}' is not an operator", op.pos)
+            if self.at("-", "+"):  # 2*-x
+                sign = self.next()
+                self.enter()
+                right: Node = self.juxt()
+                self.leave()
+                if sign.value == "-":
+                    right = Neg(right)
+            else:
+                right = self.juxt()
+            left = Mul(left, right) if op.value == "*" else Div(left, right)
+        return left
+
+    def starts_operand(self, stop_at_function: bool = False) -> bool:
+        tok = self.tok
+        if tok.kind in _STARTS:
+            return not (stop_at_function and tok.kind == "func")
+        if tok.kind == "op":
+            if tok.value in "([{√":
+                return True
+            if tok.value == "|":
+                return self.abs_depth == 0
+        return False
+
+    def juxt(self, stop_at_function: bool = False) -> Node:
+        left = self.power()
+        while self.starts_operand(stop_at_function):
+            if self.tok.kind == "num":
+                raise ReadError(
+                    "a number right after another term: use * to multiply", self.tok.pos
+                )
+            left = Mul(left, self.power(), implicit=True)
+        return left
+
+    def power(self) -> Node:
+        self.enter()
+        base = self.postfix()
+        if self.at("^"):
+            pos = self.next().pos
+            if self.tok.kind == "end":
+                raise ReadError("nothing after '^'", pos)
+            if self.at("-", "+"):
+                sign = self.next()
+                exp: Node = self.power()
+                if sign.value == "-":
+                    exp = Neg(exp)
+            else:
+                exp = self.power()
+            base = Pow(base, exp)
+            base = self.factorials(base)
+        self.leave()
+        return base
+
+    def postfix(self) -> Node:
+        return self.factorials(self.primary())
+
+    def factorials(self, node: Node) -> Node:
+        while self.at("!"):
+            self.next()
+            node = Fact(node)
+        return node
+
+    def group(self, close: str) -> Node:
+        open_tok = self.next()
+        if self.at(close):
+            raise ReadError(f"empty '{open_tok.value}{close}'", open_tok.pos)
+        saved, self.abs_depth = self.abs_depth, 0
+        items = self.items()
+        self.abs_depth = saved
+        if not self.at(close):
+            raise ReadError(
+                f"'{open_tok.value}' at position {open_tok.pos + 1} is never closed "
+                f"(found {self._found()})",
+                self.tok.pos,
+            )
+        self.next()
+        return items[0] if len(items) == 1 else Tuple(tuple(items))
+
+    def latex_arg(self, what: str) -> Node:
+        """One argument of \\frac or \\sqrt: a `{...}` group or a single token."""
+        if self.at("{"):
+            return self.group("}")
+        tok = self.tok
+        if tok.kind == "num":
+            self.next()
+            if len(tok.value) > 1 and tok.value.isascii() and tok.value.isdigit():  # \frac12 is 1/2
+                self.tokens.insert(self.i, Token("num", tok.value[1:], tok.pos + 1))
+                return Num(tok.value[0])
+            return Num(tok.value)
+        if tok.kind in ("name", "const"):
+            return self.primary()
+        raise ReadError(f"{what} needs an argument in braces", tok.pos)
+
+    def primary(self) -> Node:
+        tok = self.tok
+        if tok.kind == "num":
+            self.next()
+            return Num(tok.value)
+        if tok.kind == "const":
+            self.next()
+            return Const(tok.value)
+        if tok.kind == "name":
+            self.next()
+            return Sym(tok.value)
+        if tok.kind == "func":
+            return self.call()
+        if tok.kind == "latex":
+            self.next()
+            if tok.value == "frac":
+                num = self.latex_arg("\\frac")
+                return Div(num, self.latex_arg("\\frac"))
+            if tok.value == "binom":
+                n = self.latex_arg("\\binom")
+                return Call("binomial", (n, self.latex_arg("\\binom")))
+            if self.at("["):  # \sqrt[n]{x}
+                self.next()
+                index = self.expr()
+                self.expect("]", "after the root's index")
+                return Call("root", (self.latex_arg("\\sqrt"), index))
+            return Call("sqrt", (self.latex_arg("\\sqrt"),))
+        if tok.kind == "op":
+            if tok.value == "(":
+                return self.group(")")
+            if tok.value == "[":
+                return self.group("]")
+            if tok.value == "{":
+                return self.group("}")
+            if tok.value == "|":
+                self.next()
+                self.abs_depth += 1
+                inner = self.expr()
+                self.abs_depth -= 1
+                if not self.at("|"):
+                    raise ReadError(f"'|' at position {tok.pos + 1} is never closed", tok.pos)
+                self.next()
+                return Abs(inner)
+            if tok.value == "√":
+                self.next()
+                if self.tok.kind == "end":
+                    raise ReadError("nothing after '√'", tok.pos)
+                return Call("sqrt", (self.power(),))
+            if tok.value in ")]}":
+                raise ReadError(f"'{tok.value}' without a matching opening bracket", tok.pos)
+        if tok.kind == "end":
+            raise ReadError("the answer ends too early", tok.pos)
+        raise ReadError(f"unexpected '{tok.value}'", tok.pos)
+
+    def call(self) -> Node:
+        tok = self.next()
+        name, base = tok.value, None
+        if "_" in name:  # log_2
+            name, base = name.split("_", 1)
+            base_node: Node = Num(base) if base.isdigit() else Sym(base)
+        power: Node | None = None
+        if self.at("^"):  # \sin^2 x
+            pos = self.next().pos
+            if self.at("-"):
+                raise ReadError(f"{name}^(-1) is ambiguous: write a{name}(x) or 1/{name}(x)", pos)
+            power = self.power()
+        user = name in self.ctx.functions
+        if self.at("("):
+            open_tok = self.next()
+            if self.at(")"):
+                raise ReadError(f"{name}() needs an argument", open_tok.pos)
+            saved, self.abs_depth = self.abs_depth, 0
+            args = [self.expr()]
+            while self.at(","):
+                self.next()
+                args.append(self.expr())
+            self.abs_depth = saved
+            if not self.at(")"):
+                raise ReadError(
+                    f"'(' at position {open_tok.pos + 1} is never closed (found {self._found()})",
+                    self.tok.pos,
+                )
+            self.next()
+        elif user:
+            raise ReadError(f"{name} is a function here: write {name}(...)", tok.pos)
+        else:
+            if not self.starts_operand():
+                raise ReadError(f"{name} needs an argument, as in {name}(x)", tok.pos)
+            args = [self.juxt(stop_at_function=True)]
+        if base is not None:
+            args.append(base_node)
+        low, high = (
+            (self.ctx.functions[name], self.ctx.functions[name]) if user else FUNCTIONS[name]
+        )
+        if not low <= len(args) <= high:
+            want = str(low) if low == high else f"{low} to {high}"
+            raise ReadError(f"{name} takes {want} argument(s), not {len(args)}", tok.pos)
+        node: Node = Call(name, tuple(args))
+        return Pow(node, power) if power is not None else node
+
+
+# ---------------------------------------------------------------------------------------------
+# Limits on the tree
+
+
+def _const_value(node: Node) -> float | None:
+    """A float for a constant subtree (inf when huge), or None when it has variables."""
+    try:
+        return _fv(node)
+    except (OverflowError, ZeroDivisionError, ValueError):
+        return math.inf
+    except _HasVariables:
+        return None
+
+
+class _HasVariables(Exception):
+    pass
+
+
+_FLOAT_FUNCS = {
+    "sin": math.sin,
+    "cos": math.cos,
+    "tan": math.tan,
+    "exp": math.exp,
+    "sqrt": math.sqrt,
+    "ln": math.log,
+    "abs": abs,
+    "sinh": math.sinh,
+    "cosh": math.cosh,
+    "tanh": math.tanh,
+    "atan": math.atan,
+}
+
+
+def _fv(node: Node) -> float:
+    match node:
+        case Num(text):
+            return float(text)
+        case Const(name):
+            return {"e": math.e, "pi": math.pi}.get(name, math.inf)
+        case Sym():
+            raise _HasVariables
+        case Neg(arg):
+            return -_fv(arg)
+        case Add(a, b):
+            return _fv(a) + _fv(b)
+        case Sub(a, b):
+            return _fv(a) - _fv(b)
+        case Mul(a, b):
+            return _fv(a) * _fv(b)
+        case Div(a, b):
+            return _fv(a) / _fv(b)
+        case Pow(a, b):
+            base, exp = _fv(a), _fv(b)
+            if abs(exp) > MAX_RESULT_DIGITS * 10 or (
+                base != 0 and abs(exp) * math.log10(abs(base) + 1e-300) > 300
+            ):
+                return math.inf
+            return float(abs(base) ** exp)
+        case Fact(arg):
+            value = _fv(arg)
+            return math.inf if value > 170 else math.gamma(max(value, 0) + 1)
+        case Abs(arg):
+            return abs(_fv(arg))
+        case Call(name, args):
+            values = [_fv(a) for a in args]
+            func = _FLOAT_FUNCS.get(name)
+            if func is None:
+                return max(abs(v) for v in values)  # a rough size is enough here
+            return float(func(values[0]))
+        case _:
+            raise _HasVariables
+
+
+def _tower(node: Node) -> int:
+    return 1 + _tower(node.exp) if isinstance(node, Pow) else 1
+
+
+def check_limits(tree: Node) -> None:
+    """Refuse trees whose size, exponents, factorials or towers could run a CAS for ages."""
+    count = 0
+    stack: list[Node] = [tree]
+    while stack:
+        node = stack.pop()
+        count += 1
+        if count > MAX_NODES:
+            raise ReadError(f"too large (more than {MAX_NODES} parts)")
+        match node:
+            case Pow(base, exp):
+                if _tower(node) > MAX_TOWER:
+                    raise ReadError(f"power tower too tall (at most {MAX_TOWER} levels)")
+                e = _const_value(exp)
+                if e is not None and (math.isinf(e) or math.isnan(e) or abs(e) > MAX_EXPONENT):
+                    raise ReadError(f"exponent too large (at most {MAX_EXPONENT})")
+                b = _const_value(base)
+                if b is not None and e is not None and b != 0 and not math.isinf(b):
+                    if abs(e) * math.log10(abs(b)) > MAX_RESULT_DIGITS:
+                        raise ReadError("number too large")
+                elif b is not None and math.isinf(b):
+                    raise ReadError("number too large")
+            case Fact(arg) | Call("factorial" | "gamma", (arg,)):
+                v = _const_value(arg)
+                if v is not None and (math.isnan(v) or v > MAX_FACTORIAL):
+                    raise ReadError(f"factorial too large (at most {MAX_FACTORIAL}!)")
+            case Call("binomial", (n, _)):
+                v = _const_value(n)
+                if v is not None and (math.isnan(v) or abs(v) > 10**6):
+                    raise ReadError("binomial coefficient too large")
+        stack.extend(_children(node))
+
+
+def _children(node: Node) -> tuple[Node, ...]:
+    match node:
+        case Neg(a) | Fact(a) | Abs(a):
+            return (a,)
+        case Add(a, b) | Sub(a, b) | Mul(a, b, _) | Div(a, b) | Eq(a, b):
+            return (a, b)
+        case Pow(a, b):
+            return (a, b)
+        case Call(_, args):
+            return args
+        case Tuple(items):
+            return items
+    return ()
+
+
+def children(node: Node) -> tuple[Node, ...]:
+    """The direct subtrees of a node."""
+    return _children(node)
+
+
+def walk(node: Node) -> Iterable[Node]:
+    """Every node of a tree, parents first."""
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        yield current
+        stack.extend(reversed(_children(current)))
+
+
+def symbols(node: Node) -> set[str]:
+    """The names of the variables a tree uses."""
+    return {n.name for n in walk(node) if isinstance(n, Sym)}
+
+
+# ---------------------------------------------------------------------------------------------
+# Pretty printing: an unambiguous rendering that reads back to the same value
+
+
+def _name(name: str) -> str:
+    base, _, sub = name.partition("_")
+    base = GREEK_SYMBOL.get(base, base)
+    return f"{base}_{sub}" if sub else base
+
+
+def _prec(node: Node) -> int:
+    match node:
+        case Tuple():
+            return -1
+        case Eq():
+            return 0
+        case Add() | Sub():
+            return 1
+        case Neg():
+            return 2
+        case Mul() | Div():
+            return 3
+        case Pow():
+            return 4
+        case Fact():
+            return 5
+    return 6
+
+
+def pretty(node: Node) -> str:
+    """Render a tree with a dot for every product and parentheses wherever they matter."""
+
+    def wrap(child: Node, ok: bool) -> str:
+        text = pretty(child)
+        return text if ok else f"({text})"
+
+    match node:
+        case Num(text):
+            return text
+        case Sym(name):
+            return _name(name)
+        case Const(name):
+            return {"e": "e", "pi": "π", "oo": "∞"}[name]
+        case Neg(arg):
+            return "-" + wrap(arg, _prec(arg) >= 3)
+        case Add(a, b):
+            return f"{wrap(a, _prec(a) >= 1)} + {wrap(b, _prec(b) >= 1 and _prec(b) != 2)}"
+        case Sub(a, b):
+            return f"{wrap(a, _prec(a) >= 1)} - {wrap(b, _prec(b) >= 3)}"
+        case Mul(a, b, _):
+            left = wrap(a, _prec(a) >= 3 and not isinstance(a, Div))
+            right = wrap(b, _prec(b) >= 3 and not isinstance(b, Div))
+            return f"{left}·{right}"
+        case Div(a, b):
+            left = wrap(a, _prec(a) >= 3)
+            return f"{left}/{wrap(b, _prec(b) >= 4)}"
+        case Pow(a, b):
+            return f"{wrap(a, _prec(a) >= 5)}^{wrap(b, _prec(b) >= 4)}"
+        case Fact(arg):
+            return wrap(arg, _prec(arg) >= 6) + "!"
+        case Abs(arg):
+            return f"|{pretty(arg)}|"
+        case Call("log", (arg, base)):
+            return (
+                f"log_{pretty(base)}({pretty(arg)})"
+                if isinstance(base, Num | Sym)
+                else (f"log({pretty(arg)})/log({pretty(base)})")
+            )
+        case Call("root", (arg, index)):
+            return f"root({pretty(arg)}, {pretty(index)})"
+        case Call(name, args):
+            return f"{_name(name)}({', '.join(pretty(a) for a in args)})"
+        case Eq(a, b):
+            return f"{pretty(a)} = {pretty(b)}"
+        case Tuple(items):
+            return ", ".join(pretty(i) for i in items)
+    raise TypeError(f"not a tree node: {node!r}")
+
+
+# ---------------------------------------------------------------------------------------------
+# Entry points
+
+
+def make_context(names: Iterable[str] = (), functions: Iterable[str] | Mapping[str, int] = ()):
+    """A reading context from declared names and defined functions (name -> arity)."""
+    if isinstance(functions, Mapping):
+        funcs = dict(functions)
+    else:
+        funcs = {}
+        for f in functions:
+            name, _, arity = f.partition("/")
+            funcs[name] = int(arity) if arity.isdigit() else 1
+    bases = set()
+    for n in names:
+        base = n.rstrip("0123456789").split("_")[0]
+        if base.isascii() and base.isalpha():
+            bases.add(base)
+    return Context(frozenset(bases), funcs)
+
+
+def parse(text: str, ctx: Context | None = None, *, limit: int = DECK_LIMIT) -> Node:
+    """Parse text into a tree, raising ReadError with the problem's position."""
+    ctx = ctx or Context()
+    check_characters(text, limit)
+    tokens = _Lexer(text, ctx).run()
+    tree = _Parser(tokens, ctx).top()
+    _check_placement(tree)
+    check_limits(tree)
+    return tree
+
+
+def _check_placement(tree: Node) -> None:
+    """Lists only as the whole answer, and '=' only at the top of an answer."""
+    items = tree.items if isinstance(tree, Tuple) else (tree,)
+    for item in items:
+        sides = (item.left, item.right) if isinstance(item, Eq) else (item,)
+        for side in sides:
+            for node in walk(side):
+                if isinstance(node, Tuple):
+                    raise ReadError("a list (with ',') is only allowed as the whole answer")
+                if isinstance(node, Eq):
+                    raise ReadError("'=' is only allowed at the top of an answer")
+
+
+def read(
+    text: str,
+    names: Iterable[str] = (),
+    functions: Iterable[str] | Mapping[str, int] = (),
+    *,
+    limit: int = LEARNER_LIMIT,
+) -> Reading:
+    """Read typed math or LaTeX; never raises, the problem is in `Reading.error`.
+
+    Args:
+        names: multi-letter names kept whole (`mu1`, `lr`).
+        functions: functions the card defines, as names (`sigma`), `name/arity`, or a
+            mapping name -> arity.
+        limit: the longest text accepted.
+    """
+    ctx = make_context(names, functions)
+    body = strip_math_delimiters(text) if isinstance(text, str) else ""
+    offset = text.find(body) if body else 0
+    try:
+        tree = parse(body, ctx, limit=limit)
+    except ReadError as error:
+        pos = None if error.position is None else offset + error.position
+        return Reading(text, None, "", error.message, pos)
+    except RecursionError:
+        return Reading(text, None, "", "nested too deeply", None)
+    return Reading(text, tree, pretty(tree))
+
+
+def describe(
+    text: str,
+    names: Iterable[str] = (),
+    functions: Iterable[str] | Mapping[str, int] = (),
+    *,
+    limit: int = LEARNER_LIMIT,
+) -> str:
+    """One or a few lines saying how the text was read, or where it could not be."""
+    reading = read(text, names, functions, limit=limit)
+    if reading.ok:
+        return f"read as: {reading.pretty}"
+    return error_text(reading)
+
+
+def error_text(reading: Reading) -> str:
+    """The problem of an unreadable text, with a caret under its position when short."""
+    message = f"cannot read: {reading.error}"
+    pos = reading.position
+    if pos is not None and len(reading.text) <= 80 and reading.text.isprintable():
+        return f"{message}\n  {reading.text}\n  {' ' * pos}^"
+    if pos is not None:
+        return f"{message} (at character {pos + 1})"
+    return message

@@ -1,0 +1,143 @@
+"""The process that runs the sympy work, so a slow check can be killed.
+
+`signal.alarm` cannot stop a long big-integer operation, so checks run in a separate process
+started with `forkserver` (or `spawn` where that is missing): forking a threaded app can
+deadlock. The fork server preloads sympy, so a worker killed after its timeout is replaced in
+milliseconds. One worker serves one check at a time; callers wait on a lock, from a thread,
+never from the UI loop.
+"""
+
+from __future__ import annotations
+
+import atexit
+import multiprocessing
+import threading
+from typing import Any
+
+from flashcards.answers.verdict import Status
+
+#: How long the first start (a Python process importing sympy) may take.
+START_TIMEOUT = 60.0
+#: Address-space cap of the worker, so a runaway expansion fails instead of swapping.
+MEMORY_LIMIT = 2 * 1024**3
+_PRELOAD = ["flashcards.answers.equivalence", "flashcards.answers.build"]
+
+
+def _context() -> Any:
+    methods = multiprocessing.get_all_start_methods()
+    if "forkserver" in methods:
+        ctx = multiprocessing.get_context("forkserver")
+        ctx.set_forkserver_preload(_PRELOAD)
+        return ctx
+    return multiprocessing.get_context("spawn")
+
+
+def _limit_memory() -> None:
+    try:
+        import resource
+
+        soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+        if hard == resource.RLIM_INFINITY or hard > MEMORY_LIMIT:
+            resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, hard))
+    except (ImportError, ValueError, OSError):
+        pass
+
+
+def _serve(conn: Any) -> None:
+    """Worker loop: receive jobs, send outcomes, until the pipe closes."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the app, not the worker
+    _limit_memory()
+    from flashcards.answers.build import Builder  # noqa: F401 - imports sympy now
+    from flashcards.answers.equivalence import Outcome, judge
+
+    conn.send("ready")
+    while True:
+        try:
+            job = conn.recv()
+        except (EOFError, OSError):
+            return
+        try:
+            outcome = judge(job)
+        except MemoryError:
+            outcome = Outcome(Status.TIMEOUT, "Too large to check; try a simpler form.")
+        except Exception as error:  # a sympy failure must not end the worker
+            outcome = Outcome(
+                Status.TIMEOUT, f"Could not be checked ({type(error).__name__}); grade yourself."
+            )
+        conn.send(outcome)
+
+
+class Worker:
+    """One checking process, started on demand and replaced after a timeout."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._process: Any = None
+        self._conn: Any = None
+
+    @property
+    def alive(self) -> bool:
+        return self._process is not None and self._process.is_alive()
+
+    def _start(self) -> bool:
+        ctx = _context()
+        parent, child = ctx.Pipe()
+        process = ctx.Process(target=_serve, args=(child,), daemon=True, name="answers-worker")
+        process.start()
+        child.close()
+        if not parent.poll(START_TIMEOUT):
+            process.kill()
+            process.join(1)
+            return False
+        try:
+            ready = parent.recv()
+        except (EOFError, OSError):
+            return False
+        if ready != "ready":
+            return False
+        self._process, self._conn = process, parent
+        return True
+
+    def ensure(self) -> bool:
+        """Start the worker if it is not running; True once it is ready."""
+        with self._lock:
+            return self.alive or self._start()
+
+    def _kill(self) -> None:
+        if self._process is not None:
+            self._process.kill()
+            self._process.join(5)
+        if self._conn is not None:
+            self._conn.close()
+        self._process = self._conn = None
+
+    def run(self, job: Any, timeout: float) -> Any | None:
+        """The outcome of `job`, or None when it took longer than `timeout` seconds."""
+        with self._lock:
+            if not self.alive and not self._start():
+                return None
+            try:
+                self._conn.send(job)
+                if self._conn.poll(timeout):
+                    return self._conn.recv()
+            except (EOFError, OSError, BrokenPipeError):
+                self._kill()
+                return None
+            self._kill()
+        self.restart_in_background()
+        return None
+
+    def restart_in_background(self) -> None:
+        """Start a fresh worker on a thread, so the next check finds it ready."""
+        threading.Thread(target=self.ensure, name="answers-warm-up", daemon=True).start()
+
+    def stop(self) -> None:
+        """End the worker process."""
+        with self._lock:
+            self._kill()
+
+
+WORKER = Worker()
+atexit.register(WORKER.stop)

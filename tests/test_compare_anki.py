@@ -1,0 +1,100 @@
+"""The side-by-side benchmark with Anki: both programs do the same work on the same cards."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("anki.collection")
+
+BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
+
+
+def load(name: str):
+    """A module of benchmarks/ (not a package), imported by path."""
+    if name in sys.modules:
+        return sys.modules[name]
+    sys.path.insert(0, str(BENCHMARKS))
+    spec = importlib.util.spec_from_file_location(name, BENCHMARKS / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def result(tmp_path_factory):
+    compare = load("compare_anki")
+    out = tmp_path_factory.mktemp("compare") / "compare_anki.json"
+    assert compare.main(["--quick", "--out", str(out)]) == 0
+    return json.loads(out.read_text(encoding="utf-8"))
+
+
+def test_synthetic_collection_has_the_promised_mix():
+    cards = load("anki_collection").synthetic_cards(2_000, decks=8, seed=1)
+    states = [c.state for c in cards]
+    assert 0.35 < states.count("new") / len(cards) < 0.45
+    assert 0.45 < states.count("review") / len(cards) < 0.55
+    assert 0.07 < states.count("learning") / len(cards) < 0.13
+    reviewed = [c for c in cards if c.state != "new"]
+    assert 8 <= sum(len(c.log) for c in reviewed) / len(reviewed) <= 12
+    assert len({c.deck for c in cards}) == 8
+    due = [c.due_in for c in cards if c.state == "review"]
+    assert min(due) < 0 < 300 < max(due)
+    assert all(c.log[-1].days_ago == 0 for c in cards if c.state == "learning")
+
+
+def test_anki_finds_nothing_to_fix_in_the_collection_built_for_it(result):
+    for size in result["sizes"]:
+        assert result["sides"][str(size)]["build"]["anki_check"] == []
+
+
+def test_both_programs_queue_the_same_number_of_cards(result):
+    for size in result["sizes"]:
+        side = result["sides"][str(size)]
+        queues = [k for k in side["anki"]["work"] if k.startswith("queue")]
+        assert len(queues) == 2
+        for key in queues:
+            assert side["flashcards"]["work"][key] == side["anki"]["work"][key] > 0
+
+
+def test_both_programs_count_the_same_cards_due_per_deck(result):
+    for size in result["sizes"]:
+        side = result["sides"][str(size)]
+        counts = [k for k in side["anki"]["work"] if k.startswith("due counts")]
+        assert len(counts) == 2
+        for key in counts:
+            anki = side["anki"]["work"][key]
+            assert len(anki) == 8
+            assert side["flashcards"]["work"][key] == anki
+            # new, learning (same-day repeats) and reviews all occur
+            assert all(sum(c[i] for c in anki.values()) > 0 for i in range(3))
+
+
+def test_both_programs_record_one_hundred_answers_a_round(result):
+    for size in result["sizes"]:
+        side = result["sides"][str(size)]
+        assert side["anki"]["work"]["answers"] == side["flashcards"]["work"]["answers"] == 100
+
+
+def test_table_has_a_figure_on_each_side_of_every_shared_row(result):
+    shared = [r for r in result["rows"] if r["anki"] is not None]
+    names = " ".join(r["row"] for r in shared)
+    for work in ("queue", "due counts", "answer 100 cards", "peak memory"):
+        assert work in names
+    assert all(r["flashcards"] > 0 and r["anki"] > 0 and r["ratio"] > 0 for r in shared)
+    alone = {r["row"].split(",")[0] for r in result["rows"] if r["anki"] is None}
+    assert {"sync decks (cold)", "sync decks (unchanged)", "export to .apkg"} <= alone
+    assert result["machine"]["cpus"] >= 1 and result["machine"]["python"]
+
+
+def test_bad_sizes_get_a_message_not_a_traceback(capsys):
+    compare = load("compare_anki")
+    with pytest.raises(SystemExit) as exit_info:
+        compare.main(["--sizes", "ten"])
+    assert exit_info.value.code == 2
+    assert "--sizes" in capsys.readouterr().err

@@ -621,3 +621,33 @@ def test_guids_follow_the_most_similar_vanished_note_of_the_same_deck():
         (note("~new", "a long answer, here"), note("~fresh", "zzz"), note("kl", "x", True)),
     )
     assert assign_guids([deck], record) == {"~new": "~guid", "~fresh": "~fresh", "kl": "kl"}
+
+
+def test_the_builtin_decks_import_into_anki_whole(tmp_path):
+    from flashcards.decks import builtin_decks_dir
+
+    decks = load(builtin_decks_dir())
+    report = write_apkg(decks, tmp_path / "builtin.apkg")
+    col = collection(tmp_path / "collection.anki2")
+    try:
+        log = import_apkg(col, tmp_path / "builtin.apkg")
+        assert_no_warnings(log)
+        assert len(log.new) == report.notes
+        assert col.card_count() == report.cards == sum(len(d.cards) for d in decks)
+        fields = [f for nid in col.find_notes("") for f in col.get_note(nid).fields]
+        assert not [f for f in fields if "$" in f]  # all math is MathJax
+    finally:
+        col.close()
+
+
+def test_progress_bar_draws_one_updating_line():
+    import io
+
+    from flashcards.commands.export import progress_bar
+
+    stream = io.StringIO()
+    update = progress_bar(stream)
+    for done in range(1, 201):
+        update(done, 200)
+    text = stream.getvalue()
+    assert text.count("\r") == 101 and text.endswith("100% 200/200\n")

@@ -82,12 +82,11 @@ def _note_id(card: SyntheticCard) -> str:
 
 
 def build_flashcards(path: Path, cards: Sequence[SyntheticCard], today: date) -> None:
-    """Write `cards` into a new flashcards store at `path`: sync their decks, then set each
-    card's state and review log in one transaction."""
-    import sqlalchemy as sa
-
+    """Write `cards` into a new flashcards store at `path` through the store's own API: sync
+    their decks, then import each card's state and review log in bulk."""
     from flashcards.cards import CardKind, Deck, Note
-    from flashcards.store import CARDS, LOG, Store
+    from flashcards.scheduler import ReviewState
+    from flashcards.store import LogEntry, Store
 
     by_deck: dict[str, list[Note]] = {}
     for c in cards:
@@ -101,92 +100,43 @@ def build_flashcards(path: Path, cards: Sequence[SyntheticCard], today: date) ->
         Deck(name, root / (name.replace("::", "/") + ".md"), notes=tuple(notes))
         for name, notes in sorted(by_deck.items())
     ]
-    store = Store(f"sqlite:///{path}")
-    try:
-        store.sync(decks, [root])
-    finally:
-        store.close()
-
-    states: list[dict[str, Any]] = []
-    log: list[dict[str, Any]] = []
+    states: dict[str, ReviewState] = {}
+    log: list[LogEntry] = []
     for c in cards:
         if c.state == "new":
             continue
         cid = f"{_note_id(c)}:0"
-        before: dict[str, Any] = {
-            "before_repetitions": 0,
-            "before_interval_days": 0,
-            "before_ease_pct": 250,
-            "before_due": None,
-            "before_lapses": 0,
-        }
-        reps = lapses = 0
+        before = ReviewState()
         for r in c.log:
             day = today - timedelta(days=r.days_ago)
             failed = r.grade < 3
-            reps = 0 if failed else reps + 1
-            lapses += failed
             interval = max(1, r.interval)
-            after = {
-                "after_repetitions": reps,
-                "after_interval_days": interval,
-                "after_ease_pct": r.ease_pct,
-                "after_due": day + timedelta(days=interval),
-                "after_lapses": lapses,
-            }
+            after = ReviewState(
+                repetitions=0 if failed else before.repetitions + 1,
+                interval_days=interval,
+                ease_pct=r.ease_pct,
+                due=day + timedelta(days=interval),
+                lapses=before.lapses + failed,
+            )
             at = datetime(day.year, day.month, day.day, 9, tzinfo=UTC) + timedelta(
                 seconds=len(log) % 36_000
             )
             log.append(
-                {
-                    "card_id": cid,
-                    "reviewed_at": at,
-                    "study_day": day,
-                    "kind": "review",
-                    "grade": r.grade,
-                    "typed": None,
-                    "verdict": None,
-                    "seconds": 8.0,
-                    "leech": False,
-                    "undone": False,
-                    **before,
-                    **after,
-                }
-            )
-            before = {"before" + k[5:]: v for k, v in after.items()}
+                LogEntry(0, cid, at, day, "review", r.grade, None, None, 8.0, before, after,
+                         False, False)
+            )  # fmt: skip
+            before = after
         if c.state == "review":
-            state = (c.repetitions, c.interval, c.ease_pct, today + timedelta(days=c.due_in))
+            due = today + timedelta(days=c.due_in)
+            states[cid] = ReviewState(c.repetitions, c.interval, c.ease_pct, due, c.lapses)
         else:
             # Failed today: SM-2 starts again, due tomorrow; the same-day rule repeats it today.
-            state = (0, 1, c.ease_pct, today + timedelta(days=1))
-        states.append(
-            {
-                "cid": cid,
-                "repetitions": state[0],
-                "interval_days": state[1],
-                "ease_pct": state[2],
-                "due": state[3],
-                "lapses": c.lapses,
-            }
-        )
-    engine = sa.create_engine(f"sqlite:///{path}")
-    try:
-        with engine.begin() as conn:
-            conn.execute(
-                sa.update(CARDS)
-                .where(CARDS.c.id == sa.bindparam("cid"))
-                .values(
-                    repetitions=sa.bindparam("repetitions"),
-                    interval_days=sa.bindparam("interval_days"),
-                    ease_pct=sa.bindparam("ease_pct"),
-                    due=sa.bindparam("due"),
-                    lapses=sa.bindparam("lapses"),
-                ),
-                states,
-            )
-            conn.execute(sa.insert(LOG), log)
-    finally:
-        engine.dispose()
+            due = today + timedelta(days=1)
+            states[cid] = ReviewState(0, 1, c.ease_pct, due, c.lapses)
+    with Store(f"sqlite:///{path}") as store:
+        store.sync(decks, [root])
+        store.import_states(states)
+        store.import_log(log)
 
 
 def time_flashcards(path: Path, today: date, repeat: int) -> dict[str, Any]:

@@ -112,15 +112,26 @@ class CardRow(SQLModel, table=True):
 
     __tablename__ = "cards"
     __table_args__ = (
-        # today's queue: due reviews in due order, new cards (due NULL) in deck order
-        sa.Index("ix_cards_queue", "due", "deck", "position"),
+        # Today's queue and due counts: due reviews in due order, new cards (due NULL) in
+        # deck order; the filter columns are included so counting never reads the table.
+        sa.Index(
+            "ix_cards_queue",
+            "due",
+            "deck",
+            "position",
+            "removed",
+            "suspended",
+            "buried_until",
+            "note_id",
+        ),
     )
 
     id: str = Field(primary_key=True, sa_type=sa.String)
     note_id: str = Field(sa_type=sa.String, index=True)
     ordinal: int = 0
     kind: str = Field(sa_type=sa.String)
-    deck: str = Field(sa_type=sa.String, index=True)
+    #: Not indexed on its own: the planner would pick it for GROUP BY deck over ix_cards_queue.
+    deck: str = Field(sa_type=sa.String)
     source_path: str = Field(sa_type=sa.String, index=True)
     line: int = 0
     #: Place in its deck, for new cards in deck order.
@@ -539,13 +550,8 @@ class Store:
             return list(conn.execute(query).scalars())
 
     def decks(self) -> list[str]:
-        """Names of the decks that have cards (not removed), sorted."""
-        query = (
-            sa.select(CARDS.c.deck)
-            .where(CARDS.c.removed == sa.false())
-            .group_by(CARDS.c.deck)
-            .order_by(CARDS.c.deck)
-        )
+        """Names of the synced decks, sorted."""
+        query = sa.select(DECKS.c.name).distinct().order_by(DECKS.c.name)
         with self._tx() as conn:
             return list(conn.execute(query).scalars())
 
@@ -642,6 +648,39 @@ class Store:
             result = conn.execute(sa.update(CARDS).where(CARDS.c.id == card_id).values(**values))
             if result.rowcount == 0:
                 raise FlashcardsError(f"no card {card_id!r} in the collection")
+
+    def import_states(self, states: Mapping[str, ReviewState]) -> int:
+        """Overwrite many cards' SM-2 states in one transaction (imports); returns the count."""
+        rows = [{"cid": cid, **_state_values(state)} for cid, state in states.items()]
+        if not rows:
+            return 0
+        with self._tx(write=True) as conn:
+            conn.execute(_UPDATE_IMPORTED_STATE, rows)
+        return len(rows)
+
+    def import_log(self, entries: Sequence[LogEntry]) -> int:
+        """Append review-log rows as given (imports; their `id` is ignored), in one transaction."""
+        rows = [
+            {
+                "card_id": e.card_id,
+                "reviewed_at": _utc(e.reviewed_at),
+                "study_day": e.study_day,
+                "kind": e.kind,
+                "grade": int(e.grade),
+                "typed": e.typed,
+                "verdict": e.verdict,
+                "seconds": e.seconds,
+                "leech": e.leech,
+                "undone": e.undone,
+                **_state_values(e.before, "before_"),
+                **_state_values(e.after, "after_"),
+            }
+            for e in entries
+        ]
+        with self._tx(write=True) as conn:
+            for chunk in _chunks(rows, 5000):
+                conn.execute(_INSERT_LOG, list(chunk))
+        return len(rows)
 
     def _set_flag(self, card_id: str, **values: Any) -> None:
         with self._tx(write=True) as conn:
@@ -913,23 +952,29 @@ class Store:
         with self._tx() as conn:
             studied = self._studied_today(conn, today)
             where = self._filters(today, None, None)
-            rows = conn.execute(
-                sa.select(
-                    CARDS.c.deck,
-                    # one card per note comes a day (siblings are buried), so count notes
-                    sa.func.count(sa.distinct(sa.case((CARDS.c.due.is_(None), CARDS.c.note_id)))),
-                    sa.func.count(
-                        sa.distinct(sa.case((CARDS.c.due.is_not(None), CARDS.c.note_id)))
-                    ),
-                )
-                .where(*where, sa.or_(CARDS.c.due.is_(None), CARDS.c.due <= today))
+            # one card per note comes a day (siblings are buried), so count notes; two
+            # queries, since each is a range of ix_cards_queue and an OR would scan the table
+            per_note = sa.func.count(sa.distinct(CARDS.c.note_id))
+            new_rows = conn.execute(
+                sa.select(CARDS.c.deck, per_note)
+                .where(*where, CARDS.c.due.is_(None))
+                .group_by(CARDS.c.deck)
+            ).all()
+            review_rows = conn.execute(
+                sa.select(CARDS.c.deck, per_note)
+                .where(*where, CARDS.c.due <= today)
                 .group_by(CARDS.c.deck)
             ).all()
             repeats = self._repeats(conn, today)
         repeat_counts: dict[str, int] = {}
         for _, deck in repeats:
             repeat_counts[deck] = repeat_counts.get(deck, 0) + 1
-        raw = {deck: (int(n or 0), int(r or 0)) for deck, n, r in rows}
+        new_by_deck = {deck: int(n) for deck, n in new_rows}
+        review_by_deck = {deck: int(n) for deck, n in review_rows}
+        raw = {
+            deck: (new_by_deck.get(deck, 0), review_by_deck.get(deck, 0))
+            for deck in set(new_by_deck) | set(review_by_deck)
+        }
         out = []
         for deck in sorted(set(raw) | set(repeat_counts)):
             new, review = raw.get(deck, (0, 0))
@@ -1281,3 +1326,14 @@ _SELECT_STATE_FOR_UPDATE = _SELECT_STATE.with_for_update()
 # The SET clause comes from the parameter names (the state columns and `suspended`).
 _UPDATE_STATE = sa.update(CARDS).where(CARDS.c.id == sa.bindparam("cid"))
 _INSERT_LOG = sa.insert(LOG)
+_UPDATE_IMPORTED_STATE = (
+    sa.update(CARDS)
+    .where(CARDS.c.id == sa.bindparam("cid"))
+    .values(
+        repetitions=sa.bindparam("repetitions"),
+        interval_days=sa.bindparam("interval_days"),
+        ease_pct=sa.bindparam("ease_pct"),
+        due=sa.bindparam("due"),
+        lapses=sa.bindparam("lapses"),
+    )
+)

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-26 06:58:37.210737
+Create Date: 2026-11-26 07:04:43.317622
 """
 
 from __future__ import annotations
@@ -50,9 +50,12 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id"),
     )
     with op.batch_alter_table("cards", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_cards_deck"), ["deck"], unique=False)
         batch_op.create_index(batch_op.f("ix_cards_note_id"), ["note_id"], unique=False)
-        batch_op.create_index("ix_cards_queue", ["due", "deck", "position"], unique=False)
+        batch_op.create_index(
+            "ix_cards_queue",
+            ["due", "deck", "position", "removed", "suspended", "buried_until", "note_id"],
+            unique=False,
+        )
         batch_op.create_index(batch_op.f("ix_cards_source_path"), ["source_path"], unique=False)
 
     op.create_table(
@@ -144,7 +147,6 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_cards_source_path"))
         batch_op.drop_index("ix_cards_queue")
         batch_op.drop_index(batch_op.f("ix_cards_note_id"))
-        batch_op.drop_index(batch_op.f("ix_cards_deck"))
 
     op.drop_table("cards")
     with op.batch_alter_table("accepted_answers", schema=None) as batch_op:

@@ -447,11 +447,13 @@ def render_markdown(
     return _markdown().render(text, env).strip()
 
 
-def render_inline(text: str, macros: Mapping[str, str] | None = None) -> str:
+def render_inline(
+    text: str, macros: Mapping[str, str] | None = None, media: Mapping[str, str] | None = None
+) -> str:
     """One line of Markdown -> inline HTML (no paragraph), for options and short answers."""
     if not text.strip():
         return ""
-    return _markdown().renderInline(text, {"macros": macros or {}, "media": {}}).strip()
+    return _markdown().renderInline(text, {"macros": macros or {}, "media": media or {}}).strip()
 
 
 def anki_cloze_text(text: str) -> str:
@@ -544,11 +546,13 @@ def declarations_html(spec: MathSpec) -> str:
     return "<ul>" + "".join(f"<li>{item}</li>" for item in items) + "</ul>"
 
 
-def _options_html(note: Note, macros: Mapping[str, str], reveal: bool) -> str:
+def _options_html(
+    note: Note, macros: Mapping[str, str], media: Mapping[str, str] | None, reveal: bool
+) -> str:
     """A choice card's options: plain on the front; right ones marked on the back."""
     rows: list[str] = []
     for choice in note.choices:
-        text = render_inline(choice.text, macros)
+        text = render_inline(choice.text, macros, media)
         if not reveal:
             rows.append(f'<li><span class="fc-mark">&#9744;</span>{text}</li>')
         elif choice.correct:
@@ -587,8 +591,8 @@ def note_fields(note: Note, deck: Deck, media: Mapping[str, str] | None = None) 
     if kind is CardKind.CHOICE:
         return [
             md(note.front),
-            _options_html(note, macros, reveal=False),
-            _options_html(note, macros, reveal=True),
+            _options_html(note, macros, media, reveal=False),
+            _options_html(note, macros, media, reveal=True),
             md(note.back),
             note.id,
         ]
@@ -813,7 +817,8 @@ def render_decks(
             done += 1
             if progress is not None:
                 progress(done, total)
-        out.append(RenderedDeck(deck.name, render_markdown(deck.description), tuple(notes)))
+        description = render_markdown(deck.description, deck.macro_map)
+        out.append(RenderedDeck(deck.name, description, tuple(notes)))
     return out
 
 

@@ -651,3 +651,13 @@ def test_progress_bar_draws_one_updating_line():
         update(done, 200)
     text = stream.getvalue()
     assert text.count("\r") == 101 and text.endswith("100% 200/200\n")
+
+
+def test_images_in_choice_options_are_renamed_too():
+    note = Note(
+        "c", CardKind.CHOICE, "Which plot?", "", 1, 4,
+        choices=(Choice("![a](a.png)", True), Choice("![b](b.png)", False)),
+    )  # fmt: skip
+    media = {"a.png": "a-1.png", "b.png": "b-2.png"}
+    options = note_fields(note, Deck("d", Path("d.md"), (note,)), media)[1]
+    assert '<img src="a-1.png" alt="a">' in options and '<img src="b-2.png" alt="b">' in options

@@ -68,6 +68,9 @@ def load_states(settings: Any, card_ids: list[str]) -> dict[str, Any]:
     """Each studied card's SM-2 state from the store (new and unsynced cards are left out)."""
     from flashcards.store import Store
 
+    path = settings.db_path
+    if path is not None and not path.exists():
+        return {}  # no collection yet: nothing studied, and no empty one is created
     with Store.open(settings) as store:
         stored = set(store.card_ids())
         states = {}

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import shlex
 import subprocess
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -79,6 +80,7 @@ class FlashcardsApp(App[None]):
         editor: EditorRunner | None = None,
         checker: Any = None,
         roots: Sequence[Path] = (),
+        clock: Callable[[], float] | None = None,
         exit_after_first_screen: bool = False,
     ) -> None:
         super().__init__()
@@ -94,6 +96,8 @@ class FlashcardsApp(App[None]):
         self.deck_loader = deck_loader
         self.editor: EditorRunner = editor or system_editor
         self.checker = checker
+        #: Seconds on a monotonic clock: time per card and per session (tests fix it).
+        self.clock = clock or time.monotonic
         self.exit_after_first_screen = exit_after_first_screen
         self.cards: dict[str, tuple[Card, Deck]] = card_index(self.decks)
         self.decks_ready = decks is not None

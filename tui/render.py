@@ -133,7 +133,7 @@ def expected_text(card: Card, deck: Deck) -> str:
             return latex_to_unicode(expected, deck.macro_map)
         # Plain syntax (`3*x^2`): the same layout, with `·` for the product.
         shown = latex_to_unicode(_braced_powers(expected.replace("**", "^")), deck.macro_map)
-        return shown.replace("*", "·")
+        return shown.replace("*", "·").replace("sqrt(", "√(")
     if note.text is not None:
         return note.text.answer
     return ""

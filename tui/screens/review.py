@@ -82,6 +82,7 @@ class Checked:
     status: str
     feedback: str
     reading: str
+    hint: str = ""
 
 
 class ChoiceOption(Static):
@@ -163,7 +164,7 @@ class ReviewScreen(Screen[None]):
         self.typed = ""
         self.checked: Checked | None = None
         self.proposed: int | None = None
-        self.stats = {"reviewed": 0, "correct": 0, "started": time.monotonic()}
+        self.stats = {"reviewed": 0, "correct": 0, "started": 0.0}
         self.choices: list[ChoiceOption] = []
 
     # -- layout -----------------------------------------------------------------------------
@@ -184,6 +185,7 @@ class ReviewScreen(Screen[None]):
         yield Footer(show_command_palette=False)
 
     def on_mount(self) -> None:
+        self.stats["started"] = self.app.clock()
         self.show_next()
 
     # -- bindings per phase -----------------------------------------------------------------
@@ -241,7 +243,7 @@ class ReviewScreen(Screen[None]):
     def show_card(self, card: Card, deck: Deck) -> None:
         self.card, self.deck = card, deck
         self.typed, self.checked, self.proposed = "", None, None
-        self.shown_at = time.monotonic()
+        self.shown_at = self.app.clock()
         tags = " ".join(f"#{plain(t)}" for t in dict.fromkeys((*deck.tags, *card.note.tags)))
         where = plain(deck.name)
         if card.kind is CardKind.REVERSIBLE:
@@ -394,7 +396,10 @@ class ReviewScreen(Screen[None]):
     def preview_reading(self, event: Input.Changed) -> None:
         if self.card is None or self.card.kind is not CardKind.MATH or self.phase != "typing":
             return
-        self.query_one("#preview", Static).update(_reading_preview(event.value))
+        from textual.content import Content
+
+        preview = _reading_preview(event.value, self.card)
+        self.query_one("#preview", Static).update(Content(preview))
 
     @on(Input.Submitted, "#answer")
     def submit_answer(self, event: Input.Submitted) -> None:
@@ -430,6 +435,7 @@ class ReviewScreen(Screen[None]):
                 ),
                 str(getattr(verdict, "feedback", "") or ""),
                 str(getattr(verdict, "reading", "") or ""),
+                str(getattr(verdict, "hint", "") or ""),
             )
         except Exception as error:  # noqa: BLE001 - the checker failing must not end the session
             checked = Checked(False, "unreadable", f"The answer could not be checked: {error}", "")
@@ -479,7 +485,9 @@ class ReviewScreen(Screen[None]):
             lines.append("✗ Not right.")
         if checked.feedback:
             lines.append(plain(checked.feedback))
-        if self.card.kind is CardKind.MATH and checked.reading:
+        if checked.hint and checked.hint not in checked.feedback:
+            lines.append(f"Hint: {plain(checked.hint)}")
+        if self.card.kind is CardKind.MATH and checked.reading and not gave_up:
             lines.append(f"Read as: {plain(checked.reading)}")
         expected = expected_text(self.card, self.deck)
         if expected:
@@ -523,7 +531,7 @@ class ReviewScreen(Screen[None]):
         if self.phase != "verdict" or self.card is None:
             return
         card = self.card
-        seconds = round(time.monotonic() - self.shown_at, 1)
+        seconds = round(self.app.clock() - self.shown_at, 1)
         kind = "practice" if self.practice else self.session.kind_of(card.id)
         verdict = self.checked.status if self.checked else None
         entry = self.app.backend.grade(
@@ -592,9 +600,14 @@ class ReviewScreen(Screen[None]):
         assert self.card is not None and self.deck is not None
         card, deck = self.card, self.deck
         path, line = deck.path, card.note.line
+        from textual.app import SuspendNotSupported
+
         try:
-            with self.app.suspend():
-                self.app.editor(path, line)
+            try:
+                with self.app.suspend():
+                    self.app.editor(path, line)
+            except SuspendNotSupported:
+                self.app.editor(path, line)  # headless (tests): nothing to hand over
         except Exception as error:  # noqa: BLE001 - a failing editor must not end the session
             self.notify(f"Could not run the editor: {error}", severity="error")
             return
@@ -652,7 +665,8 @@ class ReviewScreen(Screen[None]):
         from tui.screens.summary import SummaryScreen
 
         self.phase = "done"
-        self.app.switch_screen(SummaryScreen(dict(self.stats)))
+        elapsed = self.app.clock() - self.stats["started"]
+        self.app.switch_screen(SummaryScreen(dict(self.stats), elapsed))
 
 
 #: Actions whose footer entry is hidden once the answer shows (the keys still work).
@@ -688,20 +702,25 @@ def _same_place(cards: Any, path: Any, line: int, ordinal: int) -> tuple[Card, D
     return best[1] if best and best[0] <= 3 else None
 
 
-def _reading_preview(typed: str) -> str:
-    """How the checker will read the input, without sympy; empty when it cannot tell."""
+def _reading_preview(typed: str, card: Card) -> str:
+    """How the checker will read the input (its grammar only, no sympy); "" for no input."""
     if not typed.strip():
         return ""
     try:
         from flashcards.answers import describe
     except ImportError:
         return ""
+    spec = card.note.math
+    names = spec.names if spec else ()
+    functions = [
+        d.split("=")[0].split("(")[0].strip()
+        for d in (spec.definitions if spec else ())
+        if "(" in d.split("=")[0]
+    ]
     try:
-        reading = describe(typed)
+        return plain(describe(typed, names, functions))
     except Exception as error:  # noqa: BLE001 - the preview never stops typing
-        return f"can't read this yet: {error}"
-    text = getattr(reading, "text", reading)
-    return f"read as: {plain(str(text))}" if text else ""
+        return f"cannot read this yet: {error}"
 
 
 class InfoScreen(ModalScreen[None]):

@@ -1,0 +1,471 @@
+"""Pilot tests: whole study sessions driven by keys, checked against the store afterwards."""
+
+from __future__ import annotations
+
+import sys
+import threading
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from textual.widgets import Input, Markdown, Static
+from tui_helpers import DATA, TODAY, FakeVerdict, fake_checker, make_app
+
+from flashcards.cards import CardKind
+from flashcards.scheduler import ReviewState
+from tui.app import StudyOptions
+from tui.screens.decks import DecksScreen
+from tui.screens.quiz import QuizScreen, QuizSummaryScreen
+from tui.screens.review import ReviewScreen
+from tui.screens.summary import SummaryScreen
+
+
+async def settle(app, pilot) -> None:
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def start(app, pilot) -> ReviewScreen:
+    """From the deck list, study all decks."""
+    await settle(app, pilot)
+    assert isinstance(app.screen, DecksScreen)
+    await pilot.press("enter")
+    await pilot.pause()
+    assert isinstance(app.screen, ReviewScreen)
+    return app.screen
+
+
+async def answer_current(app, pilot, *, right: bool = True, grade: str | None = None) -> str:
+    """Answer the card on screen the way its kind asks, then grade it; returns its id."""
+    screen = app.screen
+    card = screen.card
+    if card.kind in (CardKind.BASIC, CardKind.REVERSIBLE, CardKind.CLOZE):
+        await pilot.press("space")
+    elif card.kind is CardKind.CHOICE:
+        letters = [chr(97 + i) for i, c in enumerate(card.note.choices) if c.correct == right]
+        await pilot.press(*letters, "enter")
+    elif card.kind is CardKind.MATH:
+        await pilot.press(*("2x" if right else "3x"), "enter")
+        await settle(app, pilot)
+    elif card.kind is CardKind.TEXT:
+        await pilot.press(*("ELBO" if right else "nope"), "enter")
+    await pilot.pause()
+    assert screen.phase == "verdict"
+    await pilot.press(grade or "enter" if card.kind not in _SELF_GRADED else grade or "4")
+    await pilot.pause()
+    return card.id
+
+
+_SELF_GRADED = (CardKind.BASIC, CardKind.REVERSIBLE, CardKind.CLOZE)
+
+
+def log_rows(store, card_id=None):
+    return [(e.card_id, e.kind, e.grade, e.undone) for e in store.review_log(card_id)]
+
+
+async def test_every_kind_is_studied_and_each_grade_is_stored(store, deck_dir) -> None:
+    app = make_app(store, deck_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await start(app, pilot)
+        kinds = set()
+        seen = []
+        while isinstance(app.screen, ReviewScreen) and screen.card is not None:
+            kinds.add(screen.card.kind)
+            seen.append(await answer_current(app, pilot))
+            # Committed before the next card shows.
+            assert store.review_log(seen[-1])[-1].grade >= 3
+        assert isinstance(app.screen, SummaryScreen)
+    assert kinds == set(CardKind)
+    rows = log_rows(store)
+    assert [r[0] for r in rows] == seen
+    assert all(kind == "review" for _, kind, _, _ in rows)
+    for card_id in seen:
+        assert store.state(card_id).due == TODAY + timedelta(days=1)
+
+
+async def test_a_grade_below_four_comes_back_the_same_day_without_rescheduling(
+    store, deck_dir
+) -> None:
+    app = make_app(store, deck_dir, files=["study.md"])
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await start(app, pilot)
+        first = screen.card.id
+        await pilot.press("space", "2")
+        await pilot.pause()
+        state_after_lapse = store.state(first)
+        while screen.card is not None and screen.card.id != first:
+            await answer_current(app, pilot)
+        assert screen.card is not None and screen.card.id == first
+        await pilot.press("space", "4")
+        await pilot.pause()
+    rows = log_rows(store, first)
+    assert [(k, g) for _, k, g, _ in rows] == [("review", 2), ("repeat", 4)]
+    assert store.state(first) == state_after_lapse
+
+
+async def test_undo_restores_the_state_and_shows_the_card_again(store, deck_dir) -> None:
+    app = make_app(store, deck_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await start(app, pilot)
+        first = screen.card.id
+        before = store.state(first)
+        await pilot.press("space", "5")
+        await pilot.pause()
+        assert screen.card.id != first
+        await pilot.press("u")
+        await pilot.pause()
+        assert screen.card.id == first
+        assert store.state(first) == before
+        assert log_rows(store, first) == [(first, "review", 5, True)]
+
+
+async def test_suspend_and_bury_keep_cards_out_of_the_queue(store, deck_dir) -> None:
+    app = make_app(store, deck_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await start(app, pilot)
+        suspended = screen.card.id
+        await pilot.press("exclamation_mark")
+        await pilot.pause()
+        buried = screen.card.id
+        assert buried != suspended
+        await pilot.press("minus")
+        await pilot.pause()
+        assert screen.card.id not in (suspended, buried)
+    assert store.card(suspended).suspended
+    assert store.card(buried).buried_until == TODAY + timedelta(days=1)
+    today_queue = store.queue(TODAY)
+    assert suspended not in today_queue and buried not in today_queue
+    assert buried in store.queue(TODAY + timedelta(days=1))
+    assert suspended not in store.queue(TODAY + timedelta(days=1))
+
+
+async def test_keys_type_into_the_answer_box(store, deck_dir) -> None:
+    app = make_app(store, deck_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await start(app, pilot)
+        while screen.card.kind is not CardKind.MATH:
+            await answer_current(app, pilot)
+        math_card = screen.card.id
+        await pilot.press("minus", "exclamation_mark", "e", "u", "s", "question_mark", "space", "q")
+        await pilot.pause()
+        assert screen.query_one("#answer", Input).value == "-!eus? q"
+        assert screen.card.id == math_card and screen.phase == "typing"
+        assert not store.card(math_card).suspended
+        assert isinstance(app.screen, ReviewScreen)
+
+
+async def test_enter_before_the_verdict_shows_never_grades(store, deck_dir, monkeypatch) -> None:
+    monkeypatch.setattr(ReviewScreen, "enter_guard_seconds", 0.3)
+    release = threading.Event()
+
+    def slow_checker(*args):
+        release.wait(5)
+        return fake_checker(*args)
+
+    app = make_app(store, deck_dir, checker=slow_checker)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await start(app, pilot)
+        while screen.card.kind is not CardKind.MATH:
+            await answer_current(app, pilot)
+        card = screen.card.id
+        await pilot.press("2", "x", "enter")
+        await pilot.pause()
+        assert screen.phase == "checking"
+        await pilot.press("enter", "enter")  # impatient
+        release.set()
+        await settle(app, pilot)
+        assert screen.phase == "verdict"
+        await pilot.press("enter")  # at once: typed ahead of the verdict
+        await pilot.pause()
+        assert screen.card.id == card and store.review_log(card) == []
+        await pilot.pause(0.35)
+        await pilot.press("enter")
+        await pilot.pause()
+    assert log_rows(store, card) == [(card, "review", 4, False)]
+
+
+async def test_escape_cancels_a_check(store, deck_dir) -> None:
+    release = threading.Event()
+
+    def slow_checker(*args):
+        release.wait(5)
+        return fake_checker(*args)
+
+    app = make_app(store, deck_dir, checker=slow_checker)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await start(app, pilot)
+        while screen.card.kind is not CardKind.MATH:
+            await answer_current(app, pilot)
+        await pilot.press("2", "x", "enter")
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+        release.set()
+        await settle(app, pilot)
+        assert screen.phase == "typing"
+        assert screen.query_one("#answer", Input).value == "2x"
+
+
+async def test_a_wrong_math_answer_can_be_accepted_and_is_remembered(store, deck_dir) -> None:
+    app = make_app(store, deck_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await start(app, pilot)
+        while screen.card.kind is not CardKind.MATH:
+            await answer_current(app, pilot)
+        card = screen.card.id
+        await pilot.press(*"x+x", "enter")
+        await settle(app, pilot)
+        verdict = str(screen.query_one("#verdict", Static).render())
+        assert "Not right" in verdict and "Check the factor." in verdict and "2x" in verdict
+        assert screen.proposed == 1
+        await pilot.press("a")
+        await pilot.pause()
+    assert [a.text for a in store.accepted_answers(card)] == ["x+x"]
+    assert log_rows(store, card) == [(card, "review", 4, False)]
+
+
+async def test_a_number_overrides_the_proposed_grade(store, deck_dir) -> None:
+    app = make_app(store, deck_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await start(app, pilot)
+        while screen.card.kind is not CardKind.MATH:
+            await answer_current(app, pilot)
+        card = screen.card.id
+        await pilot.press("2", "x", "enter")
+        await settle(app, pilot)
+        assert screen.proposed == 4
+        await pilot.press("5")
+        await pilot.pause()
+    assert log_rows(store, card) == [(card, "review", 5, False)]
+
+
+async def test_choice_options_toggle_by_letter_and_click_and_are_marked(store, deck_dir) -> None:
+    app = make_app(store, deck_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await start(app, pilot)
+        while screen.card.kind is not CardKind.CHOICE:
+            await answer_current(app, pilot)
+        await pilot.press("a", "b")  # a right, b wrong
+        await pilot.click("ChoiceOption", offset=(2, 0))  # the first option: a off again
+        await pilot.pause()
+        assert [o.selected for o in screen.choices] == [False, True, False]
+        await pilot.press("a", "enter")
+        await pilot.pause()
+        assert [o.mark for o in screen.choices] == ["right", "wrong", "missed"]
+        assert screen.proposed == 1
+        card = screen.card.id
+        await pilot.press("enter")
+        await pilot.pause()
+    assert store.review_log(card)[-1].grade == 1
+    assert store.review_log(card)[-1].typed == "a, b"
+
+
+async def test_typed_text_accepts_alternatives_after_normalising(store, deck_dir) -> None:
+    app = make_app(store, deck_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await start(app, pilot)
+        while screen.card.kind is not CardKind.TEXT:
+            await answer_current(app, pilot)
+        await pilot.press(*"  Evidence  LOWER bound! ", "enter")
+        await pilot.pause()
+        assert screen.checked.accepted and screen.proposed == 4
+
+
+async def test_a_cloze_shows_its_hidden_text_in_place(store, deck_dir) -> None:
+    app = make_app(store, deck_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await start(app, pilot)
+        while screen.card.kind is not CardKind.CLOZE:
+            await answer_current(app, pilot)
+        front = screen.query_one("#front", Markdown)
+        assert "1/x" not in front.source and "[…]" in front.source.replace("\\", "")
+        await pilot.press("space")
+        await pilot.pause()
+        assert "1/x" in front.source.replace("\\", "")
+
+
+async def test_quitting_mid_session_loses_nothing_and_the_queue_continues(store, deck_dir) -> None:
+    app = make_app(store, deck_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await start(app, pilot)
+        done = [await answer_current(app, pilot, grade="5") for _ in range(2)]
+        await pilot.press("ctrl+q")
+    assert [r[0] for r in log_rows(store)] == done
+    again = make_app(store, deck_dir)
+    async with again.run_test(size=(80, 24)) as pilot:
+        screen = await start(again, pilot)
+        assert screen.card.id not in done
+        assert not set(done) & set(screen.session.pending)
+
+
+async def test_an_eighth_lapse_makes_a_leech_that_is_suspended(store, deck_dir) -> None:
+    app = make_app(store, deck_dir, files=["study.md"])
+    notes = []
+    app.notify = lambda message, **kw: notes.append(message)  # type: ignore[method-assign]
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        card = store.queue(TODAY)[0]
+        store.set_state(card, ReviewState(repetitions=3, interval_days=10, due=TODAY, lapses=7))
+        await pilot.press("enter")
+        await pilot.pause()
+        screen = app.screen
+        assert screen.card.id == card
+        await pilot.press("space", "1")
+        await pilot.pause()
+        assert screen.card is None or screen.card.id != card
+    assert store.card(card).suspended
+    assert any("leech" in n for n in notes)
+
+
+async def test_edit_opens_the_editor_at_the_card_and_shows_it_edited(
+    store, deck_dir, tmp_path, monkeypatch
+) -> None:
+    # A stand-in $EDITOR: replaces a word on the given line of the given file.
+    script = tmp_path / "editor.py"
+    script.write_text(
+        "import sys\n"
+        "line, path = int(sys.argv[1][1:]), sys.argv[2]\n"
+        "lines = open(path).read().split('\\n')\n"
+        "lines[line - 1] = lines[line - 1].replace('Bernoulli', 'Bernoulli (coin)')\n"
+        "open(path, 'w').write('\\n'.join(lines))\n"
+    )
+    monkeypatch.setenv("EDITOR", f"{sys.executable} {script}")
+    monkeypatch.delenv("VISUAL", raising=False)
+    app = make_app(store, deck_dir, files=["study.md"])
+    app.editor = __import__("tui.app", fromlist=["system_editor"]).system_editor
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await start(app, pilot)
+        while screen.card.id != "bern-range:0":
+            await answer_current(app, pilot)
+        await pilot.press("e")
+        await pilot.pause()
+        assert screen.card.id == "bern-range:0"
+        assert "Bernoulli (coin)" in screen.query_one("#front", Markdown).source
+        await pilot.press("space", "4")
+        await pilot.pause()
+    assert "Bernoulli (coin)" in (deck_dir / "study.md").read_text()
+    assert log_rows(store, "bern-range:0") == [("bern-range:0", "review", 4, False)]
+
+
+async def test_quiz_is_scored_and_never_changes_the_schedule(store, deck_dir) -> None:
+    app = make_app(store, deck_dir, options=StudyOptions(quiz=True, count=20, seed=3))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        assert isinstance(app.screen, QuizScreen)
+        screen = app.screen
+        states = {cid: store.state(cid) for cid in screen.session.pending}
+        missed = None
+        while isinstance(app.screen, QuizScreen) and screen.card is not None:
+            wrong = missed is None and screen.card.kind is CardKind.MATH
+            card = await answer_current(
+                app, pilot, right=not wrong, grade="1" if screen.card.kind in _SELF_GRADED else None
+            )
+            if wrong:
+                missed = card
+        assert isinstance(app.screen, QuizSummaryScreen)
+        text = " ".join(str(s.render()) for s in app.screen.query(Static))
+        assert "Quiz score:" in text and "math" in text and "Sample" in text
+        await pilot.press("r")
+        await pilot.pause()
+        assert isinstance(app.screen, QuizScreen)
+        assert set(app.screen.session.pending) <= set(states)
+    assert {e.kind for e in store.review_log()} == {"practice"}
+    for cid, state in states.items():
+        assert store.state(cid) == state
+
+
+async def test_deck_markup_and_escapes_are_shown_as_text(store) -> None:
+    app = make_app(store, DATA, files=["hostile.md"])
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await start(app, pilot)
+        front = screen.query_one("#front", Markdown)
+        assert "[@click=app.quit]" in front.source
+        await pilot.click("#front")
+        await pilot.press("space")
+        await pilot.pause()
+        back = screen.query_one("#back", Markdown).source
+        assert "\x1b" not in back and "[31m" not in back
+        assert "\\<script>" in back
+        assert app.is_running and isinstance(app.screen, ReviewScreen)
+
+
+async def test_deck_problems_are_listed_with_file_and_line_and_dismissed(store) -> None:
+    app = make_app(store, DATA, files=["broken.md"])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        panel = app.screen.query_one("#problems")
+        text = str(app.screen.query_one("#problem-list", Static).render())
+        assert panel.display and "broken.md:3:1" in text and "broken.md:7:17" in text
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not panel.display
+        await pilot.press("enter")  # the good card of the file still works
+        await pilot.pause()
+        assert isinstance(app.screen, ReviewScreen) and app.screen.card.id == "fine:0"
+
+
+async def test_tag_filter_studies_only_tagged_cards(store, deck_dir) -> None:
+    (deck_dir / "other.md").write_text("Untagged :: card {#plain}\n")
+    app = make_app(store, deck_dir, options=StudyOptions(tag="sample"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await start(app, pilot)
+        assert "plain:0" not in screen.session.pending
+        assert len(screen.session.pending) > 3
+
+
+async def test_help_and_info_screens_open_and_close(store, deck_dir) -> None:
+    app = make_app(store, deck_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await start(app, pilot)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "HelpScreen"
+        await pilot.press("escape")
+        await pilot.press("i")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "InfoScreen"
+        text = str(app.screen.query_one(Static).render())
+        assert "study.md:" in text and "ease 2.50" in text
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is screen
+
+
+def test_checker_failure_is_a_verdict_not_a_crash(store, deck_dir) -> None:
+    def broken(*args):
+        raise RuntimeError("worker died")
+
+    import asyncio
+
+    async def run() -> None:
+        app = make_app(store, deck_dir, checker=broken)
+        async with app.run_test(size=(80, 24)) as pilot:
+            screen = await start(app, pilot)
+            while screen.card.kind is not CardKind.MATH:
+                await answer_current(app, pilot)
+            await pilot.press("2", "x", "enter")
+            await settle(app, pilot)
+            assert screen.phase == "verdict" and not screen.checked.accepted
+            assert "worker died" in str(screen.query_one("#verdict", Static).render())
+
+    asyncio.run(run())
+
+
+@pytest.mark.parametrize("verdict_status", ["wrong_form", "unreadable", "timeout"])
+async def test_other_verdicts_propose_a_failing_grade(store, deck_dir, verdict_status) -> None:
+    def checker(*args):
+        return FakeVerdict(False, verdict_status, "feedback here", "2*x")
+
+    app = make_app(store, deck_dir, checker=checker)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await start(app, pilot)
+        while screen.card.kind is not CardKind.MATH:
+            await answer_current(app, pilot)
+        await pilot.press("2", "x", "enter")
+        await settle(app, pilot)
+        assert screen.proposed == 1
+        assert "feedback here" in str(screen.query_one("#verdict", Static).render())
+
+
+def test_data_folder_is_where_the_tests_expect() -> None:
+    assert (Path(DATA) / "study" / "study.md").is_file()

@@ -172,18 +172,25 @@ def plan_import(
 
 def _zstd_decompress(data: bytes) -> bytes:
     """Decompress a zstd frame with whichever zstd module is installed."""
+    decompress = None
     try:
         from compression import zstd  # type: ignore[import-not-found]  # Python 3.14+
 
-        return bytes(zstd.decompress(data))
+        decompress = zstd.decompress
     except ImportError:
-        pass
-    try:
-        import zstandard  # type: ignore[import-not-found]
+        try:
+            import zstandard  # type: ignore[import-not-found]
 
-        return bytes(zstandard.ZstdDecompressor().decompressobj().decompress(data))
-    except ImportError:
-        pass
+            def decompress(data: bytes) -> bytes:
+                return zstandard.ZstdDecompressor().decompressobj().decompress(data)
+
+        except ImportError:
+            pass
+    if decompress is not None:
+        try:
+            return bytes(decompress(data))
+        except Exception as error:  # each module has its own error type
+            raise FlashcardsError(f"the compressed collection is damaged ({error})") from None
     raise FlashcardsError(
         "this Anki export is in the compressed format of Anki 2.1.50 and later; export it "
         'again with "Support older Anki versions" ticked, or install the `zstandard` package'

@@ -215,7 +215,7 @@ def test_compressed_collections_need_a_zstd_module(tmp_path):
         with pytest.raises(FlashcardsError, match="Support older Anki versions"):
             collection_bytes(path)
     else:
-        with pytest.raises(Exception):  # noqa: B017  (a broken frame, read by zstandard)
+        with pytest.raises(FlashcardsError, match="damaged"):
             collection_bytes(path)
 
 
@@ -229,3 +229,14 @@ def test_answers_of_an_edited_note_reach_its_new_id():
     answer = AnkiAnswer(7, "~old", 1, True, 3, 1, 1, 2500, 0)
     plan = plan_import([answer], {"~new:2"}, set(), {"~old": "~new"})
     assert [card for card, _ in plan.to_add] == ["~new:2"]
+
+
+def test_an_export_without_reviews_says_how_to_export_them(tmp_path, capsys):
+    root = tmp_path / "decks"
+    root.mkdir()
+    (root / "logs.md").write_text(DECK, encoding="utf-8")
+    decks, _ = load_decks([root])
+    write_apkg(decks, tmp_path / "plain.apkg")  # a package without any review
+    args = ["import-reviews", str(tmp_path / "plain.apkg"), "--data-dir", str(tmp_path)]
+    assert main(args) == 0
+    assert "Include scheduling information" in capsys.readouterr().out

@@ -47,6 +47,11 @@ def run(args: argparse.Namespace) -> int:
     if report.already:
         line += f"; {report.already} already in the log"
     print(line + ".")
+    if not (report.added or report.already or report.unknown or report.not_answers):
+        print(
+            "The file holds no reviews; in Anki, export a collection package (.colpkg), or a "
+            'deck package with "Include scheduling information".'
+        )
     if report.unknown:
         print(
             f"{report.unknown} review{'s' * (report.unknown != 1)} of cards not in the "

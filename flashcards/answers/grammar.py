@@ -744,7 +744,10 @@ class _Parser:
     def juxt(self, stop_at_function: bool = False) -> Node:
         left = self.power()
         while self.starts_operand(stop_at_function):
-            if self.tok.kind == "num":
+            previous = self.tokens[self.i - 1]
+            if self.tok.kind == "num" and not (
+                previous.kind == "op" and previous.value in ")]}|"
+            ):  # `x 2` and `2 3` look like typos; `(x+1) 2` and `ln(2) 2^x` are products
                 raise ReadError(
                     "a number right after another term: use * to multiply", self.tok.pos
                 )

@@ -489,7 +489,14 @@ class Store:
         target = (
             folder / f"{path.stem}.before-{SCHEMA_REVISION}-from-{current}-{stamp}{path.suffix}"
         )
-        _sqlite_copy(path, target)
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            _sqlite_copy(path, target)
+        except Exception as error:
+            # no migration without its copy
+            raise FlashcardsError(
+                f"{target}: cannot copy the collection before upgrading it: {error}"
+            ) from None
         return target
 
     def _migrate(self) -> None:
@@ -509,6 +516,12 @@ class Store:
             return True
         with self._tx() as conn:
             return _integrity_ok(conn)
+
+    def select(self, statement: sa.Select) -> list[sa.Row]:
+        """Run a read-only Core SELECT built over this module's tables (for stats), in one
+        transaction; rows are plain tuples with named fields."""
+        with self._tx() as conn:
+            return list(conn.execute(statement).all())
 
     # --- cards and their state --------------------------------------------------------------
 

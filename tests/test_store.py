@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from flashcards.cards import CardKind, Deck, Note
 from flashcards.config import DeckLimits, Limits, parse_settings
@@ -314,3 +316,72 @@ def test_in_memory_store_for_tests_and_pilot():
     with Store("sqlite://") as s:
         s.sync([deck("a", note("n1"))], ["/decks"])
         assert s.queue(TODAY) == ["n1:0"]
+
+
+def test_select_runs_read_queries_over_the_tables(store):
+    from flashcards.store import CARDS
+
+    store.sync([deck("a", note("n1"), note("n2")), deck("b", note("n3"))], ["/decks"])
+    rows = store.select(
+        sa.select(CARDS.c.deck, sa.func.count()).group_by(CARDS.c.deck).order_by(CARDS.c.deck)
+    )
+    assert [tuple(r) for r in rows] == [("a", 2), ("b", 1)]
+
+
+def test_a_copy_is_taken_before_migrating(store, tmp_path):
+    store.sync([deck("a", note("n1"))], ["/decks"])
+    store.grade("n1:0", Grade.GOOD, now=NOW, today=TODAY)
+    copy = store._backup_before_migration("0000", tmp_path / "backups")
+    assert copy is not None and copy.parent == tmp_path / "backups"
+    assert "before-" in copy.name and "from-0000" in copy.name
+    with Store(f"sqlite:///{copy}") as old:
+        assert [e.grade for e in old.review_log()] == [4]
+        assert old.integrity_ok()
+
+
+def test_bulk_import_of_states_and_log(store):
+    from flashcards.store import LogEntry
+
+    store.sync([deck("a", note("n1"), note("n2"))], ["/decks"])
+    state = ReviewState(3, 15, 260, TODAY, 1)
+    assert store.import_states({"n1:0": state}) == 1
+    assert store.state("n1:0") == state
+    entry = LogEntry(
+        0, "n1:0", NOW, TODAY, "review", 5, None, None, 4.0, ReviewState(), state, False, False
+    )
+    assert store.import_log([entry, entry]) == 2
+    assert [e.after for e in store.review_log("n1:0")] == [state, state]
+
+
+ops = st.lists(
+    st.tuples(
+        st.sampled_from(["a:0", "b:0", "r:0", "r:1"]),
+        st.integers(0, 5),
+        st.sampled_from(["review", "review", "repeat", "practice", "undo"]),
+        st.integers(0, 8),
+    ),
+    max_size=25,
+)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(ops)
+def test_every_card_state_equals_a_replay_of_its_log(sequence):
+    from flashcards.scheduler import schedule
+
+    with Store("sqlite://") as s:
+        s.sync([deck("d", note("a"), note("b"), note("r", CardKind.REVERSIBLE))], ["/decks"])
+        today = TODAY
+        for card, grade, kind, gap in sequence:
+            if kind == "undo":
+                s.undo_last(today)
+            else:
+                s.grade(card, grade, now=NOW, today=today, kind=kind)
+            today += timedelta(days=gap)
+        for card in s.card_ids():
+            replayed = ReviewState()
+            for e in s.review_log(card, include_undone=False):
+                if e.kind == "review":
+                    assert e.before == replayed
+                    replayed = schedule(replayed, e.grade, e.study_day)
+            assert s.state(card) == replayed

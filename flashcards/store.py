@@ -272,6 +272,10 @@ class AcceptedAnswer:
     added_at: datetime
 
 
+class StoreError(FlashcardsError):
+    """The database refused an operation (locked, read-only, full, damaged)."""
+
+
 class NewerDatabaseError(FlashcardsError):
     """The collection was made by a newer version of flashcards."""
 
@@ -444,8 +448,21 @@ class Store:
             if conn is None:
                 raise FlashcardsError("the collection is closed")
             conn.info["write"] = write
-            with conn.begin():
-                yield conn
+            try:
+                with conn.begin():
+                    yield conn
+            except sa.exc.DatabaseError as error:
+                # locked past the busy timeout, read-only folder, full disk, not a database...
+                raise StoreError(f"collection {self.url}: {error.orig}") from error
+
+    @contextmanager
+    def reading(self) -> Iterator[sa.Connection]:
+        """A read transaction on the store's connection, for Core queries kept elsewhere.
+
+        For read-only modules such as `flashcards.stats`; nothing may be written through it.
+        """
+        with self._tx() as conn:
+            yield conn
 
     # --- schema -----------------------------------------------------------------------------
 
@@ -466,7 +483,7 @@ class Store:
                 current = conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar()
             if current == SCHEMA_REVISION:
                 return
-        except sa.exc.DatabaseError:
+        except StoreError:
             pass  # no version table: a new collection (or not a collection at all)
         with self._tx() as conn:
             current = self._revision(conn)

@@ -101,6 +101,8 @@ def sqlite_path(url: str) -> Path | None:
     if not url.startswith(prefix):
         return None
     rest = url[len(prefix) :].split("?", 1)[0]
+    if rest.startswith("file:"):  # a URI filename (`?uri=true`), e.g. to open read-only
+        rest = rest[len("file:") :]
     if not rest or rest == ":memory:":
         return None
     return Path(rest)

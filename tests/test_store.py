@@ -385,3 +385,19 @@ def test_every_card_state_equals_a_replay_of_its_log(sequence):
                     assert e.before == replayed
                     replayed = schedule(replayed, e.grade, e.study_day)
             assert s.state(card) == replayed
+
+
+def test_a_file_that_is_not_a_database_is_a_clear_error(tmp_path):
+    path = tmp_path / "notes.txt"
+    path.write_text("hello, this is not SQLite\n" * 100)
+    with pytest.raises(FlashcardsError, match="not a database"):
+        Store(f"sqlite:///{path}")
+
+
+def test_a_read_only_collection_gives_a_clear_error_on_grade(tmp_path):
+    url = f"sqlite:///{tmp_path / 'c.db'}"
+    with Store(url) as s:
+        s.sync([deck("a", note("n1"))], ["/decks"])
+    read_only = f"sqlite:///file:{tmp_path / 'c.db'}?mode=ro&uri=true"
+    with Store(read_only) as s, pytest.raises(FlashcardsError, match="readonly"):
+        s.grade("n1:0", 4, now=NOW, today=TODAY)

@@ -224,6 +224,8 @@ def collection_bytes(path: Path) -> tuple[bytes, str]:
             raise FlashcardsError(f"{path}: the file is damaged ({error})") from None
     if data.startswith(_ZSTD_MAGIC):
         data = _zstd_decompress(data)
+    if not data.startswith(b"SQLite format 3\x00"):
+        raise FlashcardsError(f"{path}: the collection inside is damaged (not an SQLite file)")
     return data, name
 
 
@@ -241,6 +243,10 @@ def read_reviews(path: Path, cloze_model_ids: Sequence[int] | None = None) -> An
 
         cloze_model_ids = (CLOZE_MODEL_ID,)
     data, name = collection_bytes(Path(path))
+    if data[:16] == b"SQLite format 3\x00" and data[18:20] == b"\x02\x02":
+        # A collection saved in WAL mode (Anki's modern exports): an in-memory database
+        # cannot open WAL, so mark the copy as a rollback-journal database.
+        data = data[:18] + b"\x01\x01" + data[20:]
     conn = sqlite3.connect(":memory:")
     try:
         try:

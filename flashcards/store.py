@@ -13,6 +13,23 @@ Use:
     store.undo_last(today)
     store.close()
 
+The API (every method is one transaction; dates are study days, see `Settings.study_day`):
+
+- open and close: `Store(url)`, `Store.open(settings)`, `close()` (also a context manager);
+- sync: `sync(decks, scanned_paths, progress=)` -> `SyncReport`; `file_stamps`,
+  `set_file_stamps` (used by `flashcards.sync.sync_paths`, which skips unchanged files);
+- today: `queue(today, decks=, tags=, limits=)` -> card ids; `due_summary(today, limits)`
+  -> `DueSummary` (per deck and total); `due_counts(today, limits)` -> `list[DeckCounts]`;
+- cards: `state(id)` -> `ReviewState`; `card(id)` -> `CardInfo`; `card_ids()`; `decks()`;
+- grading: `grade(id, grade, now=, today=, kind=, typed=, verdict=, seconds=)` ->
+  the new `ReviewState`; `undo_last(today)` -> card id or None;
+- marks: `suspend`, `unsuspend`, `bury(id, until)`, `unbury`;
+- answers and history: `add_accepted_answer(id, text)`, `accepted_answers(id=None)`,
+  `review_log(id=None)` -> `list[LogEntry]`;
+- imports and stats: `import_states`, `import_log`, `set_state`, `select(statement)` for
+  read-only queries built over the tables below (`CARDS`, `LOG`, `NOTES`, `TAGS`, ...).
+
+Errors the user can act on are `FlashcardsError`s (`StoreError` when the database refuses).
 Each grade is its own transaction, committed before `grade()` returns. A Store may be used
 from several threads (calls are serialised on one connection); two processes may share a
 SQLite collection (WAL, busy timeout, write transactions taken up front).
@@ -1293,7 +1310,11 @@ def _note_values(note: Any) -> dict[str, Any]:
 
 
 def _under(column: Any, root: str) -> Any:
-    """`column` is `root` or a path inside it; a range, so an index serves it (no LIKE)."""
+    """`column` is `root` or a path inside it; a range, so an index serves it (no LIKE).
+
+    Ranges compare in byte order: SQLite's default collation; on PostgreSQL the path and
+    deck columns need the "C" collation.
+    """
     import os
 
     base = root.rstrip(os.sep)
@@ -1305,7 +1326,8 @@ def _under(column: Any, root: str) -> Any:
 
 
 def _deck_condition(decks: Sequence[str]) -> Any:
-    """The card is in one of `decks` or in one of their sub-decks."""
+    """The card is in one of `decks` or in one of their sub-decks (`a::...` sorts between
+    `a::` and `a:;`, byte order)."""
     return sa.or_(
         *(
             sa.or_(CARDS.c.deck == d, sa.and_(CARDS.c.deck > d + "::", CARDS.c.deck < d + ":;"))

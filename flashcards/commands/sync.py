@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import TextIO
 
 
 def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
@@ -33,11 +35,10 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     return parser
 
 
-def _progress_printer(stream) -> object:
-    """A progress callback drawing a one-line bar on a terminal, silent otherwise."""
+def _progress_printer(stream: TextIO) -> Callable[[int, int], None] | None:
+    """A progress callback drawing a one-line bar on a terminal; None when not a terminal."""
     if not stream.isatty():
         return None
-    state = {"shown": False}
 
     def show(done: int, total: int) -> None:
         if total < 200:
@@ -46,7 +47,6 @@ def _progress_printer(stream) -> object:
         filled = width * done // max(total, 1)
         stream.write(f"\rsyncing [{'#' * filled}{'.' * (width - filled)}] {done}/{total}")
         stream.flush()
-        state["shown"] = True
         if done >= total:
             stream.write("\n")
 

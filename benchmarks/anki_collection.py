@@ -29,7 +29,10 @@ PARENT_DECK = "bench"
 #: Days of history before today: Anki's day numbers count from the collection's creation.
 HISTORY_DAYS = 400
 
-CardState = Literal["new", "review", "learning"]
+#: "learning" cards were failed today and come back within minutes (Anki's intraday
+#: learning, flashcards' same-day repeats); "relearning" ones were failed on an earlier day
+#: and are due today (Anki's interday learning, a due review in flashcards).
+CardState = Literal["new", "review", "learning", "relearning"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,8 +58,9 @@ class SyntheticCard:
     index: int
     deck: str
     state: CardState
-    #: For a card in review: days from today to its due date (negative when overdue).
+    #: Days from today to the due date (negative when overdue); 0 for new and learning cards.
     due_in: int = 0
+    #: The interval in days (for a learning card, the one it will have after relearning).
     interval: int = 0
     ease_pct: int = 250
     repetitions: int = 0
@@ -79,28 +83,29 @@ def deck_names(decks: int) -> list[str]:
     return [f"{PARENT_DECK}::deck{d:02}" for d in range(decks)]
 
 
-def _history(rng: random.Random, state: CardState, interval: int, ease_pct: int) -> list[Review]:
-    """About ten past reviews ending in `interval` (and today's failed one for a learning card)."""
+def _history(
+    rng: random.Random, last_days_ago: int, failed: bool, interval: int, ease_pct: int
+) -> list[Review]:
+    """6 to 14 reviews, intervals growing, the last `last_days_ago` days ago setting
+    `interval` (or failing, for a card in learning)."""
     rows = rng.randint(6, 14)
-    day = rng.randint(HISTORY_DAYS // 2, HISTORY_DAYS - 10)
+    days = sorted(rng.sample(range(last_days_ago + 1, HISTORY_DAYS), rows - 1), reverse=True)
     out: list[Review] = []
     last = 0
-    for i in range(rows):
-        final = i == rows - 1
-        if final and state == "learning":
-            out.append(Review(0, rng.choice((1, 2)), 0, last, ease_pct))
-            break
-        ivl = interval if final else max(1, min(last * 2 + 1, 120))
-        grade = 4 if final else rng.choice((3, 4, 4, 5, 2))
-        out.append(Review(day, grade, ivl, last, ease_pct))
+    for day in days:
+        ivl = max(1, min(last * 2 + 1, 120))
+        out.append(Review(day, rng.choice((3, 4, 4, 5, 2)), ivl, last, ease_pct))
         last = ivl
-        # Later reviews are closer to today; the last one leaves the card due on its date.
-        day = max(1, day - rng.randint(1, max(1, day // (rows - i))))
+    if failed:
+        out.append(Review(last_days_ago, rng.choice((1, 2)), 0, last, ease_pct))
+    else:
+        out.append(Review(last_days_ago, 4, interval, last, ease_pct))
     return out
 
 
 def synthetic_cards(count: int, decks: int = 8, seed: int = 0) -> list[SyntheticCard]:
-    """A collection of `count` cards: ~40% new, 50% in review (due over a year), 10% learning."""
+    """A collection of `count` cards: ~40% new, 50% in review (due over a year), 10% learning
+    (one in ten of those failed today, the others on one of the three days before)."""
     rng = random.Random(seed)
     names = deck_names(decks)
     out: list[SyntheticCard] = []
@@ -110,17 +115,22 @@ def synthetic_cards(count: int, decks: int = 8, seed: int = 0) -> list[Synthetic
         if roll < 0.4:
             out.append(SyntheticCard(i, deck, "new"))
             continue
-        state: CardState = "review" if roll < 0.9 else "learning"
         ease = rng.randrange(130, 300, 2)
-        if state == "review":
+        state: CardState
+        if roll < 0.9:
+            state = "review"
             # Spread over a year, a month of it overdue, as in a collection used for a while.
             due_in = rng.randint(-30, 334)
             interval = max(1, min(365, abs(due_in) + rng.randint(1, 30)))
+            log = _history(rng, interval - due_in, False, interval, ease)
+        elif roll < 0.91:
+            state, due_in, interval = "learning", 0, 1
+            log = _history(rng, 0, True, interval, ease)
         else:
-            due_in, interval = 0, rng.randint(1, 60)
-        log = tuple(_history(rng, state, interval, ease))
-        lapses = sum(1 for r in log if r.grade < 3)
-        reps = len(log)
+            # Failed 1-3 days ago, with a one-day relearning step: due today or overdue.
+            failed_days_ago = rng.randint(1, 3)
+            state, due_in, interval = "relearning", 1 - failed_days_ago, 1
+            log = _history(rng, failed_days_ago, True, interval, ease)
         out.append(
             SyntheticCard(
                 i,
@@ -129,9 +139,9 @@ def synthetic_cards(count: int, decks: int = 8, seed: int = 0) -> list[Synthetic
                 due_in=due_in,
                 interval=interval,
                 ease_pct=ease,
-                repetitions=reps,
-                lapses=lapses,
-                log=log,
+                repetitions=len(log),
+                lapses=sum(1 for r in log if r.grade < 3),
+                log=tuple(log),
             )
         )
     return out
@@ -238,8 +248,10 @@ def build_anki(
             ctype, queue, due, left = 0, 0, c.index, 0
         elif c.state == "review":
             ctype, queue, due, left = 2, 2, today + c.due_in, 0
+        elif c.state == "relearning":
+            ctype, queue, due, left = 3, 3, today + c.due_in, 1
         else:
-            # Relearning, due a little before now so it is in today's queue.
+            # Failed today, due again a little before now so it is in today's queue.
             ctype, queue, due, left = 3, 1, int(now) - 60 - c.index % 600, 1
         # Anki keeps the last review's time in the card's data; its check adds it if missing.
         data = f'{{"lrt":{last_review}}}' if last_review else ""

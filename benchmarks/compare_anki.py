@@ -1,7 +1,8 @@
 """flashcards and Anki's own backend side by side, on the same synthetic collections.
 
 Builds each collection (10,000 and 100,000 cards by default: ~40% new, 50% in review due over
-a year, 10% in learning, ~10 review-log rows per reviewed card, in eight decks) in both
+a year, 10% in learning, ~10 review-log rows per reviewed card, in eight decks; one learning
+card in ten was failed today, the others on the days before) in both
 programs, then times the same work in each: building today's queue, due counts per deck and
 answering 100 cards, with Anki's daily limits (20 new, 200 reviews) and with no limits; plus
 work only flashcards does. Every figure is the median of `--repeat` runs after a warm-up.
@@ -130,8 +131,9 @@ def build_flashcards(path: Path, cards: Sequence[SyntheticCard], today: date) ->
             due = today + timedelta(days=c.due_in)
             states[cid] = ReviewState(c.repetitions, c.interval, c.ease_pct, due, c.lapses)
         else:
-            # Failed today: SM-2 starts again, due tomorrow; the same-day rule repeats it today.
-            due = today + timedelta(days=1)
+            # Failed: SM-2 starts again, due the day after (a card failed today also comes
+            # back today under the same-day rule).
+            due = today - timedelta(days=c.log[-1].days_ago - 1)
             states[cid] = ReviewState(0, 1, c.ease_pct, due, c.lapses)
     with Store(f"sqlite:///{path}") as store:
         store.sync(decks, [root])
@@ -235,10 +237,12 @@ def time_anki(path: Path, repeat: int) -> dict[str, Any]:
             counts = {}
             for top in tree.children:
                 for child in top.children:
+                    # flashcards has no interday learning: a card failed on an earlier day is a
+                    # review due today, so those count with the reviews here.
                     counts[f"{top.name}::{child.name}"] = [
                         child.new_count,
-                        child.learn_count,
-                        child.review_count,
+                        child.intraday_learning,
+                        child.learn_count - child.intraday_learning + child.review_count,
                     ]
             out["work"][f"due counts ({name})"] = counts
         # Answering runs with the high limits, so that every round finds 100 cards even when small.

@@ -39,13 +39,19 @@ def test_synthetic_collection_has_the_promised_mix():
     states = [c.state for c in cards]
     assert 0.35 < states.count("new") / len(cards) < 0.45
     assert 0.45 < states.count("review") / len(cards) < 0.55
-    assert 0.07 < states.count("learning") / len(cards) < 0.13
+    learning = states.count("learning") + states.count("relearning")
+    assert 0.07 < learning / len(cards) < 0.13
+    assert 0 < states.count("learning") < states.count("relearning")
     reviewed = [c for c in cards if c.state != "new"]
     assert 8 <= sum(len(c.log) for c in reviewed) / len(reviewed) <= 12
     assert len({c.deck for c in cards}) == 8
     due = [c.due_in for c in cards if c.state == "review"]
     assert min(due) < 0 < 300 < max(due)
     assert all(c.log[-1].days_ago == 0 for c in cards if c.state == "learning")
+    assert all(c.log[-1].days_ago > 0 >= c.due_in for c in cards if c.state == "relearning")
+    for c in reviewed:
+        days = [r.days_ago for r in c.log]
+        assert days == sorted(days, reverse=True) and len(set(days)) == len(days)
 
 
 def test_anki_finds_nothing_to_fix_in_the_collection_built_for_it(result):

@@ -29,6 +29,7 @@ from flashcards.answers.spec import (
     parse_definitions,
 )
 from flashcards.answers.verdict import Status, Verdict, verdict
+from flashcards.macros import expand_macros
 
 __all__ = [
     "Reading",
@@ -48,8 +49,6 @@ TIMEOUT_TEXT = "Took too long to check (over {:g} s); try a simpler form, or gra
 def _expand(text: str, macros: Mapping[str, str] | None) -> str:
     if not macros or not isinstance(text, str):
         return text
-    from flashcards.macros import expand_macros
-
     # A macro may use others; a length cap keeps a doubling macro from growing without end.
     expanded = expand_macros(text[: DECK_LIMIT + 1], macros)
     return expanded[: DECK_LIMIT * 2 + 1]

@@ -16,6 +16,8 @@ Every limit that keeps hostile input cheap is checked here, before any CAS sees 
 
 from __future__ import annotations
 
+import builtins
+import keyword
 import math
 import unicodedata
 from collections.abc import Iterable, Mapping
@@ -313,6 +315,14 @@ LATEX_OPS = {
 LATEX_SPECIAL = {"frac", "dfrac", "tfrac", "cfrac", "sqrt", "binom", "dbinom", "tbinom"}
 
 
+#: Words that read as products of letters but are surely code or a CAS's special values.
+RESERVED = (
+    frozenset(keyword.kwlist)
+    | frozenset(n for n in dir(builtins) if n.isalpha() and len(n) <= 3)
+    | frozenset({"nan", "zoo", "NaN"})
+) - (frozenset(GREEK) | frozenset(CONSTANT_WORDS) | frozenset(FUNCTIONS) | {"pow"})
+
+
 def canonical_function(name: str) -> str | None:
     """The built-in function a word names, or None."""
     name = FUNCTION_ALIASES.get(name, name)
@@ -516,6 +526,8 @@ class _Lexer:
         while j < len(text) and text[j].isascii() and text[j].isalpha():
             j += 1
         run = text[i:j]
+        if run in RESERVED and run not in self.ctx.names and run not in self.ctx.functions:
+            raise ReadError(f"'{run}' is a word, not math", i)
         k, singles, start = 0, 0, i
         while k < len(run):
             word = next((w for w in self.words if run.startswith(w, k)), None)
@@ -557,7 +569,12 @@ class _Lexer:
                 while m < len(text) and text[m].isalpha():
                     m += 1
                 sub, j = text[k + 1 : m], m
-            elif k < len(text) and (text[k].isascii() and text[k].isalnum()):
+            elif k < len(text) and text[k] in DIGITS:
+                m = k
+                while m < len(text) and text[m] in DIGITS:
+                    m += 1
+                sub, j = text[k:m], m
+            elif k < len(text) and (text[k].isascii() and text[k].isalpha()):
                 sub, j = text[k], k + 1
             else:
                 raise ReadError("'_' must be followed by a subscript, as in x_1 or x_{12}", j)
@@ -988,11 +1005,19 @@ def _fv(node: Node) -> float:
 
 
 def _tower(node: Node) -> int:
-    return 1 + _tower(node.exp) if isinstance(node, Pow) else 1
+    """Height of the highest power tower in a tree (`x^2` is 1, `a^b^c` is 2, exp counts)."""
+    match node:
+        case Pow(base, exp):
+            return max(_tower(base), 1 + _tower(exp))
+        case Call("exp", (arg,)):
+            return 1 + _tower(arg)
+    return max((_tower(child) for child in _children(node)), default=0)
 
 
 def check_limits(tree: Node) -> None:
     """Refuse trees whose size, exponents, factorials or towers could run a CAS for ages."""
+    if _tower(tree) > MAX_TOWER:
+        raise ReadError(f"power tower too tall (at most {MAX_TOWER} levels)")
     count = 0
     stack: list[Node] = [tree]
     while stack:
@@ -1002,8 +1027,6 @@ def check_limits(tree: Node) -> None:
             raise ReadError(f"too large (more than {MAX_NODES} parts)")
         match node:
             case Pow(base, exp):
-                if _tower(node) > MAX_TOWER:
-                    raise ReadError(f"power tower too tall (at most {MAX_TOWER} levels)")
                 e = _const_value(exp)
                 if e is not None and (math.isinf(e) or math.isnan(e) or abs(e) > MAX_EXPONENT):
                     raise ReadError(f"exponent too large (at most {MAX_EXPONENT})")
@@ -1013,7 +1036,11 @@ def check_limits(tree: Node) -> None:
                         raise ReadError("number too large")
                 elif b is not None and math.isinf(b):
                     raise ReadError("number too large")
-            case Fact(arg) | Call("factorial" | "gamma", (arg,)):
+            case Call("exp" | "sinh" | "cosh", (arg,)):
+                v = _const_value(arg)
+                if v is not None and (math.isnan(v) or abs(v) > MAX_RESULT_DIGITS):
+                    raise ReadError("number too large")
+            case Fact(arg) | Call("factorial", (arg,)):
                 v = _const_value(arg)
                 if v is not None and (math.isnan(v) or v > MAX_FACTORIAL):
                     raise ReadError(f"factorial too large (at most {MAX_FACTORIAL}!)")
@@ -1065,6 +1092,8 @@ def symbols(node: Node) -> set[str]:
 def _name(name: str) -> str:
     base, _, sub = name.partition("_")
     base = GREEK_SYMBOL.get(base, base)
+    if sub and len(sub) > 1 and not sub.isdigit():
+        return f"{base}_{{{sub}}}"
     return f"{base}_{sub}" if sub else base
 
 

@@ -19,6 +19,8 @@ class CheckReport:
     decks: int
     cards: dict[str, int]
     problems: list[Problem] = field(default_factory=list)
+    #: The decks that were read, for callers that look further (accepted answers).
+    decks_checked: list[Deck] = field(default_factory=list, compare=False, repr=False)
 
     @property
     def clean(self) -> bool:
@@ -94,4 +96,4 @@ def check_decks(
             if note.math is not None:
                 problems.extend(math_problems(deck, note, use))
     problems.sort(key=lambda p: (str(p.path), p.line, p.col))
-    return CheckReport(len(decks), cards, problems)
+    return CheckReport(len(decks), cards, problems, decks)

@@ -56,3 +56,26 @@ def test_without_examples_only_readability_is_checked(tmp_path: Path):
     report = check_decks([tmp_path], run_examples=False)
     # The second card is unreadable; the third uses a macro this deck does not define.
     assert [p.line for p in report.problems] == [13, 19]
+
+
+def test_check_lists_answers_learners_accepted_for_the_author(tmp_path: Path, capsys):
+    from flashcards.cli import main
+    from flashcards.config import settings_from_args
+    from flashcards.store import Store
+
+    decks = tmp_path / "decks"
+    decks.mkdir()
+    (decks / "d.md").write_text(DECK.split("## Unreadable")[0].replace("  - 2 x^2\n", ""))
+    data = tmp_path / "data"
+    assert main(["check", str(decks), "--data-dir", str(data)]) == 1  # `2*x` is not rejected
+    assert not data.exists()  # checking never creates a collection
+
+    import argparse
+
+    settings = settings_from_args(argparse.Namespace(data_dir=data, db=None, config=None))
+    store = Store.open(settings)
+    store.add_accepted_answer("d-square:0", "2*x^1")
+    store.close()
+    main(["check", str(decks), "--data-dir", str(data)])
+    out = capsys.readouterr().out
+    assert f"{decks / 'd.md'}:1:1: note: a learner accepted `2*x^1`" in out

@@ -26,7 +26,42 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     parser.add_argument(
         "--no-examples", action="store_true", help="do not run math cards' examples"
     )
+    from flashcards.config import add_settings_arguments
+
+    add_settings_arguments(parser)
     return parser
+
+
+def learner_accepted(args: argparse.Namespace, decks: list) -> list[dict[str, object]]:
+    """Answers learners accepted for these decks' math cards, for the author to review.
+
+    Read from the collection only when one exists: checking decks never creates one.
+    """
+    from flashcards.config import settings_from_args, sqlite_path
+
+    settings = settings_from_args(args)
+    path = sqlite_path(settings.db_url)
+    if path is not None and not path.exists():
+        return []
+    from flashcards.store import Store
+
+    where = {
+        card.id: (deck.path, note.line)
+        for deck in decks
+        for note in deck.notes
+        if note.math is not None
+        for card in note.cards
+    }
+    store = Store.open(settings)
+    try:
+        accepted = store.accepted_answers()
+    finally:
+        store.close()
+    return [
+        {"path": str(where[a.card_id][0]), "line": where[a.card_id][1], "text": a.text}
+        for a in accepted
+        if a.card_id in where
+    ]
 
 
 def run(args: argparse.Namespace) -> int:
@@ -35,11 +70,17 @@ def run(args: argparse.Namespace) -> int:
 
     paths = args.paths or [builtin_decks_dir()]
     report = check_decks(paths, run_examples=not args.no_examples)
+    accepted = learner_accepted(args, report.decks_checked)
     if args.json:
-        print(json.dumps(report.as_dict(), indent=2, ensure_ascii=False))
+        print(json.dumps({**report.as_dict(), "accepted": accepted}, indent=2, ensure_ascii=False))
     else:
         for problem in report.problems:
             print(problem)
+        for item in accepted:
+            print(
+                f"{item['path']}:{item['line']}:1: note: a learner accepted `{item['text']}`; "
+                "add it to `accept:` if it is right"
+            )
         kinds = ", ".join(f"{n} {kind}" for kind, n in report.cards.items() if n)
         total = sum(report.cards.values())
         summary = f"{report.decks} deck{'s' * (report.decks != 1)}, {total} cards"

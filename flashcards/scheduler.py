@@ -55,11 +55,21 @@ def ease_delta_pct(grade: int) -> int:
     return 10 - d * (8 + 2 * d)
 
 
+def run_position(state: ReviewState) -> int:
+    """Which review of the current run the next one is: 1 for a new card's first view.
+
+    A run starts when a card is first seen or, after a lapse, at the failing review: SM-2
+    repeats a lapsed card "as if the item was memorized anew", so the failing review takes
+    the place of the first view and the next passing review is already the second.
+    """
+    return state.repetitions + 1 + (1 if state.lapses > 0 else 0)
+
+
 def next_interval(state: ReviewState) -> int:
-    """The interval after one more successful review from `state` (ease before its update)."""
-    n = state.repetitions + 1
-    if n <= len(FIRST_INTERVALS):
-        return FIRST_INTERVALS[n - 1]
+    """The interval after one more passing review from `state` (ease before its update)."""
+    position = run_position(state)
+    if position <= len(FIRST_INTERVALS):
+        return FIRST_INTERVALS[position - 1]
     # ceil(prev * ease) in integers: ease_pct is exact, so no float rounding creeps in
     return min(MAX_INTERVAL_DAYS, -(-state.interval_days * state.ease_pct // 100))
 

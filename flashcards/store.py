@@ -433,12 +433,17 @@ class Store:
                 path.parent.mkdir(parents=True, exist_ok=True)
             except OSError as error:
                 raise FlashcardsError(f"{path.parent}: cannot create the folder: {error}") from None
-        return cls(
+        store = cls(
             settings.db_url,
             durability=settings.durability,
             leech_threshold=settings.leech_threshold,
             fuzz=settings.fuzz,
         )
+        # The day's first open keeps a copy (flashcards.backup; a failure only warns).
+        from flashcards.backup import daily_backup
+
+        daily_backup(store, settings)
+        return store
 
     def close(self) -> None:
         """Close the connection; the store cannot be used afterwards."""
@@ -550,6 +555,43 @@ class Store:
             return True
         with self._tx() as conn:
             return _integrity_ok(conn)
+
+    # --- backups (flashcards.backup) ----------------------------------------------------------
+
+    def _raw_connection(self) -> Any:
+        """The DB-API connection under the store's, outside any transaction. SQLite-only."""
+        if not self._sqlite or self._conn is None:
+            raise FlashcardsError("backups need an open SQLite collection")
+        return self._conn.connection.dbapi_connection
+
+    def backup_to(self, target: Path) -> None:
+        """Write a consistent copy of the collection to the new file `target` (SQLite's online
+        backup, so other processes may go on writing). SQLite-only."""
+        import sqlite3
+        from contextlib import closing
+
+        with self._lock:
+            raw = self._raw_connection()
+            try:
+                with closing(sqlite3.connect(target)) as dst:
+                    raw.backup(dst)
+            except sqlite3.Error as error:
+                raise StoreError(f"{target}: {error}") from None
+
+    def restore_from(self, source: Path) -> None:
+        """Replace the whole collection by the SQLite database `source`, in one step that other
+        connections see whole (SQLite's online backup into this one). SQLite-only."""
+        import sqlite3
+        from contextlib import closing
+
+        with self._lock:
+            raw = self._raw_connection()
+            uri = Path(source).absolute().as_uri() + "?mode=ro"
+            try:
+                with closing(sqlite3.connect(uri, uri=True)) as src:
+                    src.backup(raw)
+            except sqlite3.Error as error:
+                raise StoreError(f"{source}: {error}") from None
 
     def select(self, statement: sa.Select) -> list[sa.Row]:
         """Run a read-only Core SELECT built over this module's tables (for stats), in one

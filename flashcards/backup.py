@@ -1,0 +1,229 @@
+"""Backups of the collection: a daily copy at the day's first open, `backup` and `restore`.
+
+Every copy goes through the store's online backup (`Store.backup_to`), so it is consistent
+even while another process studies, and is written under a temporary name then renamed: a
+half-written copy never looks like a backup. Automatic backups live in a `backups` folder
+beside the collection, named `<stem>-YYYYMMDD-HHMMSS-<reason><suffix>`; the newest
+`Settings.backups_kept` of them are kept.
+
+The naming and pruning rules are pure functions; the rest is the shell that reads the clock
+and the folder.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import sys
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from flashcards.errors import FlashcardsError
+
+if TYPE_CHECKING:
+    from flashcards.config import Settings
+    from flashcards.store import Store
+
+BACKUP_FOLDER = "backups"
+#: Why a backup was taken, the last part of its name.
+REASONS = ("daily", "manual", "before-restore")
+_STAMP = "%Y%m%d-%H%M%S"
+_SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class BackupFile:
+    """One backup in the backups folder."""
+
+    taken: datetime
+    path: Path
+    reason: str
+
+
+# --- pure: names, what to keep ----------------------------------------------------------------
+
+
+def backup_name(stem: str, suffix: str, when: datetime, reason: str) -> str:
+    """The file name of a backup of collection `<stem><suffix>` taken at `when`."""
+    if reason not in REASONS:
+        raise ValueError(f"unknown backup reason {reason!r}")
+    return f"{stem}-{when.strftime(_STAMP)}-{reason}{suffix}"
+
+
+def parse_backup_name(name: str, stem: str, suffix: str) -> tuple[datetime, str] | None:
+    """(time taken, reason) of a backup file name, or None if it names no backup of `stem`."""
+    reasons = "|".join(re.escape(r) for r in REASONS)
+    pattern = rf"{re.escape(stem)}-(\d{{8}}-\d{{6}})-({reasons}){re.escape(suffix)}"
+    match = re.fullmatch(pattern, name)
+    if match is None:
+        return None
+    try:
+        return datetime.strptime(match.group(1), _STAMP), match.group(2)
+    except ValueError:
+        return None
+
+
+def needs_daily_backup(backups: Iterable[BackupFile], today: date) -> bool:
+    """True when no backup was taken on `today` (any reason counts)."""
+    return all(b.taken.date() != today for b in backups)
+
+
+def to_prune(backups: Sequence[BackupFile], keep: int) -> list[BackupFile]:
+    """The backups beyond the newest `keep`, oldest first (none when `keep` is 0: no limit)."""
+    if keep <= 0:
+        return []
+    ordered = sorted(backups)
+    return ordered[: max(0, len(ordered) - keep)]
+
+
+# --- shell: the folder, the clock ---------------------------------------------------------------
+
+
+def collection_path(settings: Settings) -> Path:
+    """The collection's file; backups exist only for a SQLite file."""
+    path = settings.db_path
+    if path is None:
+        raise FlashcardsError(f"{settings.db_url}: backups need a SQLite collection file")
+    return path
+
+
+def backup_folder(settings: Settings) -> Path:
+    """Where automatic backups go: `backups/` beside the collection."""
+    return collection_path(settings).parent / BACKUP_FOLDER
+
+
+def list_backups(settings: Settings) -> list[BackupFile]:
+    """The backups in the backups folder, oldest first."""
+    path = collection_path(settings)
+    folder = backup_folder(settings)
+    found = []
+    try:
+        entries = list(folder.iterdir())
+    except OSError:
+        return []
+    for entry in entries:
+        parsed = parse_backup_name(entry.name, path.stem, path.suffix)
+        if parsed is not None and entry.is_file():
+            found.append(BackupFile(parsed[0], entry, parsed[1]))
+    return sorted(found)
+
+
+def write_backup(store: Store, target: Path) -> Path:
+    """Copy the open collection to `target` (which must not exist), all or nothing."""
+    if target.exists():
+        raise FlashcardsError(f"{target}: already exists; choose another file")
+    if not target.parent.is_dir():
+        raise FlashcardsError(f"{target.parent}: no such folder")
+    partial = target.with_name(f".{target.name}.partial")
+    try:
+        partial.unlink(missing_ok=True)
+        store.backup_to(partial)
+        os.replace(partial, target)
+    except OSError as error:
+        raise FlashcardsError(f"cannot write {target}: {error.strerror or error}") from None
+    except FlashcardsError as error:
+        raise FlashcardsError(f"cannot write {target}: {error}") from None
+    finally:
+        # the folder may be gone or read-only; a partial name never counts as a backup
+        with contextlib.suppress(OSError):
+            partial.unlink(missing_ok=True)
+    return target
+
+
+def take_backup(store: Store, settings: Settings, reason: str, now: datetime) -> Path:
+    """A new backup in the backups folder, then the oldest pruned past `backups_kept`."""
+    path = collection_path(settings)
+    folder = backup_folder(settings)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise FlashcardsError(f"cannot write {folder}: {error.strerror or error}") from None
+    target = folder / backup_name(path.stem, path.suffix, now, reason)
+    if target.exists():  # two in the same second: the one there is as good
+        return target
+    write_backup(store, target)
+    prune(settings)
+    return target
+
+
+def prune(settings: Settings) -> list[Path]:
+    """Delete the backups beyond the newest `backups_kept`; returns those deleted."""
+    removed = []
+    for old in to_prune(list_backups(settings), settings.backups_kept):
+        try:
+            old.path.unlink()
+            removed.append(old.path)
+        except OSError:
+            continue  # tried again at the next backup
+    return removed
+
+
+def daily_backup(store: Store, settings: Settings, now: datetime | None = None) -> Path | None:
+    """Back up the collection if no backup was taken today (`backups_kept` 0 turns it off).
+
+    A failure is a warning on stderr, never a reason not to open the collection.
+    """
+    if settings.backups_kept <= 0 or settings.db_path is None:
+        return None
+    now = now or datetime.now()
+    if not needs_daily_backup(list_backups(settings), now.date()):
+        return None
+    try:
+        return take_backup(store, settings, "daily", now)
+    except FlashcardsError as error:
+        print(f"flashcards: warning: no daily backup: {error}", file=sys.stderr)
+        return None
+
+
+def check_collection_file(source: Path) -> None:
+    """Refuse a file that is not a flashcards collection of a schema this version reads."""
+    from flashcards.config import sqlite_url
+    from flashcards.store import SCHEMA_REVISION, NewerDatabaseError, Store
+
+    if not source.is_file():
+        raise FlashcardsError(f"{source}: no such file")
+    try:
+        with source.open("rb") as f:
+            header = f.read(len(_SQLITE_HEADER))
+    except OSError as error:
+        raise FlashcardsError(f"{source}: cannot read it: {error.strerror or error}") from None
+    if header != _SQLITE_HEADER:
+        raise FlashcardsError(f"{source}: not a flashcards collection (not a SQLite database)")
+    # Read-only: opening must not create or migrate anything in the file checked.
+    from urllib.parse import quote
+
+    url = sqlite_url(Path(f"file:{quote(str(source.absolute()))}")) + "?mode=ro&uri=true"
+    try:
+        with Store(url) as candidate:
+            revision = candidate.schema_revision()
+            ok = candidate.integrity_ok()
+    except NewerDatabaseError as error:
+        raise FlashcardsError(f"{source}: {error}") from None
+    except FlashcardsError:
+        # a SQLite file of something else: its tables (or none) do not matter to the user
+        raise FlashcardsError(f"{source}: not a flashcards collection") from None
+    if revision != SCHEMA_REVISION:
+        raise FlashcardsError(f"{source}: not a flashcards collection (schema {revision})")
+    if not ok:
+        raise FlashcardsError(f"{source}: the collection is damaged (integrity check failed)")
+
+
+def restore(store: Store, settings: Settings, source: Path, now: datetime) -> Path:
+    """Replace the open collection by the backup `source`, after backing up the current one.
+
+    Returns the backup of the collection as it was before.
+    """
+    if source.resolve() == collection_path(settings).resolve():
+        raise FlashcardsError(f"{source}: this is the collection itself")
+    check_collection_file(source)
+    before = take_backup(store, settings, "before-restore", now)
+    store.restore_from(source)
+    if not store.integrity_ok():
+        raise FlashcardsError(
+            f"the restored collection fails its integrity check; the previous one is in {before}"
+        )
+    return before

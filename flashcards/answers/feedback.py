@@ -19,6 +19,7 @@ from flashcards.answers.grammar import (
     Add,
     Call,
     Const,
+    Div,
     Mul,
     Node,
     Pow,
@@ -63,6 +64,8 @@ def _inner_parts(node: Node) -> Iterator[Node]:
                 yield exp
             case Pow(base, _):
                 yield base
+            case Div(_, den):
+                yield den  # 1/u is the outer derivative of log(u)
 
 
 def _derivatives(checker: Checker, part: Node, points: list[dict]) -> Iterator[tuple[str, list]]:

@@ -170,3 +170,16 @@ def text_answer_matches(given: str, answer: str, alternatives: tuple[str, ...] =
     """True if `given` equals the answer or an alternative after normalising."""
     g = normalise_text(given)
     return bool(g) and any(g == normalise_text(a) for a in (answer, *alternatives))
+
+
+def unescape_markdown(markdown: str) -> str:
+    """Markdown shown as plain text: backslash escapes and emphasis marks removed."""
+    return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", markdown).replace("**", "")
+
+
+def one_line(card: Card, deck: Deck, width: int = 60) -> str:
+    """The card's question as one short line of plain text (for lists)."""
+    text, _ = side_markdown(front_source(card), deck.macro_map)
+    first = next((line.strip() for line in text.splitlines() if line.strip()), "")
+    first = unescape_markdown(first.lstrip("#").strip())
+    return first if len(first) <= width else first[: width - 1] + "…"

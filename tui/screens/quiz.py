@@ -14,7 +14,7 @@ from flashcards.cards import Card
 from flashcards.grades import Grade
 from flashcards.session import Session
 from tui.backend import LogEntry
-from tui.render import plain
+from tui.render import one_line, plain
 from tui.screens.review import ReviewScreen
 
 
@@ -61,13 +61,12 @@ def score_table(results: dict[str, bool], cards: dict) -> tuple[list[str], list[
         right_deck[deck.name] += ok
         right_kind[card.kind.value] += ok
         if not ok:
-            first = plain(
-                card.note.front.strip().splitlines()[0] if card.note.front.strip() else ""
-            )
-            missed.append(f"{deck.path.name}:{card.note.line}  {first[:60]}")
-    lines = [f"{plain(d):<40} {right_deck[d]}/{n}" for d, n in sorted(by_deck.items())]
-    lines.append("")
-    lines += [f"{k:<40} {right_kind[k]}/{n}" for k, n in sorted(by_kind.items())]
+            where = f"{deck.path.name}:{card.note.line}"
+            missed.append(f"{plain(where):<16} {plain(one_line(card, deck, 54))}")
+    lines = ["By deck"]
+    lines += [f"  {plain(d):<40} {right_deck[d]}/{n}" for d, n in sorted(by_deck.items())]
+    lines.append("By kind")
+    lines += [f"  {k:<40} {right_kind[k]}/{n}" for k, n in sorted(by_kind.items())]
     return lines, missed
 
 

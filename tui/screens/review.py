@@ -35,6 +35,7 @@ from tui.render import (
     plain,
     side_markdown,
     text_answer_matches,
+    unescape_markdown,
 )
 
 #: Short grade names for the footer (the full SM-2 meanings are in the help screen).
@@ -182,7 +183,7 @@ class ReviewScreen(Screen[None]):
             yield LoadingIndicator(id="spinner")
             yield Static("", id="verdict")
             yield Markdown("", id="back")
-        yield Footer(show_command_palette=False)
+        yield Footer(show_command_palette=False, compact=True)
 
     def on_mount(self) -> None:
         self.stats["started"] = self.app.clock()
@@ -256,6 +257,7 @@ class ReviewScreen(Screen[None]):
         self.query_one("#back", Markdown).update("")
         self.query_one("#back").display = False
         self.query_one("#verdict", Static).update("")
+        self.query_one("#verdict").display = True
         self.query_one("#preview", Static).update("")
         self.query_one("#spinner").display = False
         answer = self.query_one("#answer", Input)
@@ -282,7 +284,7 @@ class ReviewScreen(Screen[None]):
         if card.kind is CardKind.CHOICE:
             for i, choice in enumerate(card.note.choices):
                 text, _ = side_markdown(choice.text, self.deck.macro_map if self.deck else None)
-                self.choices.append(ChoiceOption(i, plain(_unescape(text))))
+                self.choices.append(ChoiceOption(i, plain(unescape_markdown(text))))
             box.mount_all(self.choices)
             box.display = True
         else:
@@ -344,7 +346,7 @@ class ReviewScreen(Screen[None]):
         self.show_back()
         self.proposed = None
         self.verdict_at = time.monotonic()
-        self.query_one("#verdict", Static).update("How well did you recall it?")
+        self.query_one("#verdict").display = False  # the footer asks for the grade
         self.phase = "verdict"
 
     def toggle_choice(self, index: int) -> None:
@@ -467,6 +469,7 @@ class ReviewScreen(Screen[None]):
         assert self.card is not None and self.deck is not None and self.checked is not None
         checked = self.checked
         self.query_one("#spinner").display = False
+        self.query_one("#preview").display = False  # the verdict says how it was read
         answer = self.query_one("#answer", Input)
         answer.disabled = True
         self.set_focus(None)
@@ -483,7 +486,7 @@ class ReviewScreen(Screen[None]):
             lines.append("⌛ The check took too long.")
         else:
             lines.append("✗ Not right.")
-        if checked.feedback:
+        if checked.feedback and checked.feedback.strip(" .").lower() != "correct":
             lines.append(plain(checked.feedback))
         if checked.hint and checked.hint not in checked.feedback:
             lines.append(f"Hint: {plain(checked.hint)}")
@@ -504,6 +507,7 @@ class ReviewScreen(Screen[None]):
         from textual.content import Content
 
         verdict = self.query_one("#verdict", Static)
+        verdict.display = True
         verdict.update(Content("\n".join(lines)))
         verdict.set_class(checked.accepted, "right")
         verdict.set_class(not checked.accepted, "wrong")
@@ -682,13 +686,6 @@ _ALL_ACTIONS = {a for actions in PHASE_ACTIONS.values() for a in actions} | {
     "grade",
     "focus_answer",
 }
-
-
-def _unescape(markdown: str) -> str:
-    """Converted math is backslash-escaped for Markdown; a plain widget shows it unescaped."""
-    import re
-
-    return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", markdown).replace("**", "")
 
 
 def _same_place(cards: Any, path: Any, line: int, ordinal: int) -> tuple[Card, Deck] | None:

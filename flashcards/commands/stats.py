@@ -1,0 +1,349 @@
+"""`flashcards stats [--deck NAME] [--json]`: what was done, what is coming, what is hard.
+
+The charts are drawn by plotext. The `draw_*` functions take a plotext-like object (the
+`plotext` module here, a textual-plotext `PlotextPlot.plt` in the Stats screen) and the
+numbers from `flashcards.stats`, so the terminal report and the study app draw the same.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+from datetime import date, timedelta
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from flashcards.stats import Distribution, Forecast, Heatmap, RetentionReport, Stats
+
+from flashcards.stats import STATES
+
+#: Markers of the heatmap's four levels, lightest first: they read without colour too.
+HEAT_MARKERS = ("·", "▪", "■", "█")
+HEAT_COLORS = ("cyan", "green", "orange", "red")
+#: Columns and rows of a heatmap chart beyond one column a week and one row a weekday:
+#: the weekday labels and the frame; the frame and the month labels.
+HEAT_MARGIN = (5, 3)
+
+# --- words -----------------------------------------------------------------------------------
+
+
+def plural(n: int, word: str, many: str | None = None) -> str:
+    """`1 card`, `2 cards`."""
+    return f"{n} {word if n == 1 else (many or word + 's')}"
+
+
+def percent(share: float | None) -> str:
+    """`0.8` -> `80%`; None -> `-`."""
+    return "-" if share is None else f"{100 * share:.0f}%"
+
+
+def duration(seconds: float) -> str:
+    """`75` -> `1 min 15 s`."""
+    total = int(round(seconds))
+    if total < 60:
+        return f"{total} s"
+    minutes, secs = divmod(total, 60)
+    if minutes < 60:
+        return f"{minutes} min {secs} s"
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours} h {minutes} min"
+
+
+def today_lines(stats: Stats) -> list[str]:
+    """What was done today and the streak, in words."""
+    t = stats.today
+    if not stats.has_reviews:
+        return ["No reviews yet: study a deck and your numbers show up here."]
+    if t.answers == 0:
+        first = "No answers yet today."
+    else:
+        kinds = [plural(t.reviews, "review")]
+        if t.repeats:
+            kinds.append(plural(t.repeats, "repeat"))
+        if t.practice:
+            kinds.append(plural(t.practice, "quiz answer"))
+        first = (
+            f"{plural(t.answers, 'answer')} ({', '.join(kinds)}) · "
+            f"{percent(t.correct_share)} correct · {duration(t.seconds)} · "
+            f"{plural(t.new_learned, 'new card')}"
+        )
+    s = stats.streak
+    if s.current:
+        streak = f"Streak: {plural(s.current, 'day')}"
+        if not s.studied_today:
+            streak += " (study today to keep it)"
+    else:
+        last = f"; last studied {s.last_day.isoformat()}" if s.last_day else ""
+        streak = f"Streak: none{last}"
+    return [first, f"{streak} · longest in the past year: {plural(s.longest, 'day')}"]
+
+
+def heatmap_heading(heat: Heatmap) -> str:
+    if not heat.total:
+        return "Reviews per day: No reviews in the past year."
+    return (
+        f"Reviews per day, past year: {plural(heat.total, 'answer')} "
+        f"on {plural(heat.days_studied, 'day')}"
+    )
+
+
+def forecast_heading(forecast: Forecast) -> str:
+    if not forecast.total:
+        return "Due in the next 30 days: No cards due in the next 30 days."
+    overdue = f", {forecast.overdue} overdue" if forecast.overdue else ""
+    return f"Due in the next 30 days: {plural(forecast.total, 'card')}{overdue}"
+
+
+def retention_lines(report: RetentionReport) -> list[str]:
+    """A table of young, mature and overall retention per deck."""
+    if not report.total.total:
+        return ["No reviews of cards seen before in the last 30 days."]
+
+    def cell(share: float | None, n: int) -> str:
+        return f"{percent(share)} of {n}" if n else "-"
+
+    rows = [
+        (
+            r.deck,
+            cell(r.young, r.young_total),
+            cell(r.mature, r.mature_total),
+            cell(r.overall, r.total),
+        )
+        for r in (*report.decks, report.total)
+    ]
+    head = ("deck", "young", "mature", "all")
+    widths = [max(len(x[i]) for x in (head, *rows)) for i in range(4)]
+    lines = []
+    for i, row in enumerate((head, *rows)):
+        if i == len(rows):  # the total
+            lines.append("  ".join("-" * w for w in widths))
+        lines.append(
+            "  ".join(
+                row[0].ljust(widths[0]) if j == 0 else row[j].rjust(widths[j]) for j in range(4)
+            )
+        )
+    return lines
+
+
+def distribution_heading(name: str, dist: Distribution, unit: str = "") -> str:
+    if not dist.cards:
+        return f"{name}: No card has been reviewed yet."
+    mean = f"{dist.mean:.2f}" if unit == "" else f"{dist.mean:.1f}{unit}"
+    return f"{name} of {plural(dist.cards, 'card')} seen: mean {mean}"
+
+
+def hardest_lines(stats: Stats, limit: int | None = None) -> list[str]:
+    """The cards with most lapses, each as `path:line` to open and rewrite."""
+    if not stats.hardest:
+        return ["No card has lapsed yet."]
+    lines = []
+    for h in stats.hardest[:limit]:
+        front = " ".join(h.front.split())
+        if len(front) > 48:
+            front = front[:47] + "…"
+        leech = ", suspended" if h.suspended else ""
+        lines.append(f"{plural(h.lapses, 'lapse') + leech:<10}  {h.path}:{h.line}  {front}")
+    return lines
+
+
+# --- charts --------------------------------------------------------------------------------
+
+
+def heat_levels(heat: Heatmap) -> list[tuple[str, int, int]]:
+    """(marker, lowest count, highest count) of each level in use, lightest first."""
+    top = max((d.count for d in heat.days), default=0)
+    if not top:
+        return []
+    levels = []
+    for i, marker in enumerate(HEAT_MARKERS):
+        low = 1 if i == 0 else math.floor(top * i / 4) + 1
+        high = math.floor(top * (i + 1) / 4)
+        if high >= low:
+            levels.append((marker, low, high))
+    return levels
+
+
+def heat_legend(heat: Heatmap) -> str:
+    """`· 1-2  ▪ 3-4 ...`: the answers each marker stands for."""
+    return "  ".join(
+        f"{m} {lo}" if lo == hi else f"{m} {lo}-{hi}" for m, lo, hi in heat_levels(heat)
+    )
+
+
+def heatmap_weeks(heat: Heatmap) -> int:
+    """Columns of the calendar: weeks from the Monday on or before the start to the end."""
+    first = heat.start - timedelta(days=heat.start.weekday())
+    return (heat.end - first).days // 7 + 1
+
+
+def count_ticks(top: int, most: int = 4) -> list[int]:
+    """Whole-number ticks from 0 to at least `top`, at most `most` + 1 of them."""
+    if top <= 0:
+        return [0]
+    step = 1
+    while top / step > most:
+        for factor in (2, 2.5, 2):
+            step = int(step * factor)
+            if top / step <= most:
+                break
+    return list(range(0, top + step, step))
+
+
+def draw_heatmap(plt: Any, heat: Heatmap) -> None:
+    """A calendar: one column a week, Monday on top, a marker per level of answers."""
+    first = heat.start - timedelta(days=heat.start.weekday())
+    weeks = heatmap_weeks(heat)
+    levels = heat_levels(heat)
+    for i, (marker, low, high) in enumerate(levels):
+        points = [d for d in heat.days if low <= d.count <= high]
+        xs = [(d.day - first).days // 7 for d in points]
+        ys = [6 - d.day.weekday() for d in points]
+        plt.scatter(xs, ys, marker=marker, color=HEAT_COLORS[i])
+    ticks, labels = [], []
+    month = date(heat.start.year, heat.start.month, 1)
+    while month <= heat.end:
+        if month >= heat.start and month.month % 3 == 1:
+            ticks.append((month - first).days // 7)
+            labels.append(month.strftime("%b"))
+        month = date(month.year + month.month // 12, month.month % 12 + 1, 1)
+    plt.xticks(ticks, labels)
+    plt.yticks([6, 4, 2, 0], ["Mon", "Wed", "Fri", "Sun"])
+    plt.xlim(-0.5, weeks - 0.5)
+    plt.ylim(-0.5, 6.5)
+
+
+def draw_forecast(plt: Any, forecast: Forecast) -> None:
+    """Bars of cards due per day, today first."""
+    days = forecast.days()
+    counts = [d.count for d in days]
+    plt.bar(list(range(len(days))), counts, color="blue", width=0.6)
+    ticks = list(range(0, len(days), 7))
+    plt.xticks(ticks, [days[i].day.strftime("%b %d") for i in ticks])
+    plt.yticks(count_ticks(max(counts, default=0)))
+
+
+def draw_states(plt: Any, stats: Stats) -> None:
+    """Horizontal bars of cards per state."""
+    items = stats.states.items()
+    plt.bar(
+        [f"{name} {n}" for name, n in items],
+        [n for _, n in items],
+        orientation="horizontal",
+        color="green",
+        width=0.6,
+    )
+    plt.xticks(count_ticks(max((n for _, n in items), default=0)))
+
+
+def draw_distribution(plt: Any, dist: Distribution, color: str = "magenta") -> None:
+    """Bars of cards per bucket."""
+    counts = [b.count for b in dist.buckets]
+    plt.bar([b.label for b in dist.buckets], counts, color=color)
+    plt.yticks(count_ticks(max(counts, default=0)))
+
+
+def chart(draw: Any, width: int, height: int, colors: bool, *data: Any) -> str:
+    """Build one plotext chart as text (colourless unless `colors`)."""
+    import plotext as plt
+
+    plt.clear_figure()
+    plt.theme("clear")
+    plt.plotsize(width, height)
+    draw(plt, *data)
+    text = plt.build()
+    if not colors:
+        text = plt.uncolorize(text)
+    return "\n".join(line.rstrip() for line in text.splitlines())
+
+
+# --- the report ----------------------------------------------------------------------------
+
+
+def report(stats: Stats, width: int = 80, colors: bool = False) -> str:
+    """The whole terminal report; a view with nothing to show says so instead of a chart."""
+    scope = f"deck {stats.deck} and its sub-decks" if stats.deck else "all decks"
+    out = [f"Statistics on {stats.day.isoformat()}, {scope}", "", "Today"]
+    out += [f"  {line}" for line in today_lines(stats)]
+    out += ["", heatmap_heading(stats.heatmap)]
+    if stats.heatmap.total:
+        weeks = heatmap_weeks(stats.heatmap)
+        out.append(
+            chart(draw_heatmap, weeks + HEAT_MARGIN[0], 7 + HEAT_MARGIN[1], colors, stats.heatmap)
+        )
+        out.append(f"  {heat_legend(stats.heatmap)} answers")
+    out += ["", forecast_heading(stats.forecast)]
+    if stats.forecast.total:
+        out.append(chart(draw_forecast, min(width, 100), 12, colors, stats.forecast))
+    out += ["", "Retention, last 30 days (first review of a card a day, graded 3 or more)"]
+    out += [f"  {line}" for line in retention_lines(stats.retention)]
+    out += ["", f"Cards by state: {plural(stats.states.total, 'card')}"]
+    if stats.states.total:
+        out.append(chart(draw_states, min(width, 80), len(STATES) + 3, colors, stats))
+    else:
+        out.append("  No cards yet: run `flashcards sync`.")
+    out += ["", distribution_heading("Ease", stats.ease)]
+    if stats.ease.cards:
+        out.append(chart(draw_distribution, min(width, 100), 12, colors, stats.ease))
+    out += ["", distribution_heading("Intervals", stats.intervals, " d")]
+    if stats.intervals.cards:
+        out.append(chart(draw_distribution, min(width, 80), 12, colors, stats.intervals, "cyan"))
+    out += ["", "Hardest cards (most lapses)"]
+    out += [f"  {line}" for line in hardest_lines(stats)]
+    return "\n".join(out)
+
+
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date like YYYY-MM-DD") from None
+
+
+def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
+    from flashcards.config import add_settings_arguments
+
+    parser = sub.add_parser(
+        "stats",
+        help="show review statistics: today, streak, heatmap, forecast, retention",
+        description="Show what was studied today and the streak, a heatmap of the past "
+        "year, the cards due in the next 30 days, retention over the last 30 days, cards "
+        "by state, ease and interval distributions, and the cards lapsed most often.",
+    )
+    parser.add_argument("--deck", metavar="NAME", help="only this deck and its sub-decks")
+    parser.add_argument("--json", action="store_true", help="print the numbers as JSON")
+    parser.add_argument(
+        "--day",
+        type=_day,
+        metavar="YYYY-MM-DD",
+        help="the statistics as of this study day (default: today)",
+    )
+    add_settings_arguments(parser)
+    return parser
+
+
+def run(args: argparse.Namespace) -> int:
+    import shutil
+    import sys
+    from datetime import datetime
+
+    from flashcards.config import settings_from_args
+    from flashcards.errors import FlashcardsError
+    from flashcards.stats import compute_stats, deck_exists, stats_to_json
+    from flashcards.store import Store
+
+    settings = settings_from_args(args)
+    today = args.day or settings.study_day(datetime.now())
+    with Store.open(settings) as store:
+        if args.deck and not deck_exists(store, args.deck):
+            names = store.decks()
+            known = f"; decks: {', '.join(names)}" if names else " (no decks yet)"
+            raise FlashcardsError(f"no deck named {args.deck!r}{known}")
+        stats = compute_stats(store, today, args.deck)
+    if args.json:
+        print(json.dumps(stats_to_json(stats), indent=2, ensure_ascii=False))
+        return 0
+    tty = sys.stdout.isatty()
+    width = shutil.get_terminal_size((80, 24)).columns if tty else 80
+    print(report(stats, width=width, colors=tty))
+    return 0

@@ -29,7 +29,7 @@ DECK_LIMIT = 1000
 #: Deepest nesting of brackets, bars and fractions, and of the parser's recursion.
 MAX_DEPTH = 30
 #: Largest constant exponent, constant factorial argument and digits in one number.
-MAX_EXPONENT = 1000
+MAX_EXPONENT = 10_000
 MAX_FACTORIAL = 1000
 MAX_DIGITS = 30
 #: Highest power tower (`a^b^c` is 3 levels) and largest constant result, in decimal digits.

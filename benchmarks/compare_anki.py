@@ -331,7 +331,50 @@ def time_flashcards_alone(workdir: Path, cards: int, repeat: int) -> dict[str, A
     out["ms"]["export to .apkg"] = median_ms(lambda: write_apkg(loaded, target), repeat)
     out["work"]["exported"] = sum(len(d.cards) for d in loaded)
     out["peak_mb"] = peak_mb()
+    checks = time_math_checks(max(20, min(200, cards // 50)))
+    out["ms"]["math check (median)"] = checks["median"]
+    out["ms"]["math check (99th percentile)"] = checks["p99"]
+    out["work"]["math checks"] = checks["count"]
+    out["work"]["math checks correct"] = checks["correct"]
     return out
+
+
+def math_pairs(count: int) -> list[tuple[str, str, bool]]:
+    """(expected, typed, whether right) answers to check: equal forms, slips, other forms."""
+    pairs = []
+    for i in range(count):
+        k = i % 23 + 2
+        kind = i % 4
+        if kind == 0:
+            pairs.append((f"{k}*x^{k - 1}", f"{k} x^({k}-1)", True))
+        elif kind == 1:
+            pairs.append((f"{k}*cos({k}*x)", f"cos({k}x)*{k}", True))
+        elif kind == 2:
+            pairs.append((f"exp(-x^2/{k})", f"1/exp(x^2/{k})", True))
+        else:
+            pairs.append((f"-{k}*sin({k}*x)", f"{k}*sin({k}*x)", False))  # a sign slip
+    return pairs
+
+
+def time_math_checks(count: int) -> dict[str, float]:
+    """Median and 99th percentile of `check_answer` as the study app calls it (worker process)."""
+    from flashcards.answers import check_answer
+
+    check_answer("2*x", "x+x")  # start the worker and load sympy in it: not a check's cost
+    times = []
+    correct = 0
+    for expected, typed, right in math_pairs(count):
+        started = time.perf_counter()
+        verdict = check_answer(expected, typed)
+        times.append((time.perf_counter() - started) * 1000)
+        correct += verdict.accepted == right
+    times.sort()
+    return {
+        "median": statistics.median(times),
+        "p99": times[min(len(times) - 1, round(0.99 * (len(times) - 1)))],
+        "count": len(times),
+        "correct": correct,
+    }
 
 
 # --- driver ----------------------------------------------------------------------------------
@@ -435,8 +478,11 @@ def run(
     alone = _run_worker("alone", alone_cards, alone_dir, repeat, today)
     sides["alone"] = alone
     for name, ms in alone["ms"].items():
-        rows.append(Row(f"{name}, {alone_cards:,} cards", ms, None))
-    rows.append(Row("peak memory, sync and export", alone["peak_mb"], None, "MB"))
+        if name.startswith("math"):
+            rows.append(Row(f"{name}, {alone['work']['math checks']} checks", ms, None))
+        else:
+            rows.append(Row(f"{name}, {alone_cards:,} cards", ms, None))
+    rows.append(Row("peak memory, sync, export and checks", alone["peak_mb"], None, "MB"))
     return {
         "machine": machine(),
         "sizes": list(sizes),

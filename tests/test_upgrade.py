@@ -1,0 +1,212 @@
+"""Upgrades: a collection made with the first released schema opens with every review intact.
+
+`tests/data/collection-v1.sqlite` was made once with schema revision 0001 and is never
+regenerated: one deck `ml::probability` (bayes, kl (reversible), elbo, var), eleven graded
+reviews over nine days (a same-day repeat among them, the last one undone), one practice,
+one accepted answer, and `var:0` suspended. Tests open copies of it.
+
+Schema 0001 is still current, so opening it migrates nothing; the migration path is proven by
+adding a future revision (0002) in a copy of the migrations folder: the copy taken before
+migrating, the reviews after, and a failing migration that must leave the file as it was.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+from contextlib import closing
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+import flashcards.store as store_module
+from flashcards.cli import main
+from flashcards.config import parse_settings, sqlite_url
+from flashcards.errors import FlashcardsError
+from flashcards.scheduler import ReviewState, schedule
+from flashcards.store import SCHEMA_REVISION, Store
+
+FIXTURE = Path(__file__).parent / "data" / "collection-v1.sqlite"
+
+#: (card, kind, grade, study day, undone) of every row, in order, as written in 0001.
+LOG = [
+    ("bayes:0", "review", 4, date(2026, 11, 1), False),
+    ("kl:0", "review", 3, date(2026, 11, 1), False),
+    ("kl:1", "review", 5, date(2026, 11, 1), False),
+    ("elbo:0", "review", 1, date(2026, 11, 1), False),
+    ("elbo:0", "repeat", 4, date(2026, 11, 1), False),
+    ("elbo:0", "review", 4, date(2026, 11, 2), False),
+    ("bayes:0", "review", 5, date(2026, 11, 2), False),
+    ("kl:0", "review", 2, date(2026, 11, 7), False),
+    ("kl:0", "review", 4, date(2026, 11, 8), False),
+    ("bayes:0", "review", 4, date(2026, 11, 8), False),
+    ("var:0", "review", 0, date(2026, 11, 9), True),
+    ("kl:1", "practice", 3, date(2026, 11, 9), False),
+]
+STATES = {
+    "bayes:0": ReviewState(3, 16, 260, date(2026, 11, 24), 0),
+    "elbo:0": ReviewState(1, 6, 250, date(2026, 11, 8), 1),
+    "kl:0": ReviewState(1, 6, 236, date(2026, 11, 14), 1),
+    "kl:1": ReviewState(1, 1, 260, date(2026, 11, 2), 0),
+    "var:0": ReviewState(0, 0, 250, None, 0),
+}
+
+FUTURE_MIGRATION = '''"""A future revision, for the upgrade tests: one new table."""
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0002"
+down_revision = "0001"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_table("upgrade_probe", sa.Column("id", sa.Integer(), primary_key=True))
+    op.execute("UPDATE cards SET line = line")
+    {failure}
+
+
+def downgrade() -> None:
+    op.drop_table("upgrade_probe")
+'''
+
+
+def raw_revision(path: Path) -> str:
+    with closing(sqlite3.connect(f"{path.absolute().as_uri()}?mode=ro", uri=True)) as conn:
+        return conn.execute("SELECT version_num FROM alembic_version").fetchone()[0]
+
+
+def tables(path: Path) -> set[str]:
+    with closing(sqlite3.connect(f"{path.absolute().as_uri()}?mode=ro", uri=True)) as conn:
+        return {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+
+
+def dump(path: Path) -> list[str]:
+    """The database's schema and rows as SQL text."""
+    with closing(sqlite3.connect(f"{path.absolute().as_uri()}?mode=ro", uri=True)) as conn:
+        return list(conn.iterdump())
+
+
+def copy_fixture(folder: Path) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / "collection.sqlite3"
+    shutil.copyfile(FIXTURE, target)
+    return target
+
+
+def settings_for(path: Path):
+    settings = parse_settings(
+        None, config_path=path.parent / "config.toml", default_data_dir=path.parent
+    )
+    return replace(settings, db_url=sqlite_url(path))
+
+
+def assert_intact(store: Store) -> None:
+    """Every review, state, accepted answer and flag of the fixture is there."""
+    assert store.integrity_ok()
+    got = [(e.card_id, e.kind, e.grade, e.study_day, e.undone) for e in store.review_log()]
+    assert got == LOG
+    assert {c: store.state(c) for c in store.card_ids()} == STATES
+    assert store.card("var:0").suspended and not store.card("bayes:0").suspended
+    assert [a.text for a in store.accepted_answers("elbo:0")] == ["log evidence"]
+    assert store.decks() == ["ml::probability"]
+    for card in STATES:
+        replayed = ReviewState()
+        for e in store.review_log(card, include_undone=False):
+            if e.kind == "review":
+                assert e.before == replayed
+                replayed = schedule(replayed, e.grade, e.study_day)
+        assert replayed == STATES[card]
+
+
+@pytest.fixture
+def future_schema(tmp_path, monkeypatch):
+    """A migrations folder with a revision 0002 after the shipped ones; returns its writer."""
+    folder = tmp_path / "migrations"
+    shutil.copytree(
+        store_module.MIGRATIONS_DIR, folder, ignore=shutil.ignore_patterns("__pycache__")
+    )
+    monkeypatch.setattr(store_module, "MIGRATIONS_DIR", folder)
+    monkeypatch.setattr(store_module, "SCHEMA_REVISION", "0002")
+
+    def write(failure: str = "") -> None:
+        text = FUTURE_MIGRATION.format(failure=failure or "pass")
+        (folder / "versions" / "0002_upgrade_probe.py").write_text(text)
+
+    return write
+
+
+def test_the_fixture_is_the_first_released_schema():
+    assert raw_revision(FIXTURE) == "0001"
+    assert FIXTURE.stat().st_size < 200_000
+
+
+def test_the_v1_collection_opens_through_the_normal_path_with_every_review(tmp_path):
+    path = copy_fixture(tmp_path / "data")
+    with Store.open(settings_for(path)) as store:
+        assert store.schema_revision() == SCHEMA_REVISION
+        assert_intact(store)
+    assert raw_revision(FIXTURE) == "0001"  # the fixture itself is never touched
+
+
+def test_the_v1_collection_through_the_command_line(tmp_path, capsys):
+    path = copy_fixture(tmp_path / "data")
+    (tmp_path / "config.toml").write_text("")
+    argv = ["--config", str(tmp_path / "config.toml"), "--db", sqlite_url(path)]
+    assert main(["due", "--json", *argv]) == 0
+    assert "ml::probability" in capsys.readouterr().out
+    with Store(sqlite_url(path)) as store:
+        assert_intact(store)
+
+
+def test_a_newer_revision_migrates_after_a_copy_is_taken(tmp_path, future_schema):
+    future_schema()
+    path = copy_fixture(tmp_path / "data")
+    with Store.open(settings_for(path)) as store:
+        assert store.schema_revision() == "0002"
+        assert_intact(store)
+    assert "upgrade_probe" in tables(path)
+    copies = sorted(path.parent.glob("collection.before-0002-from-0001-*.sqlite3"))
+    assert len(copies) == 1
+    assert raw_revision(copies[0]) == "0001" and "upgrade_probe" not in tables(copies[0])
+    with Store(sqlite_url(copies[0])) as before:  # the copy itself is a v1 collection...
+        assert before.schema_revision() == "0002"  # (this store version migrates it too)
+        assert_intact(before)
+
+
+def test_a_failing_migration_leaves_the_collection_as_it_was(tmp_path, future_schema):
+    future_schema('raise RuntimeError("the migration broke halfway")')
+    path = copy_fixture(tmp_path / "data")
+    with pytest.raises(RuntimeError, match="halfway"):
+        Store.open(settings_for(path))
+    assert raw_revision(path) == "0001" and "upgrade_probe" not in tables(path)
+    future_schema()
+    with Store(sqlite_url(path)) as store:  # the fixed migration then runs from 0001
+        assert store.schema_revision() == "0002"
+        assert_intact(store)
+
+
+def test_no_migration_without_its_copy(tmp_path, future_schema):
+    future_schema()
+    path = copy_fixture(tmp_path / "data")
+    blocked = tmp_path / "blocked"
+    blocked.write_text("a file where the copy's folder should be")
+    with pytest.raises(FlashcardsError, match="cannot copy the collection before upgrading"):
+        Store(sqlite_url(path), backup_dir=blocked / "sub")
+    assert raw_revision(path) == "0001" and "upgrade_probe" not in tables(path)
+
+
+def test_a_collection_from_a_newer_flashcards_is_refused_untouched(tmp_path, capsys):
+    path = copy_fixture(tmp_path / "data")
+    with closing(sqlite3.connect(path)) as conn:
+        conn.execute("UPDATE alembic_version SET version_num = '0099'")
+        conn.commit()
+    before = dump(path)
+    (tmp_path / "config.toml").write_text("")
+    assert main(["due", "--config", str(tmp_path / "config.toml"), "--db", sqlite_url(path)]) == 1
+    assert "newer flashcards" in capsys.readouterr().err
+    assert dump(path) == before  # (only the journal mode in the header may differ)

@@ -9,6 +9,9 @@ from __future__ import annotations
 import json
 
 import pytest
+from hypothesis import given as hgiven
+from hypothesis import settings
+from hypothesis import strategies as st
 
 from flashcards.answers import Status, Verdict, check_answer, judge_answer, validate_expected
 from flashcards.answers.worker import WORKER
@@ -246,3 +249,36 @@ def test_cli_exit_status_and_output(capsys: pytest.CaptureFixture[str], worker) 
     assert main(["answer", "x = 2", "2x = 4", "--mode", "equation"]) == 0
     assert main(["answer", "x^2-1", "(x-1)(x+1)", "--form", "expanded"]) == 1
     capsys.readouterr()
+
+
+# --------------------------------------------------------------------------------------------
+# Arbitrary input
+
+_TOKENS = [
+    "x", "y", "2", "0.5", "+", "-", "*", "/", "^", "(", ")", "sin", "|", "!", "e", "pi", "σ",
+    "·", "²", " ", r"\frac{", "}", "{", ",", "=", "sqrt", "ln", "x_1", "log", "exp", "n", "0",
+]  # fmt: skip
+_MODES = [
+    ("x^2 + 1", {}),
+    ("x = 2", {"mode": "equation"}),
+    ("x", {"mode": "antiderivative"}),
+    ("1, 2", {"mode": "set"}),
+    ("x + 1", {"form": "factored"}),
+    ("2x", {"form": "simplified"}),
+]
+
+
+@settings(max_examples=150, deadline=None)
+@hgiven(
+    st.one_of(st.text(max_size=40), st.lists(st.sampled_from(_TOKENS), max_size=12).map("".join)),
+    st.sampled_from(_MODES),
+)
+def test_any_text_gets_a_verdict_and_never_an_exception(text: str, mode: tuple) -> None:
+    expected, options = mode
+    verdict = judge_answer(expected, text, **options)
+    assert isinstance(verdict.status, Status)
+    assert verdict.accepted == (verdict.status is Status.CORRECT)
+    if verdict.status is Status.UNREADABLE:
+        assert verdict.feedback.startswith("cannot read: ")
+    else:
+        assert verdict.reading

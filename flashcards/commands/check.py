@@ -72,7 +72,10 @@ def run(args: argparse.Namespace) -> int:
     report = check_decks(paths, run_examples=not args.no_examples)
     accepted = learner_accepted(args, report.decks_checked)
     if args.json:
-        print(json.dumps({**report.as_dict(), "accepted": accepted}, indent=2, ensure_ascii=False))
+        data = report.as_dict()
+        if accepted:
+            data["accepted"] = accepted
+        print(json.dumps(data, indent=2, ensure_ascii=False))
     else:
         for problem in report.problems:
             print(problem)

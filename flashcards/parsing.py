@@ -554,6 +554,28 @@ def _is_compact_start(b: _Builder, block: Block) -> bool:
     return any(_separator(line) for line in b.lines[block.start : block.end])
 
 
+def _starts_compact_card(b: _Builder, block: Block, before: list[Block]) -> bool:
+    """Whether a block inside a long-form card's section starts a compact card instead.
+
+    A `Q:` or `C:` paragraph, a paragraph of `front :: back` lines, or a cloze paragraph
+    after a section that had no cloze ends the long-form card, so a compact card written
+    after it is never silently taken into its back.
+    """
+    if block.kind != "paragraph":
+        return False
+    lines = b.lines[block.start : block.end]
+    first = lines[0].lstrip()
+    if first.startswith(("Q:", "C:")):
+        return True
+    if all(_separator(line) for line in lines if line.strip()):
+        return True
+    if _CLOZE_START.search("\n".join(lines)):
+        return not any(
+            _CLOZE_START.search(x.text if x.kind == "heading" else b.source([x])) for x in before
+        )
+    return False
+
+
 def _free(b: _Builder, blocks: list[Block]) -> None:
     """Compact cards: `Q:`/`A:`, `front :: back`, `front ::: back` and cloze paragraphs."""
     q: dict[str, Any] | None = None  # the open Q/A card
@@ -781,6 +803,7 @@ def parse_deck(text: str, path: Path, name: str | None = None) -> tuple[Deck, li
         while j < len(blocks) and not (
             blocks[j].kind == "hr"
             or (blocks[j].kind == "heading" and blocks[j].level <= block.level)
+            or (j > i + 1 and _starts_compact_card(b, blocks[j], blocks[i:j]))
         ):
             j += 1
         body = [x for x in blocks[i + 1 : j] if x.kind != "comment"]

@@ -537,3 +537,33 @@ def test_markdown_shaped_noise_never_raises(text):
     n_lines = text.count("\n") + 1
     assert all(1 <= p.line <= n_lines for p in problems)
     assert len({n.id for n in deck.notes}) == len(deck.notes)
+
+
+def test_compact_cards_after_a_long_form_card_are_cards_of_their_own():
+    deck, problems = parse(
+        """
+        ## What is a collider?
+
+        A node with two arrows pointing into it.
+
+        Q: What does conditioning on a collider do?
+        A: It can make its parents dependent.
+
+        front ::: back
+
+        The chain rule: {{c1::multiply the derivatives}}.
+        """
+    )
+    assert problems == []
+    assert [(n.kind, n.front) for n in deck.notes] == [
+        (CardKind.BASIC, "What is a collider?"),
+        (CardKind.BASIC, "What does conditioning on a collider do?"),
+        (CardKind.REVERSIBLE, "front"),
+        (CardKind.CLOZE, "The chain rule: {{c1::multiply the derivatives}}."),
+    ]
+    assert deck.notes[0].back == "A node with two arrows pointing into it."
+
+
+def test_a_long_form_cloze_keeps_its_later_cloze_paragraphs():
+    note = one("## Bayes\n\nposterior {{c1::likelihood}}\n\nand {{c2::prior}}\n")
+    assert note.kind is CardKind.CLOZE and note.ordinals == (1, 2)

@@ -182,7 +182,12 @@ def judge_answer(expected: str, given: str, **options: Any) -> Verdict:
     assert reading is not None
     from flashcards.answers.equivalence import judge
 
-    outcome = judge(job)
+    try:
+        outcome = judge(job)
+    except (ArithmeticError, ValueError, TypeError, RecursionError, MemoryError) as error:
+        # As in the worker: a failure of the CAS is no verdict, never a wrong answer.
+        text = f"Could not be checked ({type(error).__name__}); grade yourself."
+        return verdict(Status.TIMEOUT, text, reading.pretty)
     return verdict(outcome.status, outcome.feedback, reading.pretty, outcome.hint)
 
 

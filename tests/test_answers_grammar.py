@@ -136,6 +136,17 @@ def test_functions_defined_by_the_card_are_calls() -> None:
     assert not r.ok and "takes 1" in r.error
 
 
+def test_functions_named_without_arity_take_any_arguments_and_any_spelling() -> None:
+    assert reading("s(a, b)", functions=["s"]) == "s(a, b)"
+    assert reading("f(x, y)", functions=["f/2"]) == "f(x, y)"
+    assert not read("f(x)", functions=["f/2"]).ok
+    for spelling in ("sigma", "\\sigma", "σ"):
+        assert (
+            read("1 - σ(x)", functions=[spelling]).tree
+            == read("1 - sigma(x)", functions=["sigma"]).tree
+        )
+
+
 def test_read_answer_uses_the_cards_definitions() -> None:
     r = read_answer("sigma(-x)", definitions=["sigma(x) = 1/(1+e^(-x))"])
     assert r.tree == Call("sigma", (read("-x").tree,))

@@ -37,6 +37,8 @@ MAX_TOWER = 3
 MAX_RESULT_DIGITS = 10000
 #: Most nodes in one tree.
 MAX_NODES = 1500
+#: Arity of a function named without one (`functions=["f"]`): any number of arguments.
+ANY_ARITY = 0
 
 # ---------------------------------------------------------------------------------------------
 # The tree
@@ -921,9 +923,11 @@ class _Parser:
             args = [self.juxt(stop_at_function=True)]
         if base is not None:
             args.append(base_node)
-        low, high = (
-            (self.ctx.functions[name], self.ctx.functions[name]) if user else FUNCTIONS[name]
-        )
+        if user:
+            arity = self.ctx.functions[name]
+            low, high = (1, 8) if arity == ANY_ARITY else (arity, arity)
+        else:
+            low, high = FUNCTIONS[name]
         if not low <= len(args) <= high:
             want = str(low) if low == high else f"{low} to {high}"
             raise ReadError(f"{name} takes {want} argument(s), not {len(args)}", tok.pos)
@@ -1170,18 +1174,31 @@ def pretty(node: Node) -> str:
 # Entry points
 
 
-def make_context(names: Iterable[str] = (), functions: Iterable[str] | Mapping[str, int] = ()):
-    """A reading context from declared names and defined functions (name -> arity)."""
+def _function_key(name: str) -> str:
+    """`sigma`, `\\sigma` and `σ` all name the function `sigma`."""
+    name = name.strip().lstrip("\\")
+    name = GREEK_LETTERS.get(name, name)
+    return GREEK_ALIASES.get(name, name)
+
+
+def make_context(
+    names: Iterable[str] = (), functions: Iterable[str] | Mapping[str, int] = ()
+) -> Context:
+    """A reading context from declared names and defined functions.
+
+    `functions` maps names to arities, or lists names (`sigma`, `\\sigma`, `f/2`); a name
+    listed without an arity takes any number of arguments.
+    """
+    funcs: dict[str, int] = {}
     if isinstance(functions, Mapping):
-        funcs = dict(functions)
+        funcs = {_function_key(k): int(v) for k, v in functions.items()}
     else:
-        funcs = {}
         for f in functions:
-            name, _, arity = f.partition("/")
-            funcs[name] = int(arity) if arity.isdigit() else 1
+            name, _, arity = str(f).partition("/")
+            funcs[_function_key(name)] = int(arity) if arity.isdigit() else ANY_ARITY
     bases = set()
     for n in names:
-        base = n.rstrip("0123456789").split("_")[0]
+        base = str(n).strip().rstrip("0123456789").split("_")[0]
         if base.isascii() and base.isalpha():
             bases.add(base)
     return Context(frozenset(bases), funcs)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from flashcards.answers import Status, judge_answer
-from flashcards.answers.feedback import LOG_PRODUCT, LOG_SUM, SIGN
+from flashcards.answers.feedback import CLOSE, LOG_PRODUCT, LOG_SUM, SIGN
 
 SIG = {"definitions": ["sigma(x) = 1/(1+e^(-x))"]}
 POS = {"assumptions": ["x > 0", "y > 0"]}
@@ -145,6 +145,19 @@ def test_there_are_enough_cases_per_slip() -> None:
     for cases in (SIGN_SLIPS, FACTOR_SLIPS, CONSTANT_SLIPS, CHAIN_SLIPS, LOG_SLIPS):
         assert len(cases) >= 5
     assert len(UNRELATED) >= 20
+
+
+@pytest.mark.parametrize(
+    ("expected", "given"),
+    [
+        ("e^x", "2.718281828^x"),
+        ("1/3", "0.3333333"),
+        (r"\pi x", "3.1415927x"),
+        ("x/7", "0.1428571x"),
+    ],
+)
+def test_a_rounded_number_is_named(expected: str, given: str) -> None:
+    assert hint(expected, given) == CLOSE
 
 
 def test_a_variable_the_question_does_not_use_is_named() -> None:

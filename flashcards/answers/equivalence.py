@@ -40,8 +40,8 @@ from flashcards.answers.spec import Job, free_names
 from flashcards.answers.verdict import Status
 
 #: Default tolerances when the card gives none: exact up to rounding at 30 digits.
-REL_TOL = 1e-9
-ABS_TOL = 1e-12
+REL_TOL = 1e-12
+ABS_TOL = 1e-15
 #: Numbers with no variables are compared far more tightly.
 CONST_REL_TOL = 1e-20
 #: Points wanted where the expected answer has a value, and fewest accepted to decide.

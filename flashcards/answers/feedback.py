@@ -35,6 +35,7 @@ if TYPE_CHECKING:
 
 #: How tightly values must agree for a slip to explain a wrong answer.
 TOL = 1e-8
+CLOSE = "Very close to the right value but not equal: is a number rounded?"
 SIGN = "Check the sign: your answer is the negative of the right one."
 LOG_SUM = "The log of a sum is not the sum of the logs: log(a + b) ≠ log(a) + log(b)."
 LOG_PRODUCT = "The log of a product is a sum of logs, not a product: log(a·b) = log(a) + log(b)."
@@ -158,9 +159,13 @@ def find_hint(checker: Checker, expected: Node, given: Node, result: Comparison)
     pairs = [(e, g) for e, g in zip(e_vals, g_vals, strict=True) if e != 0]
     ratio = _constant([g / e for e, g in pairs]) if len(pairs) >= 3 else None
     if not has_variables:
+        if e_vals and g_vals and close(e_vals[0], g_vals[0], 1e-6, 1e-12):
+            return CLOSE
         if e_vals and g_vals and e_vals[0] != 0 and close(-e_vals[0], g_vals[0], 1e-15, 0):
             return SIGN
         return None
+    if all(close(e, g, 1e-6, 1e-12) for e, g in zip(e_vals, g_vals, strict=True)):
+        return CLOSE
     if ratio is not None and close(ratio, mpf(-1), TOL, 0):
         return SIGN
     chain = _chain_rule(checker, expected, given, result)

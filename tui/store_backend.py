@@ -22,6 +22,7 @@ class StoreBackend:
         self.limits = getattr(settings, "limits", None)
         #: The deck files and folders synced: cards gone from them are marked removed.
         self.roots = [Path(r) for r in roots]
+        self._total: tuple[date, DeckCounts] | None = None
 
     def sync(self, decks: Sequence[Deck]) -> None:
         roots = self.roots or sorted({d.path.parent for d in decks})
@@ -32,10 +33,15 @@ class StoreBackend:
         counts = {name: DeckCounts() for name in self.store.decks() if name}
         for c in summary.decks:
             counts[c.deck] = DeckCounts(c.new, c.repeat, c.review)
+        t = summary.total
+        self._total = (today, DeckCounts(t.new, t.repeat, t.review))
         return counts
 
     def total(self, today: date) -> DeckCounts:
         """Today's cards over every deck, within the global daily limits."""
+        cached, self._total = self._total, None
+        if cached is not None and cached[0] == today:
+            return cached[1]  # read with the `counts` just before: one query, not two
         t = self.store.due_summary(today, self.limits).total
         return DeckCounts(t.new, t.repeat, t.review)
 

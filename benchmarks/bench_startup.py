@@ -1,0 +1,140 @@
+"""Start-up of the study app on a 10,000-card collection, beside importing textual and sqlmodel.
+
+Usage: python benchmarks/bench_startup.py [--repeat 10] [--cards 10000]
+
+Times `flashcards study` from process start until its first screen with study content (the
+deck list with today's counts) is written to a pseudo-terminal of 80x24, and
+`python -c "import textual, sqlmodel"` until it exits. Each figure is
+the median of `--repeat` runs after one warm-up. Target: the app within 1.3x the imports.
+"""
+
+from __future__ import annotations
+
+import argparse
+import fcntl
+import os
+import pty
+import select
+import statistics
+import struct
+import subprocess
+import sys
+import tempfile
+import termios
+import time
+from pathlib import Path
+
+CARD = """Q: What is $\\frac{{d}}{{dx}} x^{{{n}}}$ in deck {f}, card {j}?
+A: ${n} x^{{{m}}}$, by the power rule; see also $\\sum_{{i=1}}^{{{n}}} i$.
+"""
+
+
+def write_decks(root: Path, cards: int, files: int = 100) -> None:
+    """`files` deck files under 10 folders, `cards` cards in all."""
+    for f in range(files):
+        folder = root / f"topic{f % 10}"
+        folder.mkdir(parents=True, exist_ok=True)
+        body = [CARD.format(n=j + 2, m=j + 1, f=f, j=j) for j in range(cards // files)]
+        (folder / f"deck{f:03}.md").write_text("\n".join(body), encoding="utf-8")
+
+
+def run_in_pty(
+    argv: list[str], env: dict[str, str], until: bytes | None = None, timeout: float = 60.0
+) -> float:
+    """Seconds from spawning `argv` in an 80x24 pseudo-terminal until it writes `until`
+    (then it is stopped), or until it exits."""
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
+    start = time.perf_counter()
+    process = subprocess.Popen(
+        argv, stdin=slave, stdout=slave, stderr=slave, env=env, close_fds=True
+    )
+    os.close(slave)
+    output = bytearray()
+    try:
+        while process.poll() is None:
+            # Drain the terminal output so the app never blocks writing to it.
+            ready, _, _ = select.select([master], [], [], 0.05)
+            if ready:
+                try:
+                    output += os.read(master, 65536)
+                except OSError:
+                    break
+                if until is not None and until in output:
+                    elapsed = time.perf_counter() - start
+                    process.kill()
+                    process.wait()
+                    return elapsed
+            if time.perf_counter() - start > timeout:
+                process.kill()
+                raise RuntimeError(f"{argv} took over {timeout} s")
+        process.wait()
+        elapsed = time.perf_counter() - start
+    finally:
+        os.close(master)
+    if process.returncode != 0:
+        raise RuntimeError(f"{argv} exited {process.returncode}: {output[-2000:]!r}")
+    return elapsed
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=10)
+    parser.add_argument("--cards", type=int, default=10_000)
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        decks, data = root / "decks", root / "data"
+        data.mkdir()
+        write_decks(decks, args.cards)
+        config = root / "config.toml"
+        config.write_text(f"deck_folders = [{str(decks)!r}]\n", encoding="utf-8")
+        env = {
+            **os.environ,
+            "FLASHCARDS_CONFIG": str(config),
+            "FLASHCARDS_DATA_DIR": str(data),
+            "TERM": "xterm-256color",
+        }
+        env.pop("FLASHCARDS_DB", None)
+
+        # The collection, synced once as after a first start.
+        from flashcards.config import load_settings
+        from flashcards.decks import builtin_decks_dir
+        from flashcards.store import Store
+        from flashcards.sync import sync_paths
+
+        settings = load_settings(config=config, data_dir=data, env={})
+        with Store.open(settings) as store:
+            report = sync_paths(store, [builtin_decks_dir(), decks])
+            cards = len(store.card_ids())
+        print(f"collection: {cards} cards ({report.added} added by the first sync)")
+
+        study = [sys.executable, "-m", "flashcards", "study"]
+        imports = [sys.executable, "-c", "import textual, sqlmodel"]
+        # The totals line under the deck list is drawn with the counts in the first frame.
+        # Interleaved, so a change in the machine's load hits both sides alike.
+        run_in_pty(study, env, b"today:")  # warm-up: file caches, .pyc files
+        run_in_pty(imports, env)
+        app_times, base_times = [], []
+        for _ in range(args.repeat):
+            app_times.append(run_in_pty(study, env, b"today:"))
+            base_times.append(run_in_pty(imports, env))
+        app_median = statistics.median(app_times)
+        base_median = statistics.median(base_times)
+
+    ratio = app_median / base_median
+    print(
+        f"import textual, sqlmodel      median {base_median * 1000:7.1f} ms  "
+        f"(min {min(base_times) * 1000:.1f}, max {max(base_times) * 1000:.1f})"
+    )
+    print(
+        f"flashcards study, 1st screen  median {app_median * 1000:7.1f} ms  "
+        f"(min {min(app_times) * 1000:.1f}, max {max(app_times) * 1000:.1f})"
+    )
+    print(f"ratio {ratio:.2f} (target <= 1.30), {args.repeat} runs each after a warm-up")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -173,6 +173,8 @@ def test_read_answer_uses_the_cards_definitions() -> None:
         (r"\mu_{1}", "μ_1"),
         (r"\sin^2 x + \cos^2 x", "sin(x)^2 + cos(x)^2"),
         (r"\sin 2x", "sin(2·x)"),
+        (r"\sin^{-1} x", "asin(x)"),
+        (r"\tanh^{-1}(x)", "atanh(x)"),
         (r"\log_{10} x", "log_10(x)"),
         (r"\binom{n}{k}", "binomial(n, k)"),
         (r"\pi r^2", "π·r^2"),
@@ -219,6 +221,7 @@ def test_equations_and_lists() -> None:
         ("sin()", "needs an argument", 3),
         ("x_{i+1}", "subscript", 6),
         ("2 * * 3", "is not an operator", 2),
+        (r"\sin^{-2} x", "negative power of sin", 5),
     ],
 )
 def test_unreadable_input_says_what_and_where(text: str, message: str, position: int) -> None:

@@ -73,6 +73,8 @@ class Comparison:
 
 
 def _fmt(value: mpf) -> str:
+    if mpmath.isint(value) and abs(value) < 10**15:
+        return str(int(value))
     return mpmath.nstr(value, 4, strip_zeros=True)
 
 

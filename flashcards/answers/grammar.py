@@ -325,6 +325,11 @@ RESERVED = (
 ) - (frozenset(GREEK) | frozenset(CONSTANT_WORDS) | frozenset(FUNCTIONS) | {"pow"})
 
 
+#: `\\sin^{-1}` and friends name inverse functions.
+INVERSES = {"sin": "asin", "cos": "acos", "tan": "atan", "sinh": "asinh", "cosh": "acosh"}
+INVERSES["tanh"] = "atanh"
+
+
 def canonical_function(name: str) -> str | None:
     """The built-in function a word names, or None."""
     name = FUNCTION_ALIASES.get(name, name)
@@ -896,8 +901,14 @@ class _Parser:
         if self.at("^"):  # \sin^2 x
             pos = self.next().pos
             if self.at("-"):
-                raise ReadError(f"{name}^(-1) is ambiguous: write a{name}(x) or 1/{name}(x)", pos)
-            power = self.power()
+                self.next()
+                power = Neg(self.power())
+            else:
+                power = self.power()
+            if power == Neg(Num("1")) and name in INVERSES:
+                name, power = INVERSES[name], None  # \sin^{-1} x is arcsin, as in print
+            elif isinstance(power, Neg):
+                raise ReadError(f"write 1/{name}(x) for a negative power of {name}", pos)
         user = name in self.ctx.functions
         if self.at("("):
             open_tok = self.next()

@@ -221,7 +221,7 @@ def test_equations_and_lists() -> None:
         ("sin()", "needs an argument", 3),
         ("x_{i+1}", "subscript", 6),
         ("2 * * 3", "is not an operator", 2),
-        (r"\sin^{-2} x", "negative power of sin", 5),
+        (r"\sin^{-2} x", "negative power of sin", 4),
     ],
 )
 def test_unreadable_input_says_what_and_where(text: str, message: str, position: int) -> None:

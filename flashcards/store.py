@@ -71,7 +71,7 @@ if TYPE_CHECKING:
     from flashcards.config import Settings
 
 #: The alembic revision the tables below match; checked at open without importing alembic.
-SCHEMA_REVISION = "0001"
+SCHEMA_REVISION = "0002"
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 
@@ -167,14 +167,19 @@ class ReviewLogRow(SQLModel, table=True):
     """One grade. Undo marks a row undone; rows are never deleted."""
 
     __tablename__ = "review_log"
-    __table_args__ = (sa.Index("ix_review_log_card", "card_id", "id"),)
+    __table_args__ = (
+        sa.Index("ix_review_log_card", "card_id", "id"),
+        # Today's rows (undo, due counts) and the statistics: the per-day counts and the
+        # retention's first review of a day read this index alone, never the table.
+        sa.Index("ix_review_log_day", "study_day", "undone", "kind", "card_id"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     card_id: str = Field(sa_type=sa.String)
     #: When, in UTC (returned aware).
     reviewed_at: datetime
     #: The study day (day start applied), so stats group without date functions.
-    study_day: date = Field(index=True)
+    study_day: date
     #: "review", "repeat" (same-day rule) or "practice" (quiz).
     kind: str = Field(sa_type=sa.String)
     grade: int

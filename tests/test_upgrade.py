@@ -5,9 +5,9 @@ regenerated: one deck `ml::probability` (bayes, kl (reversible), elbo, var), ele
 reviews over nine days (a same-day repeat among them, the last one undone), one practice,
 one accepted answer, and `var:0` suspended. Tests open copies of it.
 
-Schema 0001 is still current, so opening it migrates nothing; the migration path is proven by
-adding a future revision (0002) in a copy of the migrations folder: the copy taken before
-migrating, the reviews after, and a failing migration that must leave the file as it was.
+Opening it runs the shipped migrations; the migration path is also proven by adding a future
+revision (FUTURE, after the shipped head) in a copy of the migrations folder: the copy taken
+before migrating, the reviews after, and a failing migration that must leave the file as it was.
 """
 
 from __future__ import annotations
@@ -53,13 +53,16 @@ STATES = {
     "var:0": ReviewState(0, 0, 250, None, 0),
 }
 
+#: A revision after the shipped ones.
+FUTURE = f"{int(SCHEMA_REVISION) + 1:04}"
+
 FUTURE_MIGRATION = '''"""A future revision, for the upgrade tests: one new table."""
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0002"
-down_revision = "0001"
+revision = "{revision}"
+down_revision = "{down}"
 branch_labels = None
 depends_on = None
 
@@ -125,17 +128,19 @@ def assert_intact(store: Store) -> None:
 
 @pytest.fixture
 def future_schema(tmp_path, monkeypatch):
-    """A migrations folder with a revision 0002 after the shipped ones; returns its writer."""
+    """A migrations folder with a revision FUTURE after the shipped ones; returns its writer."""
     folder = tmp_path / "migrations"
     shutil.copytree(
         store_module.MIGRATIONS_DIR, folder, ignore=shutil.ignore_patterns("__pycache__")
     )
     monkeypatch.setattr(store_module, "MIGRATIONS_DIR", folder)
-    monkeypatch.setattr(store_module, "SCHEMA_REVISION", "0002")
+    monkeypatch.setattr(store_module, "SCHEMA_REVISION", FUTURE)
 
     def write(failure: str = "") -> None:
-        text = FUTURE_MIGRATION.format(failure=failure or "pass")
-        (folder / "versions" / "0002_upgrade_probe.py").write_text(text)
+        text = FUTURE_MIGRATION.format(
+            failure=failure or "pass", revision=FUTURE, down=SCHEMA_REVISION
+        )
+        (folder / "versions" / f"{FUTURE}_upgrade_probe.py").write_text(text)
 
     return write
 
@@ -167,14 +172,14 @@ def test_a_newer_revision_migrates_after_a_copy_is_taken(tmp_path, future_schema
     future_schema()
     path = copy_fixture(tmp_path / "data")
     with Store.open(settings_for(path)) as store:
-        assert store.schema_revision() == "0002"
+        assert store.schema_revision() == FUTURE
         assert_intact(store)
     assert "upgrade_probe" in tables(path)
-    copies = sorted(path.parent.glob("collection.before-0002-from-0001-*.sqlite3"))
+    copies = sorted(path.parent.glob(f"collection.before-{FUTURE}-from-0001-*.sqlite3"))
     assert len(copies) == 1
     assert raw_revision(copies[0]) == "0001" and "upgrade_probe" not in tables(copies[0])
     with Store(sqlite_url(copies[0])) as before:  # the copy itself is a v1 collection...
-        assert before.schema_revision() == "0002"  # (this store version migrates it too)
+        assert before.schema_revision() == FUTURE  # (this store version migrates it too)
         assert_intact(before)
 
 
@@ -186,7 +191,7 @@ def test_a_failing_migration_leaves_the_collection_as_it_was(tmp_path, future_sc
     assert raw_revision(path) == "0001" and "upgrade_probe" not in tables(path)
     future_schema()
     with Store(sqlite_url(path)) as store:  # the fixed migration then runs from 0001
-        assert store.schema_revision() == "0002"
+        assert store.schema_revision() == FUTURE
         assert_intact(store)
 
 

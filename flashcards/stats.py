@@ -373,10 +373,15 @@ def compute_stats(
     from flashcards.store import CARDS, LOG, NOTES
 
     in_scope = [_in_deck(CARDS.c.deck, deck)] if deck else []
-    # The log joins the cards only when a deck narrows it: the whole-collection views read
-    # the log alone.
-    logs = LOG.join(CARDS, CARDS.c.id == LOG.c.card_id) if deck else LOG
-    kept = LOG.c.undone == sa.false()
+    # A deck narrows the log through its card ids, so the database can start from the deck's
+    # cards (ix_review_log_card); the whole-collection views read the log alone.
+    if deck:
+        kept = sa.and_(
+            LOG.c.undone == sa.false(),
+            LOG.c.card_id.in_(sa.select(CARDS.c.id).where(*in_scope)),
+        )
+    else:
+        kept = LOG.c.undone == sa.false()
 
     def count_if(condition: Any) -> Any:
         return sa.func.coalesce(sa.func.sum(sa.case((condition, 1), else_=0)), 0)
@@ -400,9 +405,7 @@ def compute_stats(
                         )
                     )
                 ),
-            )
-            .select_from(logs)
-            .where(LOG.c.study_day == today, kept, *in_scope)
+            ).where(LOG.c.study_day == today, kept)
         ).one()
         today_stats = TodayStats(
             today, int(row[0]), int(row[1]), int(row[2]), int(row[3]), float(row[4]), int(row[5])
@@ -412,8 +415,7 @@ def compute_stats(
         start = today - timedelta(days=HEATMAP_DAYS - 1)
         per_day = conn.execute(
             sa.select(LOG.c.study_day, sa.func.count())
-            .select_from(logs)
-            .where(LOG.c.study_day >= start, LOG.c.study_day <= today, kept, *in_scope)
+            .where(LOG.c.study_day >= start, LOG.c.study_day <= today, kept)
             .group_by(LOG.c.study_day)
             .order_by(LOG.c.study_day)
         ).all()
@@ -425,8 +427,7 @@ def compute_stats(
         if streak.current and today - timedelta(days=streak.current) < start:
             older = conn.execute(
                 sa.select(LOG.c.study_day)
-                .select_from(logs)
-                .where(LOG.c.study_day < start, kept, *in_scope)
+                .where(LOG.c.study_day < start, kept)
                 .group_by(LOG.c.study_day)
                 .order_by(LOG.c.study_day.desc())
             )
@@ -447,17 +448,10 @@ def compute_stats(
         if heatmap.days:
             has_reviews = True
         else:
-            has_reviews = (
-                conn.execute(
-                    sa.select(LOG.c.id).select_from(logs).where(kept, *in_scope).limit(1)
-                ).first()
-                is not None
-            )
+            has_reviews = conn.execute(sa.select(LOG.c.id).where(kept).limit(1)).first() is not None
         if streak.last_day is None and has_reviews:
             last = conn.execute(
-                sa.select(sa.func.max(LOG.c.study_day))
-                .select_from(logs)
-                .where(LOG.c.study_day <= today, kept, *in_scope)
+                sa.select(sa.func.max(LOG.c.study_day)).where(LOG.c.study_day <= today, kept)
             ).scalar()
             streak = Streak(streak.current, streak.longest, streak.studied_today, last)
 

@@ -249,7 +249,8 @@ def test_length_is_capped() -> None:
 def test_importing_the_grammar_loads_no_sympy() -> None:
     code = (
         "import sys, flashcards.answers, flashcards.commands.answer; "
-        "from flashcards.answers import read; read('2x + sin(x)'); "
+        "from flashcards.answers import read, validate_expected; read('2x + sin(x)'); "
+        "assert validate_expected('x^2', definitions=['f(x) = x'], assumptions=['x > 0']) is None; "
         "bad = [m for m in sys.modules if m.split('.')[0] in ('sympy', 'mpmath')]; "
         "print(','.join(bad))"
     )

@@ -18,7 +18,6 @@ from flashcards.answers.grammar import (
     Tuple,
     describe,
     error_text,
-    make_context,
     read,
 )
 from flashcards.answers.spec import (
@@ -39,6 +38,7 @@ __all__ = [
     "describe",
     "judge_answer",
     "read",
+    "read_answer",
     "validate_expected",
     "warm_up",
 ]
@@ -216,7 +216,3 @@ def warm_up() -> None:
     from flashcards.answers.worker import WORKER
 
     WORKER.restart_in_background()
-
-
-_ = make_context  # re-exported for callers that build contexts themselves
-__all__ += ["read_answer"]

@@ -10,9 +10,9 @@ from dataclasses import dataclass
 
 from flashcards.answers.grammar import (
     DECK_LIMIT,
-    GREEK,
     GREEK_ALIASES,
     GREEK_LETTERS,
+    Call,
     Context,
     Eq,
     Node,
@@ -24,6 +24,7 @@ from flashcards.answers.grammar import (
     parse,
     strip_math_delimiters,
     symbols,
+    walk,
 )
 
 MODES = ("expression", "equation", "antiderivative", "set", "list")
@@ -275,8 +276,6 @@ def free_names(
                     visit(defs[name].body, frozenset())
             elif name not in bound:
                 out.add(name)
-        from flashcards.answers.grammar import Call, walk
-
         for sub in walk(n):
             if isinstance(sub, Call) and sub.name in defs and sub.name not in seen:
                 seen.add(sub.name)
@@ -289,7 +288,6 @@ def free_names(
 
 __all__ = [
     "FORMS",
-    "GREEK",
     "MODES",
     "Assumption",
     "Definition",

@@ -1,0 +1,78 @@
+"""Card sides as safe terminal Markdown: controls stripped, HTML escaped, images contained."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from tui_helpers import DATA
+
+from flashcards.decks import load_decks
+from tui.render import (
+    expected_text,
+    resolve_image,
+    side_markdown,
+    strip_controls,
+    text_answer_matches,
+)
+
+
+def test_escape_sequences_and_control_characters_are_removed() -> None:
+    hostile = "a\x1b[31mred\x1b[0m \x1b]0;title\x07b\x9b2Jc\x00d\u202eevil\ttab\nline"
+    assert strip_controls(hostile) == "ared bcdevil\ttab\nline"
+
+
+def test_raw_html_is_escaped_outside_code() -> None:
+    md, _ = side_markdown("<b>bold</b> and `<i>` kept\n\n```\n<div>\n```\n")
+    assert md.startswith("\\<b>bold\\</b> and `<i>` kept")
+    assert "\n<div>\n" in md
+
+
+def test_rich_markup_is_left_as_text() -> None:
+    md, _ = side_markdown("[@click=app.quit]x[/] [bold]y[/bold]")
+    assert md == "[@click=app.quit]x[/] [bold]y[/bold]"
+
+
+def test_image_becomes_a_placeholder_with_its_caption(tmp_path: Path) -> None:
+    deck = tmp_path / "deck.md"
+    (tmp_path / "dag.png").write_bytes(b"\x89PNG")
+    md, images = side_markdown("See ![the DAG](dag.png) here.", None, deck)
+    assert "\\[image: the DAG — press o to open\\]" in md
+    assert images[0].caption == "the DAG" and images[0].path == (tmp_path / "dag.png").resolve()
+
+
+def test_images_outside_the_deck_folder_are_never_opened(tmp_path: Path) -> None:
+    inner = tmp_path / "decks"
+    inner.mkdir()
+    (tmp_path / "secret.png").write_bytes(b"x")
+    deck = inner / "d.md"
+    assert resolve_image("../secret.png", deck) is None
+    assert resolve_image(str(tmp_path / "secret.png"), deck) is None
+    assert resolve_image("file:///etc/passwd", deck) is None
+    (inner / "link.png").symlink_to(tmp_path / "secret.png")
+    assert resolve_image("link.png", deck) is None
+
+
+def test_typed_text_is_compared_after_normalising() -> None:
+    assert text_answer_matches(" Evidence  LOWER-bound ", "evidence lower bound")
+    assert text_answer_matches("elbo", "evidence lower bound", ("ELBO",))
+    assert not text_answer_matches("lower bound", "evidence lower bound")
+    assert not text_answer_matches("", "")
+
+
+def test_expected_math_answer_is_shown_readably() -> None:
+    decks, _ = load_decks([DATA / "study"])
+    cards = {c.id: (c, d) for d in decks for c in d.cards}
+    card, deck = cards["dx2:0"]
+    assert expected_text(card, deck) == "2x"
+
+
+def test_start_up_path_imports_no_sympy_genanki_or_alembic() -> None:
+    code = (
+        "import sys, flashcards.cli as c; c.build_parser();"
+        "import flashcards.store, tui.app, tui.screens.decks, tui.store_backend;"
+        "print(sorted(m for m in ('sympy', 'genanki', 'alembic') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

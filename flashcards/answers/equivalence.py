@@ -316,9 +316,12 @@ class Checker:
             high = sympy.Float(a.high) if a.high is not None else sympy.oo
             domain = sympy.Interval(low, high, a.low_open, a.high_open)
         sets = []
-        for eq in (expected, given):
-            built = self.builder.build(eq)
-            sets.append(sympy.solveset(built.lhs - built.rhs, x, domain))
+        try:
+            for eq in (expected, given):
+                built = self.builder.build(eq)
+                sets.append(sympy.solveset(built.lhs - built.rhs, x, domain))
+        except (NotImplementedError, ValueError, TypeError):
+            return False, "The two equations could not be compared; try the form x = ..."
         s1, s2 = sets
         if s1 == s2:
             return True, ""
@@ -331,6 +334,8 @@ class Checker:
             v2 = sorted(float(sympy.N(v)) for v in s2)
             if all(abs(p - q) <= 1e-9 * max(1, abs(p)) for p, q in zip(v1, v2, strict=True)):
                 return True, ""
+        if any(isinstance(s, sympy.ConditionSet) for s in sets):
+            return False, "The two equations could not be compared; try the form x = ..."
         return False, "The two equations do not have the same solutions."
 
     def judge_items(self, expected: Node, given: Node) -> Outcome:

@@ -97,7 +97,10 @@ def factored_problem(given: Node, checker: Checker) -> str | None:
         if not _is_sum(factor):
             continue
         expr = checker.builder.build(factor)
-        coeff, parts = sympy.factor_list(expr)
+        try:
+            coeff, parts = sympy.factor_list(expr)
+        except (sympy.PolynomialError, NotImplementedError, ValueError, TypeError):
+            continue  # not a polynomial in any sense sympy knows: nothing to factor
         splits = len(parts) > 1 or (parts and parts[0][1] > 1)
         if splits or (coeff.is_Integer and abs(coeff) > 1):
             return f"{pretty(factor)} can be factored further."

@@ -459,7 +459,11 @@ class _Renderer:
         out = self.out
         if name in ("frac", "dfrac", "tfrac", "cfrac"):
             top, bottom = self.sub(self._next_arg()), self.sub(self._next_arg())
-            out.append(f"{_operand(top)}/{_operand(bottom, strict=True)}\x00")
+            fraction = f"{_operand(top)}/{_operand(bottom, strict=True)}"
+            before = next((piece for piece in reversed(out) if piece.strip()), "")
+            if before.endswith("\x00"):
+                fraction = f"({fraction})"  # `log (a/b)`, not `log a/b`
+            out.append(fraction + "\x05")  # like an operator name: a space before a word
         elif name == "sqrt":
             index = self._optional_arg()
             body = self.sub(self._next_arg())
@@ -571,10 +575,10 @@ def _tidy(text: str, script: bool) -> str:
     else:
         text = re.sub(r" {2,}", " ", text)
         # An operator name before a letter, digit or other name needs a space: `log x`.
-        text = re.sub(r"\x00(?=[^\W_]|[\\√∑∏∫∂∇𝐀-𝟿ℝℂℕℤℚℙ𝔼])", " ", text)
+        text = re.sub(r"[\x00\x05](?=[^\W_]|[\\√∑∏∫∂∇𝐀-𝟿ℝℂℕℤℚℙ𝔼])", " ", text)
     text = re.sub(r"\x03 +", "\x03", text)
     text = re.sub(r" +\x04", "\x04", text)
-    return text.replace("\x00", "")
+    return text.replace("\x00", "").replace("\x05", "")
 
 
 def _script(text: str, superscript: bool) -> str:

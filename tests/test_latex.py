@@ -81,6 +81,7 @@ GOLDEN = [
     ("\\hat p = \\frac{k}{n}", "p̂ = k/n"),
     ("\\tanh(x) = 2\\sigma(2x) - 1", "tanh(x) = 2σ(2x) - 1"),
     ("\\boxed{\\text{…}}", "[…]"),
+    (r"\log \frac{p(x, z)}{q(z)}", "log (p(x, z)/q(z))"),
 ]
 
 

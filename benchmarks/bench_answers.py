@@ -1,6 +1,6 @@
 """Time the answer checker: first check (worker start and sympy import), then every case of
-the evaluation set through a warm worker (median, 99th percentile, max), and the restart after
-a timeout. Prints the figures and the evaluation's accuracy; writes benchmarks/results/answers.json.
+the evaluation set through a warm worker (median, 99th percentile, max), the restart after
+a timeout, and the slowest refusal of a hostile input. Prints the figures and the evaluation's accuracy; writes benchmarks/results/answers.json.
 
 Usage: python benchmarks/bench_answers.py [--repeat 3] [--first 3]
 """
@@ -101,6 +101,16 @@ def main() -> int:
         judge_answer(case.expected, case.given, **case.options)
         in_process.append(time.perf_counter() - t)
 
+    # Hostile input is refused by the grammar before the worker: the slowest refusal.
+    from test_answers_hostile import HOSTILE
+
+    hostile = []
+    for text in HOSTILE:
+        t = time.perf_counter()
+        verdict = check_answer("x + 1", text)
+        hostile.append(time.perf_counter() - t)
+        assert verdict.status is Status.UNREADABLE, (text, verdict)
+
     # Restart after a timeout: kill the worker, then time until a check succeeds again.
     slow = ("sqrt(-1-x^2) (x+1)^300", "sqrt(-1-x^2) (x-1)^300")
     assert check_answer(*slow, timeout=0.1).status is Status.TIMEOUT
@@ -124,6 +134,8 @@ def main() -> int:
         "in_process_median_s": statistics.median(in_process),
         "in_process_p99_s": percentile(in_process, 0.99),
         "restart_after_timeout_s": restart_s,
+        "hostile_inputs": len(HOSTILE),
+        "hostile_max_s": max(hostile),
     }
     ms = 1000
     print(f"evaluation set: {len(CASES)} cases {dict(counts)}")
@@ -140,6 +152,7 @@ def main() -> int:
         f"p99 {result['in_process_p99_s'] * ms:.1f} ms"
     )
     print(f"next check after a timeout (worker replaced): {restart_s * ms:.0f} ms")
+    print(f"{len(HOSTILE)} hostile inputs refused, slowest in {max(hostile) * ms:.1f} ms")
     out = Path(__file__).parent / "results"
     out.mkdir(exist_ok=True)
     (out / "answers.json").write_text(json.dumps(result, indent=2))

@@ -14,6 +14,7 @@ from hypothesis import settings
 from hypothesis import strategies as st
 
 from flashcards.answers import Status, Verdict, check_answer, judge_answer, validate_expected
+from flashcards.answers.spec import parse_assumption
 from flashcards.answers.worker import WORKER
 from flashcards.cards import MathSpec
 from flashcards.cli import main
@@ -89,6 +90,30 @@ def test_assumptions_change_the_domain() -> None:
     assert accepted("p", "sqrt(p^2)", assumptions=["p in (0, 1)"])
     assert accepted(r"\log p + \log(1-p)", "log(p - p^2)", assumptions=["0 < p < 1"])
     assert accepted(r"\sigma", "sqrt(sigma^2)", assumptions=[r"\sigma > 0"])
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "low", "high", "integer"),
+    [
+        ("x > 0", "x", 0, None, False),
+        ("1 < x", "x", 1, None, False),
+        ("n positive integer", "n", 0, None, True),
+        ("p in (0, 1)", "p", 0, 1, False),
+        (r"0 \le p \le 1", "p", 0, 1, False),
+        (r"\sigma_1 > 0", "sigma_1", 0, None, False),
+        ("sigma1 >= 0", "sigma_1", 0, None, False),
+        ("k integer", "k", None, None, True),
+    ],
+)
+def test_assumptions_are_read(text: str, name: str, low, high, integer: bool) -> None:
+    (a,) = parse_assumption(text)
+    assert (a.name, a.low, a.high, a.integer) == (name, low, high, integer)
+
+
+def test_a_decimal_comma_gets_a_word() -> None:
+    verdict = judge_answer("0.5", "0,5")
+    assert verdict.status is Status.WRONG
+    assert "decimals with a point" in verdict.feedback
 
 
 def test_tolerances() -> None:

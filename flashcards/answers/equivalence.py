@@ -227,6 +227,11 @@ class Checker:
         if job.mode in ("set", "list"):
             return self.judge_items(expected, given)
         if isinstance(given, Tuple):
+            if len(given.items) == 2 and all(isinstance(i, Num) for i in given.items):
+                return Outcome(
+                    Status.WRONG,
+                    "One answer is expected, not a list: write decimals with a point (0.5).",
+                )
             return Outcome(Status.WRONG, "One answer is expected, not a list.")
         if job.mode == "equation":
             if not isinstance(given, Eq):

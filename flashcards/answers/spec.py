@@ -209,7 +209,14 @@ def parse_assumption(text: str, names: Iterable[str] = ()) -> list[Assumption]:
         return [Assumption(name, False, low, high, _OPS[parts[1]] == "<", _OPS[parts[3]] == "<")]
     if len(parts) == 3:
         op = _OPS[parts[1]]
-        return [_bound(_name_of(n, ctx), op, _number(parts[2], ctx)) for n in parts[0].split(",")]
+        try:
+            value = _number(parts[0], ctx)
+        except SpecError:
+            return [
+                _bound(_name_of(n, ctx), op, _number(parts[2], ctx)) for n in parts[0].split(",")
+            ]
+        flipped = {">": "<", "<": ">", ">=": "<=", "<=": ">=", "!=": "!="}[op]  # 0 < x
+        return [_bound(_name_of(n, ctx), flipped, value) for n in parts[2].split(",")]
     # x, y positive integer
     words = s.split()
     traits = []

@@ -11,8 +11,8 @@ solution sets of equations, and forms. This module runs inside the checker's wor
 from __future__ import annotations
 
 import random
-from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import mpmath
 from mpmath import mpf
@@ -38,6 +38,9 @@ from flashcards.answers.numeric import (
 )
 from flashcards.answers.spec import Job, free_names
 from flashcards.answers.verdict import Status
+
+if TYPE_CHECKING:
+    from flashcards.answers.build import Builder
 
 #: Default tolerances when the card gives none: exact up to rounding at 30 digits.
 REL_TOL = 1e-12
@@ -100,10 +103,10 @@ class Checker:
         self.abs_tol = (
             job.abs_tol if job.abs_tol is not None else (0.0 if self.custom_tol else ABS_TOL)
         )
-        self._builder = None
+        self._builder: Builder | None = None
 
     @property
-    def builder(self):  # noqa: ANN201 - sympy types
+    def builder(self) -> Builder:
         if self._builder is None:
             from flashcards.answers.build import Builder
 
@@ -423,16 +426,6 @@ def _drop_constant(node: Node, keep: set[str]) -> Node:
 def judge(job: Job) -> Outcome:
     """Check one job (in the worker process, or directly in tests)."""
     return Checker(job).judge()
-
-
-def seeded(job: Job, seed: int) -> Job:
-    """The same job with another random seed."""
-    return replace(job, seed=seed)
-
-
-def describe_points(points: Sequence[Point]) -> list[str]:
-    """Readable points, for debugging and reports."""
-    return [_at(p) for p in points]
 
 
 __all__ = ["Checker", "Comparison", "Outcome", "judge", "pretty"]

@@ -374,8 +374,6 @@ class Token:
     kind: str  # num, name, func, const, op, latex, end
     value: str
     pos: int
-    #: For `name`: True when it was written whole (not split from a run of letters).
-    whole: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -513,7 +511,7 @@ class _Lexer:
         self.tokens.append(Token("num", number, i))
         return j
 
-    def _add_name(self, word: str, pos: int, whole: bool = True) -> Token:
+    def _add_name(self, word: str, pos: int) -> Token:
         """Add a token for a name: constant, function or variable."""
         if word in CONSTANT_WORDS:
             token = Token("const", CONSTANT_WORDS[word], pos)
@@ -524,7 +522,7 @@ class _Lexer:
         elif canonical_function(word) and word not in self.ctx.names:
             token = Token("func", canonical_function(word) or word, pos)
         else:
-            token = Token("name", GREEK_ALIASES.get(word, word), pos, whole)
+            token = Token("name", GREEK_ALIASES.get(word, word), pos)
         self.tokens.append(token)
         return token
 
@@ -549,7 +547,7 @@ class _Lexer:
                     )
             else:
                 singles = 0
-            self._add_name(word, i + k, whole=word == run)
+            self._add_name(word, i + k)
             k += len(word)
         return self._subscript(self.tokens[-1], j)
 

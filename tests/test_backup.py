@@ -76,9 +76,7 @@ def test_backup_names_round_trip_and_ignore_other_files():
 
 
 def test_pruning_keeps_the_newest_n_and_zero_keeps_all():
-    backups = [
-        BackupFile(datetime(2026, 1, d), Path(f"b{d}"), "daily") for d in (5, 1, 3, 2, 4)
-    ]
+    backups = [BackupFile(datetime(2026, 1, d), Path(f"b{d}"), "daily") for d in (5, 1, 3, 2, 4)]
     assert [b.taken.day for b in to_prune(backups, 2)] == [1, 2, 3]
     assert to_prune(backups, 5) == [] and to_prune(backups, 0) == []
 

@@ -255,6 +255,23 @@ def test_a_check_that_takes_too_long_is_killed_and_the_worker_comes_back(worker)
     assert check_answer("x^2 + 1", "(x+1)^2 - 2x").status is Status.CORRECT
 
 
+def test_checks_from_several_threads_share_the_worker(worker) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    cases = [("2x", "x+x"), ("x^2", "x*x"), ("2x", "x^2"), (r"\sin(2x)", "2sin(x)cos(x)")] * 3
+    with ThreadPoolExecutor(4) as pool:
+        verdicts = list(pool.map(lambda c: check_answer(*c), cases))
+    assert [v.accepted for v in verdicts] == [True, True, False, True] * 3
+
+
+def test_warm_up_starts_the_worker_in_the_background() -> None:
+    from flashcards.answers import warm_up
+
+    warm_up()
+    assert WORKER.ensure()
+    assert WORKER.alive
+
+
 # --------------------------------------------------------------------------------------------
 # The command line
 

@@ -612,9 +612,22 @@ def _is_atom(text: str) -> bool:
 def _operand(text: str, strict: bool = False) -> str:
     """A fraction part or root body, in parentheses unless it is one term."""
     text = text.strip()
+    # `d^2 f` is one differential: d²f.
+    m = re.fullmatch(r"([d∂δ][⁰¹²³⁴⁵⁶⁷⁸⁹]*) +(\S+)", text)
+    if m and _is_atom(m.group(2)):
+        text = m.group(1) + m.group(2)
     if _needs_parens(text, strict):
         return f"({text})"
     return text
+
+
+def _one_factor(text: str) -> bool:
+    """A number, or one symbol with its marks and scripts (`x`, `σ²`, `θ̂`), not `3x`."""
+    if re.fullmatch(r"[0-9.]+", text):
+        return True
+    scripts = set(_SUPERSCRIPT.values()) | set(_SUBSCRIPT.values())
+    base = [c for c in text if not unicodedata.combining(c) and c not in scripts]
+    return len(base) == 1
 
 
 def _needs_parens(text: str, strict: bool) -> bool:
@@ -629,9 +642,9 @@ def _needs_parens(text: str, strict: bool) -> bool:
         elif depth == 0 and (ch in " +−=/·×±,<>≤≥" or (ch == "-" and i > 0)):
             return True
     # A denominator or root of several factors is bracketed: 1/(2σ²), √(xy); but d/dx.
-    if not strict or _is_atom(text) or re.fullmatch(r"[0-9.]+", text):
+    if not strict or _one_factor(text):
         return False
-    if text[0] in "d∂δ" and len(text) > 1 and _is_atom(text[1:]):
+    if text[0] in "d∂δ" and len(text) > 1 and _is_atom(text[1:].lstrip("⁰¹²³⁴⁵⁶⁷⁸⁹")):
         return False  # a differential: d/dx, ∂L/∂wᵢⱼ
     # A function applied to an argument, `p(x)` or `√(2π)`, is one term.
     m = re.match(r"[^\s()]?[^\s(]*\(", text)
@@ -677,6 +690,7 @@ def _finish(text: str) -> str:
     """Strip the internal markers: operator ends and boxes (shown as brackets)."""
     text = text.replace("\x00", "").replace("\x01", "[").replace("\x02", "]")
     text = text.replace("\x03", "").replace("\x04", "")
+    text = re.sub(r"\[ +", "[", re.sub(r" +\]", "]", text))
     text = re.sub(r" *\n *", "\n", text)
     text = re.sub(r"\( +", "(", text)
     text = re.sub(r" +\)", ")", text)
@@ -695,6 +709,7 @@ def _math_markdown(latex: str, macros: Mapping[str, str] | None, display: bool) 
     text = expand_macros(latex, macros) if macros else latex
     rendered = _Renderer(_parse(text)).render()
     rendered = rendered.replace("\x00", "").replace("\x03", "").replace("\x04", "")
+    rendered = re.sub(r"\x01 +", "\x01", re.sub(r" +\x02", "\x02", rendered))
     rendered = re.sub(r" *\n *", "\n", rendered).strip()
     rendered = re.sub(r"\( +", "(", rendered)
     rendered = re.sub(r" +\)", ")", rendered)

@@ -82,6 +82,8 @@ GOLDEN = [
     ("\\tanh(x) = 2\\sigma(2x) - 1", "tanh(x) = 2σ(2x) - 1"),
     ("\\boxed{\\text{…}}", "[…]"),
     (r"\log \frac{p(x, z)}{q(z)}", "log (p(x, z)/q(z))"),
+    (r"\frac{d^2 f}{dx^2}", "d²f/dx²"),
+    (r"\frac{3}{3x}", "3/(3x)"),
 ]
 
 

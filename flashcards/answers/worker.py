@@ -11,7 +11,11 @@ from __future__ import annotations
 
 import atexit
 import multiprocessing
+import os
+import sys
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from flashcards.answers.verdict import Status
@@ -69,6 +73,21 @@ def _serve(conn: Any) -> None:
         conn.send(outcome)
 
 
+@contextmanager
+def _main_file_hidden_if_missing() -> Iterator[None]:
+    """Keep the child from re-importing a main script that is not a file (`python -`)."""
+    main = sys.modules.get("__main__")
+    path = getattr(main, "__file__", None)
+    if main is None or path is None or os.path.exists(path):
+        yield
+        return
+    del main.__file__
+    try:
+        yield
+    finally:
+        main.__file__ = path
+
+
 class Worker:
     """One checking process, started on demand and replaced after a timeout."""
 
@@ -85,7 +104,8 @@ class Worker:
         ctx = _context()
         parent, child = ctx.Pipe()
         process = ctx.Process(target=_serve, args=(child,), daemon=True, name="answers-worker")
-        process.start()
+        with _main_file_hidden_if_missing():
+            process.start()
         child.close()
         if not parent.poll(START_TIMEOUT):
             process.kill()

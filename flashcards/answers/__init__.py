@@ -165,9 +165,13 @@ def check_answer(
     if job is None:
         return _unreadable(reading, problem)
     assert reading is not None
-    from flashcards.answers.worker import WORKER
+    from flashcards.answers.worker import UNAVAILABLE, WORKER
 
     outcome = WORKER.run(job, timeout if timeout and timeout > 0 else 2.0)
+    if outcome == UNAVAILABLE:
+        return verdict(
+            Status.TIMEOUT, "The checker could not start; grade yourself.", reading.pretty
+        )
     if outcome is None:
         return verdict(Status.TIMEOUT, TIMEOUT_TEXT.format(timeout), reading.pretty)
     return verdict(outcome.status, outcome.feedback, reading.pretty, outcome.hint)

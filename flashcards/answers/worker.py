@@ -88,6 +88,10 @@ def _main_file_hidden_if_missing() -> Iterator[None]:
         main.__file__ = path
 
 
+#: What `Worker.run` returns when the worker process cannot be started.
+UNAVAILABLE = "unavailable"
+
+
 class Worker:
     """One checking process, started on demand and replaced after a timeout."""
 
@@ -134,10 +138,11 @@ class Worker:
         self._process = self._conn = None
 
     def run(self, job: Any, timeout: float) -> Any | None:
-        """The outcome of `job`, or None when it took longer than `timeout` seconds."""
+        """The outcome of `job`, None when it took longer than `timeout` seconds, or
+        UNAVAILABLE when no worker could be started."""
         with self._lock:
             if not self.alive and not self._start():
-                return None
+                return UNAVAILABLE
             try:
                 self._conn.send(job)
                 if self._conn.poll(timeout):

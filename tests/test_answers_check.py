@@ -264,6 +264,18 @@ def test_checks_from_several_threads_share_the_worker(worker) -> None:
     assert [v.accepted for v in verdicts] == [True, True, False, True] * 3
 
 
+def test_a_worker_that_cannot_start_gives_no_verdict(monkeypatch: pytest.MonkeyPatch) -> None:
+    from flashcards.answers import worker as worker_module
+
+    broken = worker_module.Worker()
+    monkeypatch.setattr(broken, "_start", lambda: False)
+    monkeypatch.setattr(worker_module, "WORKER", broken)
+    verdict = check_answer("2x", "x + x")
+    assert verdict.status is Status.TIMEOUT
+    assert "could not start" in verdict.feedback
+    assert verdict.reading == "x + x"
+
+
 def test_warm_up_starts_the_worker_in_the_background() -> None:
     from flashcards.answers import warm_up
 

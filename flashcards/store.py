@@ -857,24 +857,22 @@ class Store:
     # --- today's queue and due counts -------------------------------------------------------
 
     def _filters(
-        self, today: date, decks: Sequence[str] | None, tags: Sequence[str] | None
+        self,
+        today: date,
+        decks: Sequence[str] | None,
+        tags: Sequence[str] | None,
+        *,
+        unseen: bool = True,
     ) -> list[Any]:
-        """Conditions every queued card meets: active, not buried, no sibling seen today."""
-        seen_notes = (
-            sa.select(CARDS.c.note_id)
-            .select_from(LOG.join(CARDS, CARDS.c.id == LOG.c.card_id))
-            .where(
-                LOG.c.study_day == today,
-                LOG.c.undone == sa.false(),
-                LOG.c.kind.in_(("review", "repeat")),
-            )
-        )
+        """Conditions every queued card meets: active, not buried, no sibling seen today
+        (that last one left out when `unseen` is False)."""
         where: list[Any] = [
             CARDS.c.removed == sa.false(),
             CARDS.c.suspended == sa.false(),
             sa.or_(CARDS.c.buried_until.is_(None), CARDS.c.buried_until <= today),
-            CARDS.c.note_id.not_in(seen_notes),
         ]
+        if unseen:
+            where.append(CARDS.c.note_id.not_in(_seen_notes(today)))
         if decks:
             where.append(_deck_condition(decks))
         if tags:
@@ -1045,7 +1043,9 @@ class Store:
         limits = limits or Limits()
         with self._tx() as conn:
             studied = self._studied_today(conn, today)
-            where = self._filters(today, None, None)
+            # Count every note, then take away the notes seen today (found through
+            # ix_cards_note_id): a NOT IN test on each of 100,000 rows cost more than both.
+            where = self._filters(today, None, None, unseen=False)
             # one card per note comes a day (siblings are buried), so count notes; two
             # queries, since each is a range of ix_cards_queue and an OR would scan the table
             per_note = sa.func.count(sa.distinct(CARDS.c.note_id))
@@ -1059,7 +1059,20 @@ class Store:
                 .where(*where, CARDS.c.due <= today)
                 .group_by(CARDS.c.deck)
             ).all()
+            seen_rows = conn.execute(
+                sa.select(
+                    CARDS.c.deck,
+                    sa.func.count(sa.distinct(sa.case((CARDS.c.due.is_(None), CARDS.c.note_id)))),
+                    sa.func.count(sa.distinct(sa.case((CARDS.c.due <= today, CARDS.c.note_id)))),
+                )
+                .where(*where, CARDS.c.note_id.in_(_seen_notes(today)))
+                .group_by(CARDS.c.deck)
+            ).all()
             repeats = self._repeats(conn, today)
+        seen_new = {deck: int(n) for deck, n, _ in seen_rows}
+        seen_review = {deck: int(r) for deck, _, r in seen_rows}
+        new_rows = [(deck, n - seen_new.get(deck, 0)) for deck, n in new_rows]
+        review_rows = [(deck, r - seen_review.get(deck, 0)) for deck, r in review_rows]
         repeat_counts: dict[str, int] = {}
         for _, deck in repeats:
             repeat_counts[deck] = repeat_counts.get(deck, 0) + 1
@@ -1369,6 +1382,19 @@ def _under(column: Any, root: str) -> Any:
     return sa.or_(
         column == root,
         sa.and_(column >= base + os.sep, column < base + chr(ord(os.sep) + 1)),
+    )
+
+
+def _seen_notes(today: date) -> Any:
+    """The notes with a card reviewed (or repeated) on `today`: their siblings wait."""
+    return (
+        sa.select(CARDS.c.note_id)
+        .select_from(LOG.join(CARDS, CARDS.c.id == LOG.c.card_id))
+        .where(
+            LOG.c.study_day == today,
+            LOG.c.undone == sa.false(),
+            LOG.c.kind.in_(("review", "repeat")),
+        )
     )
 
 

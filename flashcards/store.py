@@ -980,6 +980,8 @@ class Store:
                     break
                 fetch *= 4  # siblings crowded the first rows: look further
             picked.extend(kept)
+        if len(groups) == 1:
+            return picked  # one query: already in order, one card per note, within the limit
         picked.sort(key=lambda r: tuple((x is None, x) for x in r[:-2]) + (r[-2],))
         out: list[tuple[Any, ...]] = []
         seen_notes = set(skip_notes)

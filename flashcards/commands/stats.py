@@ -155,10 +155,13 @@ def heat_levels(heat: Heatmap) -> list[tuple[str, int, int]]:
     top = max((d.count for d in heat.days), default=0)
     if not top:
         return []
+    # a count c is on level ceil(c * n / top): equal shares of the busiest day
+    n = min(len(HEAT_MARKERS), top)
+    markers = HEAT_MARKERS[len(HEAT_MARKERS) - n :]
     levels = []
-    for i, marker in enumerate(HEAT_MARKERS):
-        low = 1 if i == 0 else math.floor(top * i / 4) + 1
-        high = math.floor(top * (i + 1) / 4)
+    for i, marker in enumerate(markers):
+        low = math.floor(top * i / n) + 1
+        high = math.floor(top * (i + 1) / n)
         if high >= low:
             levels.append((marker, low, high))
     return levels
@@ -209,18 +212,30 @@ def draw_heatmap(plt: Any, heat: Heatmap) -> None:
         month = date(month.year + month.month // 12, month.month % 12 + 1, 1)
     plt.xticks(ticks, labels)
     plt.yticks([6, 4, 2, 0], ["Mon", "Wed", "Fri", "Sun"])
-    plt.xlim(-0.5, weeks - 0.5)
-    plt.ylim(-0.5, 6.5)
+    # the first and the last week on the first and the last column: one column a week
+    plt.xlim(0, weeks - 1)
+    plt.ylim(0, 6)
+
+
+def forecast_width(forecast: Forecast) -> int:
+    """Chart width giving each day two columns, a gap and a bar, beside the count labels."""
+    label = len(str(count_ticks(max(forecast.counts, default=0))[-1]))
+    # plotext spreads the x range over the columns between the first and the last: 2n + 1
+    # columns for n days put day k on column 2k + 1
+    return 2 * len(forecast.counts) + 1 + label + 2
 
 
 def draw_forecast(plt: Any, forecast: Forecast) -> None:
-    """Bars of cards due per day, today first."""
+    """Bars of cards due per day, today first (best at `forecast_width` columns)."""
     days = forecast.days()
     counts = [d.count for d in days]
-    plt.bar(list(range(len(days))), counts, color="blue", width=0.6)
+    plt.bar(list(range(len(days))), counts, color="blue", width=0.1)
     ticks = list(range(0, len(days), 7))
     plt.xticks(ticks, [days[i].day.strftime("%b %d") for i in ticks])
-    plt.yticks(count_ticks(max(counts, default=0)))
+    plt.xlim(-0.5, len(days) - 0.5)
+    ticks = count_ticks(max(counts, default=0))
+    plt.yticks(ticks)
+    plt.ylim(0, ticks[-1])
 
 
 def draw_states(plt: Any, stats: Stats) -> None:
@@ -240,7 +255,9 @@ def draw_distribution(plt: Any, dist: Distribution, color: str = "magenta") -> N
     """Bars of cards per bucket."""
     counts = [b.count for b in dist.buckets]
     plt.bar([b.label for b in dist.buckets], counts, color=color)
-    plt.yticks(count_ticks(max(counts, default=0)))
+    ticks = count_ticks(max(counts, default=0))
+    plt.yticks(ticks)
+    plt.ylim(0, ticks[-1])
 
 
 def chart(draw: Any, width: int, height: int, colors: bool, *data: Any) -> str:
@@ -274,7 +291,7 @@ def report(stats: Stats, width: int = 80, colors: bool = False) -> str:
         out.append(f"  {heat_legend(stats.heatmap)} answers")
     out += ["", forecast_heading(stats.forecast)]
     if stats.forecast.total:
-        out.append(chart(draw_forecast, min(width, 100), 12, colors, stats.forecast))
+        out.append(chart(draw_forecast, forecast_width(stats.forecast), 12, colors, stats.forecast))
     out += ["", "Retention, last 30 days (first review of a card a day, graded 3 or more)"]
     out += [f"  {line}" for line in retention_lines(stats.retention)]
     out += ["", f"Cards by state: {plural(stats.states.total, 'card')}"]

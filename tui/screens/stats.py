@@ -1,0 +1,198 @@
+"""StatsScreen: today's numbers, the streak, and the charts of `flashcards stats`.
+
+The numbers come from `flashcards.stats` (SQL, in a thread worker, so a large collection never
+blocks the screen); the charts are drawn by the same `draw_*` functions as the terminal
+report, on textual-plotext widgets. A view with nothing to show says so instead of a chart.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+from textual.worker import Worker, WorkerState
+from textual_plotext import PlotextPlot
+
+from flashcards.commands.stats import (
+    HEAT_MARGIN,
+    distribution_heading,
+    draw_distribution,
+    draw_forecast,
+    draw_heatmap,
+    draw_states,
+    forecast_heading,
+    forecast_width,
+    heat_legend,
+    heatmap_heading,
+    heatmap_weeks,
+    plural,
+    retention_lines,
+    today_lines,
+)
+from flashcards.stats import STATES, Stats
+
+#: From this width the panels sit two by two.
+WIDE = 110
+
+
+class StatsScreen(Screen[None]):
+    """Statistics of the collection, or of one deck and its sub-decks."""
+
+    CSS_PATH = "stats.tcss"
+    BINDINGS = [
+        Binding("escape", "back", "Back"),
+        Binding("q", "back", "Back", show=False),
+    ]
+
+    def __init__(self, deck: str | None = None, today: date | None = None) -> None:
+        super().__init__()
+        self.deck = deck
+        self.day = today
+        self.stats: Stats | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Static("Statistics", id="stats-title", classes="title")
+        with VerticalScroll(id="stats-body"):
+            with Vertical(id="today", classes="panel"):
+                yield Static("Counting…", id="today-text")
+            with Vertical(id="heat", classes="panel"):
+                yield Static("", id="heat-heading", classes="heading")
+                yield PlotextPlot(id="heat-plot")
+                yield Static("", id="heat-legend", classes="quiet")
+            with Vertical(id="forecast", classes="panel"):
+                yield Static("", id="forecast-heading", classes="heading")
+                yield PlotextPlot(id="forecast-plot")
+            # side by side when the screen is wide, one under the other when not
+            with Horizontal(classes="pair"):
+                with Vertical(id="retention", classes="panel"):
+                    yield Static("Retention, last 30 days", classes="heading")
+                    yield Static("", id="retention-text")
+                with Vertical(id="hardest", classes="panel"):
+                    yield Static("Hardest cards (most lapses)", classes="heading")
+                    yield Static("", id="hardest-text")
+            with Horizontal(classes="pair"):
+                with Vertical(id="states", classes="panel"):
+                    yield Static("", id="states-heading", classes="heading")
+                    yield PlotextPlot(id="states-plot")
+                with Vertical(id="intervals", classes="panel"):
+                    yield Static("", id="intervals-heading", classes="heading")
+                    yield PlotextPlot(id="intervals-plot")
+            with Vertical(id="ease", classes="panel"):
+                yield Static("", id="ease-heading", classes="heading")
+                yield PlotextPlot(id="ease-plot")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.set_class(self.app.size.width >= WIDE, "-wide")
+        for plot in self.query(PlotextPlot):
+            plot.display = False
+        self.load()
+
+    def on_resize(self) -> None:
+        self.set_class(self.size.width >= WIDE, "-wide")
+
+    @work(thread=True, exclusive=True, group="stats")
+    def load(self) -> Stats:
+        """Compute the statistics off the event loop; the result arrives as a state change."""
+        from flashcards.stats import compute_stats
+
+        app: Any = self.app
+        return compute_stats(app.store, self.day or app.today, self.deck)
+
+    @on(Worker.StateChanged)
+    def loaded(self, event: Worker.StateChanged) -> None:
+        if event.worker.group != "stats":
+            return
+        if event.state is WorkerState.SUCCESS:
+            self.show(event.worker.result)
+        elif event.state is WorkerState.ERROR:
+            self.query_one("#today-text", Static).update(
+                f"Could not count the statistics: {event.worker.error}"
+            )
+
+    # -- filling the panels -------------------------------------------------------------------
+
+    def show(self, stats: Stats) -> None:
+        """Fill every panel from `stats`."""
+        self.stats = stats
+        scope = f"{stats.deck} and its sub-decks" if stats.deck else "all decks"
+        self.query_one("#stats-title", Static).update(
+            f"Statistics · {scope} · {stats.day.isoformat()}"
+        )
+        self.query_one("#today-text", Static).update("\n".join(today_lines(stats)))
+
+        heat = stats.heatmap
+        self.query_one("#heat-heading", Static).update(heatmap_heading(heat))
+        self.query_one("#heat-legend", Static).update(
+            f"{heat_legend(heat)} answers" if heat.total else ""
+        )
+        plot = self._plot("heat-plot", draw_heatmap, heat, show=bool(heat.total))
+        plot.styles.width = heatmap_weeks(heat) + HEAT_MARGIN[0]
+        plot.styles.height = 7 + HEAT_MARGIN[1]
+
+        self.query_one("#forecast-heading", Static).update(forecast_heading(stats.forecast))
+        plot = self._plot(
+            "forecast-plot", draw_forecast, stats.forecast, show=bool(stats.forecast.total)
+        )
+        plot.styles.width = forecast_width(stats.forecast)
+
+        self.query_one("#retention-text", Static).update(
+            "\n".join(retention_lines(stats.retention))
+        )
+
+        states = stats.states
+        heading = f"Cards by state: {plural(states.total, 'card')}"
+        if not states.total:
+            heading += "\nNo cards yet: sync a deck folder."
+        self.query_one("#states-heading", Static).update(heading)
+        plot = self._plot("states-plot", draw_states, stats, show=bool(states.total))
+        plot.styles.height = len(STATES) + 3
+
+        self.query_one("#hardest-text", Static).update("\n".join(self._hardest(stats)))
+
+        self.query_one("#ease-heading", Static).update(distribution_heading("Ease", stats.ease))
+        self._plot("ease-plot", draw_distribution, stats.ease, show=bool(stats.ease.cards))
+        self.query_one("#intervals-heading", Static).update(
+            distribution_heading("Intervals", stats.intervals, " d")
+        )
+        self._plot(
+            "intervals-plot",
+            lambda plt, dist: draw_distribution(plt, dist, "cyan"),
+            stats.intervals,
+            show=bool(stats.intervals.cards),
+        )
+
+    def _plot(self, plot_id: str, draw: Any, data: Any, *, show: bool) -> PlotextPlot:
+        plot = self.query_one(f"#{plot_id}", PlotextPlot)
+        plot.plt.clear_figure()
+        if show:
+            draw(plot.plt, data)
+        plot.display = show
+        plot.refresh()
+        return plot
+
+    @staticmethod
+    def _hardest(stats: Stats) -> list[str]:
+        """One line a card: lapses, file name and line, the start of its front."""
+        if not stats.hardest:
+            return ["No card has lapsed yet."]
+        lines = []
+        for h in stats.hardest:
+            front = " ".join(h.front.split())
+            if len(front) > 24:
+                front = front[:23] + "…"
+            where = f"{Path(h.path).name}:{h.line}"
+            mark = " (suspended)" if h.suspended else ""
+            lines.append(f"{h.lapses:>3} × {where:<18} {front}{mark}")
+        return lines
+
+    def action_back(self) -> None:
+        if len(self.app.screen_stack) > 1:
+            self.app.pop_screen()

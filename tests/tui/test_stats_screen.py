@@ -142,3 +142,18 @@ async def test_the_keys_scroll_a_small_screen(app) -> None:
         await pilot.press("pagedown")
         await pilot.pause()
         assert body.scroll_y > 0
+
+
+async def test_s_opens_the_stats_from_the_deck_list(app) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.press("s")
+        await pilot.pause()
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(pilot.app.screen, StatsScreen)
+        assert pilot.app.screen.stats is not None
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(pilot.app.screen, StatsScreen)

@@ -795,8 +795,13 @@ def _convert_spans(text: str, macros: Mapping[str, str] | None) -> str:
                 out.append(text[i:])
                 break
             body = text[i + len(delim) : j]
-            out.append(_math_markdown(body, macros, display=delim == "$$"))
+            shown = _math_markdown(body, macros, display=delim == "$$")
             i = j + len(delim)
+            # `$1$. Text` at the start of a line must not become a numbered list.
+            at_line_start = not "".join(out).rsplit("\n", 1)[-1].strip()
+            if at_line_start and shown.isdigit() and text[i : i + 1] in (".", ")"):
+                shown += "\\"
+            out.append(shown)
             continue
         out.append(c)
         i += 1

@@ -129,6 +129,11 @@ def test_markdown_code_is_left_alone() -> None:
     )
 
 
+def test_a_number_starting_a_line_does_not_make_a_list() -> None:
+    assert markdown_for_terminal("$1$. Every probability") == "1\\. Every probability"
+    assert markdown_for_terminal("So $1$. Done") == "So 1. Done"
+
+
 def test_escaped_dollar_is_not_math() -> None:
     assert markdown_for_terminal(r"It costs \$5 and \$6.") == r"It costs \$5 and \$6."
 

@@ -157,7 +157,9 @@ class FlashcardsApp(App[None]):
             self.post_message_to_screens()
         elif event.state is WorkerState.ERROR:
             self.decks_ready = True
-            self.notify(f"Could not load the decks: {event.worker.error}", severity="error")
+            self.notify(
+                f"Could not load the decks: {event.worker.error}", severity="error", markup=False
+            )
             self.post_message_to_screens()
 
     def post_message_to_screens(self) -> None:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
+from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
@@ -92,7 +94,8 @@ class DecksScreen(Screen[None]):
         for name, depth, c in deck_tree(counts):
             c = c.capped(limit)
             label = "  " * depth + plain(name.split("::")[-1])
-            table.add_row(label, *_cells(c), key=name)
+            # Text, not str: DataTable reads markup in a str cell, and deck names are untrusted
+            table.add_row(Text(label), *_cells(c), key=name)
         if keep is not None and 0 <= keep < table.row_count:
             table.move_cursor(row=keep)
         heading = "Decks" if app.decks_ready else "Decks  (loading…)"
@@ -107,10 +110,13 @@ class DecksScreen(Screen[None]):
         problems = self.app.problems
         text = "\n".join(plain(str(p)) for p in problems[:200])
         more = f"\n… and {len(problems) - 200} more" if len(problems) > 200 else ""
+        # Content: problem messages quote file names and deck text, never read as markup
         self.query_one("#problem-list", Static).update(
-            f"{len(problems)} problem(s) in the decks (those cards are left out; Esc hides):\n"
-            + text
-            + more
+            Content(
+                f"{len(problems)} problem(s) in the decks (those cards are left out; Esc hides):\n"
+                + text
+                + more
+            )
         )
         self.query_one("#problems").add_class("shown")
 

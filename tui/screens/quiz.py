@@ -62,7 +62,8 @@ def score_table(results: dict[str, bool], cards: dict) -> tuple[list[str], list[
         right_kind[card.kind.value] += ok
         if not ok:
             where = f"{deck.path.name}:{card.note.line}"
-            missed.append(f"{plain(where):<16} {plain(one_line(card, deck, 54))}")
+            question = one_line(card, deck, max(20, 72 - len(where)))
+            missed.append(f"{plain(where)} {plain(question)}")
     lines = ["By deck"]
     lines += [f"  {plain(d):<40} {right_deck[d]}/{n}" for d, n in sorted(by_deck.items())]
     lines.append("By kind")

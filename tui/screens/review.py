@@ -249,7 +249,10 @@ class ReviewScreen(Screen[None]):
         where = plain(deck.name)
         if card.kind is CardKind.REVERSIBLE:
             where += "  ·  reverse" if card.ordinal == 1 else ""
-        self.query_one("#meta", Static).update(f"{where}   {tags}".rstrip())
+        from textual.content import Content
+
+        # Content: deck names and tags are untrusted text, never markup
+        self.query_one("#meta", Static).update(Content(f"{where}   {tags}".rstrip()))
         front, self.images = side_markdown(front_source(card), deck.macro_map, deck.path)
         if card.kind is CardKind.CLOZE:
             front = front or "(empty)"
@@ -613,7 +616,7 @@ class ReviewScreen(Screen[None]):
             except SuspendNotSupported:
                 self.app.editor(path, line)  # headless (tests): nothing to hand over
         except Exception as error:  # noqa: BLE001 - a failing editor must not end the session
-            self.notify(f"Could not run the editor: {error}", severity="error")
+            self.notify(f"Could not run the editor: {error}", severity="error", markup=False)
             return
         self.app.reload_after_edit()
         found = self.app.cards.get(card.id)
@@ -659,7 +662,7 @@ class ReviewScreen(Screen[None]):
             )
         except (OSError, subprocess.SubprocessError) as error:
             self.app.call_from_thread(
-                self.notify, f"Could not open the image: {error}", severity="error"
+                self.notify, f"Could not open the image: {error}", severity="error", markup=False
             )
 
     def action_leave(self) -> None:

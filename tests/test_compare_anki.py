@@ -95,14 +95,15 @@ def test_table_has_a_figure_on_each_side_of_every_shared_row(result):
     assert all(r["flashcards"] > 0 and r["anki"] > 0 and r["ratio"] > 0 for r in shared)
     alone = {r["row"].split(",")[0] for r in result["rows"] if r["anki"] is None}
     assert {"sync decks (cold)", "sync decks (unchanged)", "export to .apkg"} <= alone
-    assert {"math check (median)", "math check (99th percentile)"} <= alone
+    assert {"math check (median)", "math check (99th percentile)", "first card on screen"} <= alone
     assert result["machine"]["cpus"] >= 1 and result["machine"]["python"]
 
 
 def test_flashcards_alone_synced_exported_and_checked_everything(result):
     work = result["sides"]["alone"]["work"]
     assert work["synced"] >= 300 and work["exported"] >= 300
-    assert work["math checks correct"] == work["math checks"] > 0
+    assert work["math checks"] > 100
+    assert work["math checks as expected"] > 0.9
 
 
 def test_bad_sizes_get_a_message_not_a_traceback(capsys):

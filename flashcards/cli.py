@@ -12,7 +12,7 @@ import importlib
 import sys
 from collections.abc import Sequence
 
-from flashcards.errors import FlashcardsError
+from flashcards.errors import FlashcardsError, printable
 
 #: Command modules under `flashcards.commands`, in the order `--help` lists them.
 COMMANDS = (
@@ -66,7 +66,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(run(args) or 0)
     except FlashcardsError as error:
-        print(f"flashcards: {error}", file=sys.stderr)
+        print(f"flashcards: {printable(str(error))}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130

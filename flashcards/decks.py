@@ -38,6 +38,24 @@ def deck_files(root: Path) -> list[Path]:
     return found
 
 
+def refused_file(path: Path, root: Path) -> Problem | None:
+    """Why a file found in a deck folder is not read: a name that is not UTF-8 (it could not
+    be stored), or a link to a file outside the folder (only the folder is read)."""
+    try:
+        str(path).encode("utf-8")
+    except UnicodeEncodeError:
+        return Problem(path, 1, 1, "the file name is not valid UTF-8; rename the file")
+    try:
+        inside = path.resolve().is_relative_to(root.resolve())
+    except (OSError, RuntimeError):
+        inside = False
+    if not inside:
+        return Problem(
+            path, 1, 1, "the file links outside the deck folder; copy it into the folder instead"
+        )
+    return None
+
+
 def read_deck_text(path: Path) -> tuple[str | None, Problem | None]:
     """A deck file's text, or the problem that stops it from being read."""
     try:
@@ -88,7 +106,12 @@ def load_decks(
     for given in paths:
         path = Path(given)
         if path.is_dir():
-            jobs.extend((f, path) for f in deck_files(path))
+            for f in deck_files(path):
+                refused = refused_file(f, path)
+                if refused:
+                    problems.append(refused)
+                else:
+                    jobs.append((f, path))
         elif path.is_file():
             jobs.append((path, None))
         else:

@@ -313,11 +313,15 @@ def next_record(
     return ExportRecord(stamp, tuple(sorted(notes.items())))
 
 
+_UNSAFE_IN_TAG = re.compile(r"[\x00-\x1f\x7f-\x9f<>&\"']")
+
+
 def anki_tags(note: Note, deck: Deck) -> list[str]:
     """Deck tags then note tags, spaces replaced (Anki tags cannot hold spaces), no repeats."""
     tags: dict[str, None] = {}
     for tag in (*deck.tags, *note.tags):
-        clean = "_".join(tag.split())
+        # a template may show {{Tags}} as HTML: no markup or control characters from decks
+        clean = "_".join(_UNSAFE_IN_TAG.sub("", tag).split())
         if clean:
             tags.setdefault(clean)
     return list(tags)

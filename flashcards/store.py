@@ -881,16 +881,23 @@ class Store:
             )
         return where
 
-    def _studied_today(self, conn: sa.Connection, today: date) -> dict[str, tuple[int, int]]:
-        """Per deck, (new cards, reviews) already studied today."""
+    def _studied_today(
+        self, conn: sa.Connection, today: date, *, per_deck: bool = True
+    ) -> dict[str, tuple[int, int]]:
+        """Per deck, (new cards, reviews) already studied today; with `per_deck` False, the
+        totals under the key "" (no join to cards: a third of a 100,000-card queue's time)."""
+        counts = (
+            sa.func.sum(sa.case((LOG.c.before_due.is_(None), 1), else_=0)),
+            sa.func.sum(sa.case((LOG.c.before_due.is_not(None), 1), else_=0)),
+        )
+        where = (LOG.c.study_day == today, LOG.c.kind == "review", LOG.c.undone == sa.false())
+        if not per_deck:
+            n, r = conn.execute(sa.select(*counts).where(*where)).one()
+            return {"": (int(n or 0), int(r or 0))}
         query = (
-            sa.select(
-                CARDS.c.deck,
-                sa.func.sum(sa.case((LOG.c.before_due.is_(None), 1), else_=0)),
-                sa.func.sum(sa.case((LOG.c.before_due.is_not(None), 1), else_=0)),
-            )
+            sa.select(CARDS.c.deck, *counts)
             .select_from(LOG.join(CARDS, CARDS.c.id == LOG.c.card_id))
-            .where(LOG.c.study_day == today, LOG.c.kind == "review", LOG.c.undone == sa.false())
+            .where(*where)
             .group_by(CARDS.c.deck)
         )
         return {deck: (int(n or 0), int(r or 0)) for deck, n, r in conn.execute(query)}
@@ -1010,7 +1017,8 @@ class Store:
         """
         limits = limits or Limits()
         with self._tx() as conn:
-            studied = self._studied_today(conn, today)
+            # per deck only when some deck has limits of its own (caps are per deck then)
+            studied = self._studied_today(conn, today, per_deck=bool(limits.per_deck))
             deck_names = self._deck_names(conn)
             new_done = sum(n for n, _ in studied.values())
             review_done = sum(r for _, r in studied.values())

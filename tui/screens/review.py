@@ -541,15 +541,25 @@ class ReviewScreen(Screen[None]):
         seconds = round(self.app.clock() - self.shown_at, 1)
         kind = "practice" if self.practice else self.session.kind_of(card.id)
         verdict = self.checked.status if self.checked else None
-        entry = self.app.backend.grade(
-            card.id,
-            grade,
-            self.app.today,
-            kind,
-            answer=self.typed or None,
-            verdict=verdict,
-            seconds=seconds,
-        )
+        from flashcards.errors import FlashcardsError
+
+        try:
+            entry = self.app.backend.grade(
+                card.id,
+                grade,
+                self.app.today,
+                kind,
+                answer=self.typed or None,
+                verdict=verdict,
+                seconds=seconds,
+            )
+        except FlashcardsError as error:
+            # full disk, read-only folder, locked too long: the grade is not saved, so the
+            # card stays on screen to grade again, and the session goes on
+            self.notify(
+                f"The grade was not saved: {error}", severity="error", markup=False, timeout=10
+            )
+            return
         stats_before = {k: v for k, v in self.stats.items() if k != "started"}
         self.undo_stack.append((entry, self.session, stats_before))
         self.stats["reviewed"] += 1

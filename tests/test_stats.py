@@ -399,3 +399,18 @@ def test_no_reviews_yet_says_so_in_every_view(tmp_path, capsys):
     assert "No card has been reviewed yet" in out
     assert "No card has lapsed yet" in out
     assert "┌" not in out.split("Cards by state")[0]  # no empty axes before the card states
+
+
+def test_deck_text_is_printed_without_control_characters(tmp_path, capsys):
+    config = tmp_path / "config.toml"
+    config.write_text("")
+    url = f"sqlite:///{tmp_path / 'c.sqlite3'}"
+    hostile = Note("x", CardKind.BASIC, "\x1b[2J[bold]wipe\u202eevil\x07", "b", 4, 4)
+    with Store(url) as s:
+        s.sync([Deck("evil\x1b[31m", Path("/decks/evil.md"), notes=(hostile,))], ["/decks"])
+        mature(s, "x:0", 30, T)
+        s.grade("x:0", 0, now=at(0), today=T)
+    assert main(["stats", "--day", "2026-04-10", "--config", str(config), "--db", url]) == 0
+    out = capsys.readouterr().out
+    assert "[bold]wipe" in out  # shown as written, minus the controls
+    assert not any(c in out for c in "\x1b\x07\u202e")

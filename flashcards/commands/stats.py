@@ -28,6 +28,15 @@ HEAT_MARGIN = (5, 3)
 # --- words -----------------------------------------------------------------------------------
 
 
+def clean(text: str) -> str:
+    """Text from a deck made safe to print: no control, escape or bidi characters."""
+    import unicodedata
+
+    return "".join(
+        " " if unicodedata.category(c) in ("Cc", "Cf") and c != "\u200d" else c for c in text
+    )
+
+
 def plural(n: int, word: str, many: str | None = None) -> str:
     """`1 card`, `2 cards`."""
     return f"{n} {word if n == 1 else (many or word + 's')}"
@@ -105,7 +114,7 @@ def retention_lines(report: RetentionReport) -> list[str]:
 
     rows = [
         (
-            r.deck,
+            clean(r.deck),
             cell(r.young, r.young_total),
             cell(r.mature, r.mature_total),
             cell(r.overall, r.total),
@@ -139,11 +148,12 @@ def hardest_lines(stats: Stats, limit: int | None = None) -> list[str]:
         return ["No card has lapsed yet."]
     lines = []
     for h in stats.hardest[:limit]:
-        front = " ".join(h.front.split())
+        front = " ".join(clean(h.front).split())
         if len(front) > 48:
             front = front[:47] + "…"
         leech = ", suspended" if h.suspended else ""
-        lines.append(f"{plural(h.lapses, 'lapse') + leech:<10}  {h.path}:{h.line}  {front}")
+        where = f"{clean(h.path)}:{h.line}"
+        lines.append(f"{plural(h.lapses, 'lapse') + leech:<10}  {where}  {front}")
     return lines
 
 
@@ -279,7 +289,7 @@ def chart(draw: Any, width: int, height: int, colors: bool, *data: Any) -> str:
 
 def report(stats: Stats, width: int = 80, colors: bool = False) -> str:
     """The whole terminal report; a view with nothing to show says so instead of a chart."""
-    scope = f"deck {stats.deck} and its sub-decks" if stats.deck else "all decks"
+    scope = f"deck {clean(stats.deck)} and its sub-decks" if stats.deck else "all decks"
     out = [f"Statistics on {stats.day.isoformat()}, {scope}", "", "Today"]
     out += [f"  {line}" for line in today_lines(stats)]
     out += ["", heatmap_heading(stats.heatmap)]

@@ -157,3 +157,24 @@ async def test_s_opens_the_stats_from_the_deck_list(app) -> None:
         await pilot.press("escape")
         await pilot.pause()
         assert not isinstance(pilot.app.screen, StatsScreen)
+
+
+async def test_markup_and_controls_in_a_card_are_shown_as_text(store, deck_dir) -> None:
+    from flashcards.cards import CardKind, Deck, Note
+    from flashcards.scheduler import ReviewState
+
+    fill(store, deck_dir)
+    hostile = Note("x", CardKind.BASIC, "[bold red]boom[/] \x1b[2J\u202e", "b", 3, 3)
+    # outside the app's deck folder, so the app's own sync leaves it alone
+    evil = deck_dir.parent / "elsewhere" / "evil.md"
+    store.sync([Deck("evil", evil, notes=(hostile,))], [evil])
+    for lapse in range(3):
+        day = TODAY - timedelta(days=2 - lapse)
+        store.set_state("x:0", ReviewState(5, 30, 250, day, lapse))
+        store.grade("x:0", 0, now=datetime.combine(day, time(8), tzinfo=UTC), today=day)
+    app = make_app(store, deck_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_stats(pilot)
+        hardest = str(pilot.app.screen.query_one("#hardest-text", Static).render())
+        assert "[bold red]boom[/]" in hardest.splitlines()[0]
+        assert not any(c in hardest for c in "\x1b\u202e")

@@ -22,6 +22,7 @@ from textual_plotext import PlotextPlot
 
 from flashcards.commands.stats import (
     HEAT_MARGIN,
+    clean,
     distribution_heading,
     draw_distribution,
     draw_forecast,
@@ -58,34 +59,34 @@ class StatsScreen(Screen[None]):
         self.stats: Stats | None = None
 
     def compose(self) -> ComposeResult:
-        yield Static("Statistics", id="stats-title", classes="title")
+        yield Static("Statistics", id="stats-title", classes="title", markup=False)
         with VerticalScroll(id="stats-body"):
             with Vertical(id="today", classes="panel"):
-                yield Static("Counting…", id="today-text")
+                yield Static("Counting…", id="today-text", markup=False)
             with Vertical(id="heat", classes="panel"):
-                yield Static("", id="heat-heading", classes="heading")
+                yield Static("", id="heat-heading", classes="heading", markup=False)
                 yield PlotextPlot(id="heat-plot")
-                yield Static("", id="heat-legend", classes="quiet")
+                yield Static("", id="heat-legend", classes="quiet", markup=False)
             with Vertical(id="forecast", classes="panel"):
-                yield Static("", id="forecast-heading", classes="heading")
+                yield Static("", id="forecast-heading", classes="heading", markup=False)
                 yield PlotextPlot(id="forecast-plot")
             # side by side when the screen is wide, one under the other when not
             with Horizontal(classes="pair"):
                 with Vertical(id="retention", classes="panel"):
-                    yield Static("Retention, last 30 days", classes="heading")
-                    yield Static("", id="retention-text")
+                    yield Static("Retention, last 30 days", classes="heading", markup=False)
+                    yield Static("", id="retention-text", markup=False)
                 with Vertical(id="hardest", classes="panel"):
-                    yield Static("Hardest cards (most lapses)", classes="heading")
-                    yield Static("", id="hardest-text")
+                    yield Static("Hardest cards (most lapses)", classes="heading", markup=False)
+                    yield Static("", id="hardest-text", markup=False)
             with Horizontal(classes="pair"):
                 with Vertical(id="states", classes="panel"):
-                    yield Static("", id="states-heading", classes="heading")
+                    yield Static("", id="states-heading", classes="heading", markup=False)
                     yield PlotextPlot(id="states-plot")
                 with Vertical(id="intervals", classes="panel"):
-                    yield Static("", id="intervals-heading", classes="heading")
+                    yield Static("", id="intervals-heading", classes="heading", markup=False)
                     yield PlotextPlot(id="intervals-plot")
             with Vertical(id="ease", classes="panel"):
-                yield Static("", id="ease-heading", classes="heading")
+                yield Static("", id="ease-heading", classes="heading", markup=False)
                 yield PlotextPlot(id="ease-plot")
         yield Footer()
 
@@ -122,7 +123,7 @@ class StatsScreen(Screen[None]):
     def show(self, stats: Stats) -> None:
         """Fill every panel from `stats`."""
         self.stats = stats
-        scope = f"{stats.deck} and its sub-decks" if stats.deck else "all decks"
+        scope = f"{clean(stats.deck)} and its sub-decks" if stats.deck else "all decks"
         self.query_one("#stats-title", Static).update(
             f"Statistics · {scope} · {stats.day.isoformat()}"
         )
@@ -185,10 +186,10 @@ class StatsScreen(Screen[None]):
             return ["No card has lapsed yet."]
         lines = []
         for h in stats.hardest:
-            front = " ".join(h.front.split())
+            front = " ".join(clean(h.front).split())
             if len(front) > 24:
                 front = front[:23] + "…"
-            where = f"{Path(h.path).name}:{h.line}"
+            where = f"{clean(Path(h.path).name)}:{h.line}"
             mark = " (suspended)" if h.suspended else ""
             lines.append(f"{h.lapses:>3} × {where:<18} {front}{mark}")
         return lines

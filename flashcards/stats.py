@@ -42,7 +42,7 @@ EASE_BIN_PCT = 10
 EASE_TOP_PCT = 300
 #: Interval buckets: (label, lowest day, highest day or None).
 INTERVAL_BUCKETS: tuple[tuple[str, int, int | None], ...] = (
-    ("1 d", 0, 1),
+    ("1 d", 1, 1),
     ("2-6 d", 2, 6),
     ("1-3 wk", 7, 20),
     ("3 wk-2 mo", 21, 59),

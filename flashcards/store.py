@@ -346,6 +346,18 @@ def _sqlite_copy(source: Path, target: Path) -> None:
     dst.close()
 
 
+def _storage_message(action: str, url: str, error: Exception) -> str:
+    """`cannot <action> the collection <file>: <SQLite's reason>`, with a hint when the disk
+    is full or the folder read-only (the two a user can fix)."""
+    reason = str(getattr(error, "orig", None) or error)
+    hint = ""
+    if "disk I/O error" in reason or "disk is full" in reason:
+        hint = " (is the disk full?)"
+    elif "readonly" in reason or "unable to open" in reason:
+        hint = " (is its folder read-only?)"
+    return f"cannot {action} the collection {sqlite_path(url) or url}: {reason}{hint}"
+
+
 def _integrity_ok(conn: sa.Connection) -> bool:
     """PRAGMA integrity_check. SQLite-only."""
     return conn.exec_driver_sql("PRAGMA integrity_check").scalar() == "ok"
@@ -422,7 +434,7 @@ class Store:
                 self.engine = sa.create_engine(url, pool_pre_ping=True)
             self._conn = self.engine.connect()
         except sa.exc.SQLAlchemyError as error:
-            raise FlashcardsError(f"cannot open the collection {url}: {error}") from None
+            raise FlashcardsError(_storage_message("open", url, error)) from None
         try:
             self._ensure_schema(backup_dir)
         except BaseException:
@@ -480,7 +492,8 @@ class Store:
                     yield conn
             except sa.exc.DatabaseError as error:
                 # locked past the busy timeout, read-only folder, full disk, not a database...
-                raise StoreError(f"collection {self.url}: {error.orig}") from error
+                action = "write" if write else "read"
+                raise StoreError(_storage_message(action, self.url, error)) from error
 
     @contextmanager
     def reading(self) -> Iterator[sa.Connection]:

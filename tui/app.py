@@ -12,13 +12,13 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from textual.app import App
+from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.worker import Worker, WorkerState
 
@@ -263,6 +263,24 @@ class FlashcardsApp(App[None]):
 
         if not isinstance(self.screen, StatsScreen):
             self.push_screen(StatsScreen())
+
+    def get_system_commands(self, screen: Any) -> Iterable[SystemCommand]:
+        """The command palette: the app's own commands, then Textual's."""
+        from tui.screens.decks import DecksScreen
+
+        if isinstance(screen, DecksScreen):
+            yield SystemCommand("Study all decks", "Today's queue of every deck", screen.study_all)
+            yield SystemCommand(
+                "Quiz all decks", "A practice round of random cards", screen.quiz_all
+            )
+            yield SystemCommand(
+                "Deck problems", "Show or hide the problems found", screen.action_problems
+            )
+        yield SystemCommand("Help", "Every key, and what the grades mean", self.action_help)
+        yield SystemCommand(
+            "Light or dark", "Switch between the light and dark theme", self.action_toggle_theme
+        )
+        yield from super().get_system_commands(screen)
 
     def action_toggle_theme(self) -> None:
         self.theme = "textual-light" if self.theme == "textual-dark" else "textual-dark"

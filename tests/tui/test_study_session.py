@@ -469,3 +469,16 @@ async def test_other_verdicts_propose_a_failing_grade(store, deck_dir, verdict_s
 
 def test_data_folder_is_where_the_tests_expect() -> None:
     assert (Path(DATA) / "study" / "study.md").is_file()
+
+
+async def test_command_palette_starts_a_study_session(store, deck_dir) -> None:
+    app = make_app(store, deck_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"Study all decks")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ReviewScreen)

@@ -141,6 +141,18 @@ class DecksScreen(Screen[None]):
         name = self._selected()
         self.app.start_quiz(None if name in (None, ALL) else [name])
 
+    def study_all(self) -> None:
+        if self.app.decks_ready:
+            self.app.start_study(None)
+        else:
+            self.notify("Still loading the decks…")
+
+    def quiz_all(self) -> None:
+        if self.app.decks_ready:
+            self.app.start_quiz(None)
+        else:
+            self.notify("Still loading the decks…")
+
     def action_cursor_down(self) -> None:
         self.query_one(DataTable).action_cursor_down()
 

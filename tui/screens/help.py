@@ -24,7 +24,8 @@ rejected math answer as right and remembers it for the card.
 Any time outside an answer box: u undo · ! suspend · - bury until tomorrow · e edit in
 `$EDITOR` · i card info · o open the image · q end the session.
 
-Everywhere: ? this help · Ctrl+P command palette · Ctrl+T light/dark · Ctrl+Q quit.
+Everywhere outside an answer box: s statistics · ? this help · Ctrl+P command palette ·
+Ctrl+T light/dark · Ctrl+Q quit.
 
 # Grades (SM-2)
 
@@ -45,10 +46,7 @@ class HelpScreen(ModalScreen[None]):
     """Every key, and what the grades mean."""
 
     BINDINGS = [Binding("escape,q,question_mark", "close", "Close")]
-    DEFAULT_CSS = """
-    HelpScreen { align: center middle; }
-    HelpScreen #help { width: 78; height: 22; border: round $primary; background: $surface; }
-    """
+    CSS_PATH = "help.tcss"
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help"):

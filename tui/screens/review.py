@@ -737,11 +737,7 @@ class InfoScreen(ModalScreen[None]):
     """Card info: where it is written, its tags, SM-2 numbers and review history."""
 
     BINDINGS = [Binding("escape,i,q", "dismiss", "Close")]
-    DEFAULT_CSS = """
-    InfoScreen { align: center middle; }
-    InfoScreen #info { width: 70; max-height: 20; border: round $primary; padding: 0 1;
-                       background: $surface; }
-    """
+    CSS_PATH = "review.tcss"
 
     def __init__(self, card: Card, deck: Deck) -> None:
         super().__init__()
@@ -754,7 +750,8 @@ class InfoScreen(ModalScreen[None]):
         card, deck = self.card, self.deck
         lines = [
             f"{deck.path.name}:{card.note.line}   ({plain(deck.name)}, {card.kind.value})",
-            "tags: " + (" ".join(plain(t) for t in (*deck.tags, *card.note.tags)) or "none"),
+            "tags: "
+            + (" ".join(plain(t) for t in dict.fromkeys((*deck.tags, *card.note.tags))) or "none"),
             f"id: {plain(card.id)}",
         ]
         try:

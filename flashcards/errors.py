@@ -36,7 +36,13 @@ class Problem:
         return printable(f"{self.path}:{self.line}:{self.col}: {self.message}")
 
     def as_dict(self) -> dict[str, object]:
-        return {"path": str(self.path), "line": self.line, "col": self.col, "message": self.message}
+        # printable: a file name that is not UTF-8 would make the JSON output invalid UTF-8
+        return {
+            "path": printable(str(self.path)),
+            "line": self.line,
+            "col": self.col,
+            "message": printable(self.message),
+        }
 
 
 class FlashcardsError(Exception):

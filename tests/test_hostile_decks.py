@@ -219,6 +219,33 @@ def test_check_and_sync_print_hostile_names_without_raw_escapes(tmp_path):
         assert b"\x1b" not in output and b"\x07" not in output
 
 
+def test_check_json_stays_valid_utf8_with_a_name_that_is_not(tmp_path):
+    folder = tmp_path / "decks"
+    write(Path(os.fsdecode(bytes(folder) + b"/bad\xff\x1b[31mname.md")), "x :: y\n")
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "HOME": str(tmp_path / "home")}
+    done = subprocess.run(
+        [sys.executable, "-m", "flashcards", "check", "--json", "--no-examples", str(folder)],
+        capture_output=True,
+        env={k: v for k, v in env.items() if not k.startswith("FLASHCARDS_")},
+    )
+    report = json.loads(done.stdout.decode("utf-8"))
+    assert report["problems"][0]["path"].endswith("bad\\xff\\x1b[31mname.md")
+    assert "not valid UTF-8" in report["problems"][0]["message"]
+
+
+@settings(
+    max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(st.binary(max_size=300))
+def test_any_bytes_in_a_deck_file_give_problems_located_inside_it(tmp_path, data):
+    path = write(tmp_path / "fuzz" / "d.md", data)
+    decks, problems = load_decks([path])
+    lines = data.count(b"\n") + 1
+    for problem in problems:
+        assert problem.path == path and 1 <= problem.line <= lines and problem.col >= 1
+        assert no_raw_controls(str(problem))
+
+
 # --- the study app: a Pilot run over every hostile card -----------------------------------------
 
 

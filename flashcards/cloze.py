@@ -6,6 +6,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from flashcards.mathspans import math_spans
+
 _OPEN = re.compile(r"\{\{c(\d+)::")
 
 
@@ -28,38 +30,6 @@ class ClozeError(ValueError):
     def __init__(self, offset: int, message: str) -> None:
         super().__init__(message)
         self.offset = offset
-
-
-def _math_spans(text: str) -> list[tuple[int, int]]:
-    """Spans of `$...$` and `$$...$$` math (unescaped dollars), used to flag clozes in math."""
-    spans: list[tuple[int, int]] = []
-    i, n = 0, len(text)
-    while i < n:
-        c = text[i]
-        if c == "\\":
-            i += 2
-            continue
-        if c == "`":
-            j = text.find("`", i + 1)
-            i = n if j < 0 else j + 1
-            continue
-        if c == "$":
-            delim = "$$" if text.startswith("$$", i) else "$"
-            j = i + len(delim)
-            while j < n:
-                if text[j] == "\\":
-                    j += 2
-                    continue
-                if text.startswith(delim, j):
-                    break
-                j += 1
-            if j >= n:
-                break
-            spans.append((i, j + len(delim)))
-            i = j + len(delim)
-            continue
-        i += 1
-    return spans
 
 
 def _close(text: str, start: int) -> tuple[int, int, int]:
@@ -95,7 +65,7 @@ def find_clozes(text: str) -> list[Cloze]:
     """Every deletion in `text`, in order; raises ClozeError for an unterminated one."""
     if "{{c" not in text:
         return []
-    math = _math_spans(text)
+    math = [(m.start, m.end) for m in math_spans(text)[0]]
     found: list[Cloze] = []
     pos = 0
     while True:

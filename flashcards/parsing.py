@@ -17,6 +17,7 @@ from typing import Any
 from flashcards.cards import CardKind, Choice, Deck, ImageRef, MathSpec, Note, TextSpec
 from flashcards.cloze import ClozeError, find_clozes
 from flashcards.errors import Problem
+from flashcards.mathspans import math_spans
 
 ANSWER_MODES = ("expression", "equation", "antiderivative", "set", "list")
 ANSWER_FORMS = ("simplified", "factored", "expanded")
@@ -120,34 +121,7 @@ def strip_math_delimiters(text: str) -> str:
 
 def unterminated_math(text: str) -> int | None:
     """Offset of a `$` or `$$` that is never closed (outside code spans), else None."""
-    i, n = 0, len(text)
-    while i < n:
-        c = text[i]
-        if c == "\\":
-            i += 2
-            continue
-        if c == "`":
-            run = len(text) - len(text[i:].lstrip("`"))
-            ticks = text[i : i + run]
-            j = text.find(ticks, i + run)
-            i = i + run if j < 0 else j + run
-            continue
-        if c == "$":
-            delim = "$$" if text.startswith("$$", i) else "$"
-            j = i + len(delim)
-            while j < n:
-                if text[j] == "\\":
-                    j += 2
-                    continue
-                if text.startswith(delim, j):
-                    break
-                j += 1
-            if j >= n:
-                return i
-            i = j + len(delim)
-            continue
-        i += 1
-    return None
+    return math_spans(text)[1]
 
 
 def _mask_spans(line: str) -> str:

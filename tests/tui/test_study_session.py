@@ -482,3 +482,27 @@ async def test_command_palette_starts_a_study_session(store, deck_dir) -> None:
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, ReviewScreen)
+
+
+async def test_a_write_the_collection_refuses_is_reported_and_the_card_stays(
+    store, deck_dir, monkeypatch
+) -> None:
+    from flashcards.errors import FlashcardsError
+
+    def refuse(*args, **kwargs):
+        raise FlashcardsError("cannot write the collection (is the disk full?)")
+
+    app = make_app(store, deck_dir)
+    notes = []
+    app.notify = lambda message, **kw: notes.append(message)  # type: ignore[method-assign]
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await start(app, pilot)
+        card = screen.card.id
+        monkeypatch.setattr(store, "suspend", refuse)
+        monkeypatch.setattr(store, "bury", refuse)
+        await pilot.press("exclamation_mark", "minus")
+        await pilot.pause()
+        assert screen.card.id == card and app.is_running
+    assert any("suspension was not saved" in n for n in notes)
+    assert any("Burying was not saved" in n for n in notes)
+    assert not store.card(card).suspended and store.card(card).buried_until is None

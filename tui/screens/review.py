@@ -527,9 +527,28 @@ class ReviewScreen(Screen[None]):
         if self.proposed is not None:
             self.action_grade(self.proposed)
 
+    def _saved(self, what: str, write: Any, *args: Any) -> bool:
+        """Run one write to the collection; on failure say so and go on (nothing changed)."""
+        from flashcards.errors import FlashcardsError
+
+        try:
+            write(*args)
+        except FlashcardsError as error:
+            self.notify(
+                f"{what} was not saved: {error}", severity="error", markup=False, timeout=10
+            )
+            return False
+        return True
+
     def action_accept_anyway(self) -> None:
         assert self.card is not None
-        self.app.backend.add_accepted_answer(self.card.id, self.typed.strip())
+        if not self._saved(
+            "The accepted answer",
+            self.app.backend.add_accepted_answer,
+            self.card.id,
+            self.typed.strip(),
+        ):
+            return
         self.checked = Checked(True, "correct", "Accepted by you.", self.typed)
         self.notify("Accepted; `flashcards check` lists it for the deck's author.")
         self.action_grade(PROPOSED[True])
@@ -574,7 +593,7 @@ class ReviewScreen(Screen[None]):
             and is_leech(entry.after, self.app.options.leech_threshold)
         )
         if leech:
-            self.app.backend.suspend(card.id)
+            self._saved("The suspension", self.app.backend.suspend, card.id)
             self.notify(
                 f"This card has lapsed {entry.after.lapses} times: it is a leech and is "
                 "suspended. Consider rewriting it (e).",
@@ -590,8 +609,10 @@ class ReviewScreen(Screen[None]):
     def action_undo(self) -> None:
         if not self.undo_stack:
             return
-        entry, session, stats = self.undo_stack.pop()
-        self.app.backend.undo(entry)
+        entry, session, stats = self.undo_stack[-1]
+        if not self._saved("The undo", self.app.backend.undo, entry):
+            return
+        self.undo_stack.pop()
         if entry.kind == "review" and self.app.backend.state(entry.card_id) != entry.before:
             self.notify("Undo did not restore the card's state.", severity="error")
         self.session = session
@@ -601,14 +622,18 @@ class ReviewScreen(Screen[None]):
 
     def action_suspend(self, _quiet: str = "") -> None:
         assert self.card is not None
-        self.app.backend.suspend(self.card.id)
+        if not self._saved("The suspension", self.app.backend.suspend, self.card.id):
+            return
         self.notify("Suspended: it will not come again until unsuspended.")
         self.session = self.session.skip(self.card.id)
         self.show_next()
 
     def action_bury(self, _quiet: str = "") -> None:
         assert self.card is not None
-        self.app.backend.bury(self.card.id, bury_date(self.app.today))
+        if not self._saved(
+            "Burying", self.app.backend.bury, self.card.id, bury_date(self.app.today)
+        ):
+            return
         self.notify("Buried until tomorrow.")
         self.session = self.session.skip(self.card.id)
         self.show_next()
@@ -628,7 +653,13 @@ class ReviewScreen(Screen[None]):
         except Exception as error:  # noqa: BLE001 - a failing editor must not end the session
             self.notify(f"Could not run the editor: {error}", severity="error", markup=False)
             return
-        self.app.reload_after_edit()
+        from flashcards.errors import FlashcardsError
+
+        try:
+            self.app.reload_after_edit()
+        except FlashcardsError as error:
+            self.notify(f"The edited deck was not synced: {error}", severity="error", markup=False)
+            return
         found = self.app.cards.get(card.id)
         if found is None:
             found = _same_place(self.app.cards.values(), path, line, card.ordinal)

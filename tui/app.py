@@ -46,6 +46,21 @@ class StudyOptions:
     only_loaded: bool = False
 
 
+def system_opener(path: Path) -> None:
+    """Open a file with the system viewer (`open` on macOS, `xdg-open` elsewhere)."""
+    opener = "open" if sys.platform == "darwin" else "xdg-open"
+    try:
+        subprocess.run(
+            [opener, str(path)],
+            check=False,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            timeout=30,
+        )
+    except subprocess.SubprocessError as error:
+        raise OSError(str(error)) from error
+
+
 def system_editor(path: Path, line: int) -> None:
     """Open `$VISUAL` or `$EDITOR` (default `vi`) at `path:line` and wait for it."""
     editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
@@ -81,6 +96,7 @@ class FlashcardsApp(App[None]):
         options: StudyOptions | None = None,
         deck_loader: DeckLoader | None = None,
         editor: EditorRunner | None = None,
+        opener: Callable[[Path], None] | None = None,
         checker: Any = None,
         roots: Sequence[Path] = (),
         clock: Callable[[], float] | None = None,
@@ -98,6 +114,8 @@ class FlashcardsApp(App[None]):
         )
         self.deck_loader = deck_loader
         self.editor: EditorRunner = editor or system_editor
+        #: Opens an image file in a viewer (injectable, so tests open nothing).
+        self.opener = opener or system_opener
         self.checker = checker
         #: Seconds on a monotonic clock: time per card and per session (tests fix it).
         self.clock = clock or time.monotonic

@@ -506,3 +506,17 @@ async def test_a_write_the_collection_refuses_is_reported_and_the_card_stays(
     assert any("suspension was not saved" in n for n in notes)
     assert any("Burying was not saved" in n for n in notes)
     assert not store.card(card).suspended and store.card(card).buried_until is None
+
+
+async def test_an_image_is_a_placeholder_and_o_opens_it(store) -> None:
+    opened = []
+    app = make_app(store, DATA, files=["images"])
+    app.opener = opened.append
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await start(app, pilot)
+        front = screen.query_one("#front", Markdown).source
+        assert "image: a three-node DAG" in front and "dag.png" not in front
+        await pilot.press("o")
+        await settle(app, pilot)
+    assert opened == [(DATA / "images" / "dag.png").resolve()]
+    assert any("outside the deck's folder" in p.message for p in app.problems)

@@ -689,19 +689,9 @@ class ReviewScreen(Screen[None]):
 
     @work(thread=True, exit_on_error=False)
     def open_file(self, path: Any) -> None:
-        import subprocess
-        import sys
-
-        opener = "open" if sys.platform == "darwin" else "xdg-open"
         try:
-            subprocess.run(
-                [opener, str(path)],
-                check=False,
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
-                timeout=30,
-            )
-        except (OSError, subprocess.SubprocessError) as error:
+            self.app.opener(path)
+        except OSError as error:
             self.app.call_from_thread(
                 self.notify, f"Could not open the image: {error}", severity="error", markup=False
             )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import sys
 import threading
 from datetime import timedelta
@@ -387,6 +388,9 @@ async def test_deck_markup_and_escapes_are_shown_as_text(store) -> None:
         assert "\x1b" not in back and "[31m" not in back
         assert "\\<script>" in back
         assert app.is_running and isinstance(app.screen, ReviewScreen)
+        shown = html.unescape(app.export_screenshot()).replace("\xa0", " ")
+        assert "[@click=app.quit]here[/]" in shown and "[bold red]shout" in shown
+        assert "<script>alert(1)</script>" in shown
 
 
 async def test_deck_problems_are_listed_with_file_and_line_and_dismissed(store) -> None:

@@ -19,14 +19,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.reactive import reactive
-from textual.screen import ModalScreen, Screen
+from textual.screen import Screen
 from textual.widgets import Footer, Input, LoadingIndicator, Markdown, ProgressBar, Static
 from textual.worker import get_current_worker
 
 from flashcards.cards import Card, CardKind, Deck
 from flashcards.grades import Grade
 from flashcards.session import Session, is_leech
-from tui.backend import LogEntry, bury_date, describe_state
+from tui.backend import LogEntry, bury_date
 from tui.render import (
     ShownImage,
     back_source,
@@ -680,6 +680,8 @@ class ReviewScreen(Screen[None]):
 
     def action_info(self, _quiet: str = "") -> None:
         assert self.card is not None and self.deck is not None
+        from tui.screens.info import InfoScreen
+
         self.app.push_screen(InfoScreen(self.card, self.deck))
 
     def action_open_image(self, _quiet: str = "") -> None:
@@ -752,45 +754,3 @@ def _reading_preview(typed: str, card: Card) -> str:
         return plain(describe(typed, names, functions))
     except Exception as error:  # noqa: BLE001 - the preview never stops typing
         return f"cannot read this yet: {error}"
-
-
-class InfoScreen(ModalScreen[None]):
-    """Card info: where it is written, its tags, SM-2 numbers and review history."""
-
-    BINDINGS = [Binding("escape,i,q", "dismiss", "Close")]
-    CSS_PATH = "review.tcss"
-
-    def __init__(self, card: Card, deck: Deck) -> None:
-        super().__init__()
-        self.card, self.deck = card, deck
-
-    def compose(self) -> ComposeResult:
-        from textual.content import Content
-
-        app = self.app
-        card, deck = self.card, self.deck
-        lines = [
-            f"{deck.path.name}:{card.note.line}   ({plain(deck.name)}, {card.kind.value})",
-            "tags: "
-            + (" ".join(plain(t) for t in dict.fromkeys((*deck.tags, *card.note.tags))) or "none"),
-            f"id: {plain(card.id)}",
-        ]
-        try:
-            state = describe_state(app.backend.state(card.id))
-            lines.append(
-                "ease {ease}  interval {interval}  due {due}  repetitions {repetitions}"
-                "  lapses {lapses}".format(**state)
-            )
-            history = app.backend.history(card.id)
-        except KeyError:
-            history = []
-        lines.append("")
-        lines.append("history:" if history else "history: none yet")
-        for h in history[-10:]:
-            undone = " (undone)" if h.undone else ""
-            lines.append(f"  {h.day}  {h.kind:<8} grade {h.grade}{undone}")
-        with VerticalScroll(id="info"):
-            yield Static(Content("\n".join(lines)))
-
-    async def action_dismiss(self, result: None = None) -> None:
-        self.dismiss(result)

@@ -1,0 +1,55 @@
+"""InfoScreen: where a card is written, its tags, its SM-2 numbers and its review history."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+from flashcards.cards import Card, Deck
+from tui.backend import describe_state
+from tui.render import plain
+
+
+class InfoScreen(ModalScreen[None]):
+    """Card info: where it is written, its tags, SM-2 numbers and review history."""
+
+    BINDINGS = [Binding("escape,i,q", "dismiss", "Close")]
+    CSS_PATH = "info.tcss"
+
+    def __init__(self, card: Card, deck: Deck) -> None:
+        super().__init__()
+        self.card, self.deck = card, deck
+
+    def compose(self) -> ComposeResult:
+        from textual.content import Content
+
+        app = self.app
+        card, deck = self.card, self.deck
+        lines = [
+            f"{deck.path.name}:{card.note.line}   ({plain(deck.name)}, {card.kind.value})",
+            "tags: "
+            + (" ".join(plain(t) for t in dict.fromkeys((*deck.tags, *card.note.tags))) or "none"),
+            f"id: {plain(card.id)}",
+        ]
+        try:
+            state = describe_state(app.backend.state(card.id))
+            lines.append(
+                "ease {ease}  interval {interval}  due {due}  repetitions {repetitions}"
+                "  lapses {lapses}".format(**state)
+            )
+            history = app.backend.history(card.id)
+        except KeyError:
+            history = []
+        lines.append("")
+        lines.append("history:" if history else "history: none yet")
+        for h in history[-10:]:
+            undone = " (undone)" if h.undone else ""
+            lines.append(f"  {h.day}  {h.kind:<8} grade {h.grade}{undone}")
+        with VerticalScroll(id="info"):
+            yield Static(Content("\n".join(lines)))
+
+    async def action_dismiss(self, result: None = None) -> None:
+        self.dismiss(result)

@@ -116,10 +116,25 @@ def write_deck(folder: Path) -> None:
     (folder / "crash.md").write_text("\n".join(lines) + "\n")
 
 
-def other_front(term: Terminal, card: int, since: int, timeout: float = 20.0) -> int:
-    """Wait for the front of a card other than `card` after `since`; its number."""
+def other_front(term: Terminal, card: int, since: int, timeout: float = 20.0) -> tuple[int, int]:
+    """Wait for the front of a card other than `card` after `since`: (its number, where)."""
     pattern = re.compile(rb"Front(?!%03d)(\d{3})zq" % card)
-    return int(term.wait_for(pattern, since, timeout).group(1))
+    match = term.wait_for(pattern, since, timeout)
+    return int(match.group(1)), match.start()
+
+
+def open_review(term: Terminal) -> tuple[int, int]:
+    """Press Enter on the deck list until the first card shows: (its number, where)."""
+    # Enter studies once the decks are loaded; before that it only says so. A second Enter
+    # that lands on the card reveals it, so the back is looked for from the front on.
+    since = term.press(b"\r")
+    for _ in range(10):
+        try:
+            match = term.wait_for(FRONT, since, timeout=3.0)
+            return int(match.group(1)), match.start()
+        except AssertionError:
+            since = term.press(b"\r")
+    raise AssertionError("the review screen never opened")
 
 
 def test_sigkill_after_grade_keys_never_loses_an_acknowledged_grade(tmp_path):
@@ -147,25 +162,16 @@ def test_sigkill_after_grade_keys_never_loses_an_acknowledged_grade(tmp_path):
         term = Terminal.start(args, env)
         try:
             term.wait_for(re.compile(rb"Crash"), 0)
-            # Enter studies once the decks are loaded; before that it only says so.
-            since = term.press(b"\r")
-            current = None
-            for _ in range(20):
-                try:
-                    current = int(term.wait_for(FRONT, since, timeout=1.0).group(1))
-                    break
-                except AssertionError:
-                    since = term.press(b"\r")
-            assert current is not None, "the review screen never opened"
+            current, shown_at = open_review(term)
             for step in range(rng.randint(1, 3), -1, -1):
-                mark = term.press(b" ")
-                term.wait_for(re.compile(b"Back%03dzq" % current), mark)
+                term.press(b" ")
+                term.wait_for(re.compile(b"Back%03dzq" % current), shown_at)
                 grade = rng.choice((1, 3, 4, 4, 5, 5))
                 card = f"c{current:03d}:0"
                 assert all(not acked for _, acked in given.get(card, ())), "shown again"
                 mark = term.press(b"%d" % grade)
                 if step:
-                    current = other_front(term, current, mark)
+                    current, shown_at = other_front(term, current, mark)
                     given.setdefault(card, []).append((grade, True))
                     continue
                 delay = rng.uniform(0.0, 0.050)
@@ -357,24 +363,16 @@ def test_the_study_app_on_a_full_disk_says_so_and_keeps_every_saved_grade(tmp_pa
     acknowledged = []
     try:
         term.wait_for(re.compile(rb"Crash"), 0)
-        since = term.press(b"\r")
-        current = None
-        for _ in range(20):
-            try:
-                current = int(term.wait_for(FRONT, since, timeout=1.0).group(1))
-                break
-            except AssertionError:
-                since = term.press(b"\r")
-        assert current is not None
+        current, shown_at = open_review(term)
         for _ in range(CARDS):
-            mark = term.press(b" ")
-            term.wait_for(re.compile(b"Back%03dzq" % current), mark)
+            term.press(b" ")
+            term.wait_for(re.compile(b"Back%03dzq" % current), shown_at)
             mark = term.press(b"4")
             shown = term.wait_for(re.compile(rb"not saved|Front(?!%03d)(\d{3})zq" % current), mark)
             if shown.group(0) == b"not saved":
                 break
             acknowledged.append(f"c{current:03d}:0")
-            current = int(shown.group(1))
+            current, shown_at = int(shown.group(1)), shown.start()
         else:
             raise AssertionError("the disk never filled")
         term.pump(0.3)

@@ -2,18 +2,28 @@
 
 from __future__ import annotations
 
-from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import VerticalScroll
+from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import Footer, OptionList, Static
+from textual.widgets.option_list import Option
 
 from tui.backend import DeckCounts
 from tui.render import plain
 
-ALL = ""  # the row key of "All decks"
+ALL = "*"  # the option id of "All decks" (deck names never start with `*`)
+#: Columns of the deck list: the deck name, then three counts.
+NAME_WIDTH, COUNT_WIDTH = 46, 8
+
+
+def row_text(label: str, new: str, repeat: str, review: str) -> Content:
+    """One line of the deck list, as plain text (deck names are never read as markup)."""
+    if len(label) > NAME_WIDTH:
+        label = label[: NAME_WIDTH - 1] + "…"
+    counts = "".join(c.rjust(COUNT_WIDTH) for c in (new, repeat, review))
+    return Content(label.ljust(NAME_WIDTH) + counts)
 
 
 def deck_tree(counts: dict[str, DeckCounts]) -> list[tuple[str, int, DeckCounts]]:
@@ -49,20 +59,18 @@ class DecksScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Static("", id="heading", classes="title")
-        table: DataTable[str] = DataTable(id="deck-table", cursor_type="row", zebra_stripes=False)
-        yield table
+        # An OptionList, not a DataTable: it draws the first frame much sooner.
+        with Vertical(id="deck-box"):
+            yield Static(row_text(" Deck", "New", "Repeat", "Review"), id="columns")
+            yield OptionList(id="deck-list")
         yield Static("", id="totals", classes="quiet")
         with VerticalScroll(id="problems"):
             yield Static("", id="problem-list")
         yield Footer()
 
     def on_mount(self) -> None:
-        table = self.query_one(DataTable)
-        table.add_column("Deck", key="deck", width=44)
-        table.add_column("New", key="new", width=6)
-        table.add_column("Repeat", key="repeat", width=7)
-        table.add_column("Review", key="review", width=7)
         self.refresh_counts()
+        self.query_one(OptionList).focus()
         self.call_after_refresh(self.app.first_screen_drawn)
 
     def decks_changed(self) -> None:
@@ -82,28 +90,28 @@ class DecksScreen(Screen[None]):
                 for n, c in counts.items()
                 if any(n == d or n.startswith(d + "::") for d in app.options.decks)
             }
-        table = self.query_one(DataTable)
-        keep = table.cursor_row
-        table.clear()
+        options = self.query_one(OptionList)
+        keep = options.highlighted
         total = DeckCounts()
         for c in counts.values():
             total = total + c
         limit = app.backend.total(app.today)
         total = total.capped(limit)
-        table.add_row("All decks", *_cells(total), key=ALL)
+        rows = [Option(row_text(" All decks", *_cells(total)), id=ALL)]
         for name, depth, c in deck_tree(counts):
-            c = c.capped(limit)
-            label = "  " * depth + plain(name.split("::")[-1])
-            # Text, not str: DataTable reads markup in a str cell, and deck names are untrusted
-            table.add_row(Text(label), *_cells(c), key=name)
-        if keep is not None and 0 <= keep < table.row_count:
-            table.move_cursor(row=keep)
+            label = " " + "  " * depth + plain(name.split("::")[-1])
+            rows.append(Option(row_text(label, *_cells(c.capped(limit))), id=name))
+        options.clear_options()
+        options.add_options(rows)
+        options.highlighted = keep if keep is not None and keep < len(rows) else 0
         heading = "Decks" if app.decks_ready else "Decks  (loading…)"
         self.query_one("#heading", Static).update(heading)
         when = app.today.strftime("%A %d %B %Y")
         self.query_one("#totals", Static).update(
-            f"{when}  ·  today: {total.new} new, {total.repeat} repeat, {total.review} review"
-            + (f"  ·  tag: {app.options.tag}" if app.options.tag else "")
+            Content(
+                f"{when}  ·  today: {total.new} new, {total.repeat} repeat, {total.review} review"
+                + (f"  ·  tag: {plain(app.options.tag)}" if app.options.tag else "")
+            )
         )
 
     def show_problems(self) -> None:
@@ -121,11 +129,10 @@ class DecksScreen(Screen[None]):
         self.query_one("#problems").add_class("shown")
 
     def _selected(self) -> str | None:
-        table = self.query_one(DataTable)
-        if table.row_count == 0:
+        options = self.query_one(OptionList)
+        if options.highlighted is None:
             return None
-        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-        return key or ALL
+        return options.get_option_at_index(options.highlighted).id
 
     def action_study(self) -> None:
         if not self.app.decks_ready:
@@ -154,10 +161,10 @@ class DecksScreen(Screen[None]):
             self.notify("Still loading the decks…")
 
     def action_cursor_down(self) -> None:
-        self.query_one(DataTable).action_cursor_down()
+        self.query_one(OptionList).action_cursor_down()
 
     def action_cursor_up(self) -> None:
-        self.query_one(DataTable).action_cursor_up()
+        self.query_one(OptionList).action_cursor_up()
 
     def action_problems(self) -> None:
         panel = self.query_one("#problems")
@@ -174,13 +181,16 @@ class DecksScreen(Screen[None]):
     def action_refresh_counts(self) -> None:
         self.refresh_counts()
 
-    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
-        # A click on the highlighted row studies it, like Enter.
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        # A click on a deck studies it, like Enter.
         event.stop()
         self.action_study()
 
     def on_screen_resume(self) -> None:
-        self.refresh_counts()
+        # Back from a session: the counts changed. (The first showing has just read them.)
+        if getattr(self, "_resumed_once", False):
+            self.refresh_counts()
+        self._resumed_once = True
 
 
 def _cells(c: DeckCounts) -> tuple[str, str, str]:

@@ -28,8 +28,10 @@ from tui.backend import Backend, card_index
 
 #: Runs the editor on a file at a line; blocking, returns when the editor exits.
 EditorRunner = Callable[[Path, int], None]
-#: Loads the decks: (decks, problems). Called in a worker thread.
-DeckLoader = Callable[[], tuple[list[Deck], list[Problem]]]
+#: Counts work done: (done, total).
+Progress = Callable[[int, int], None]
+#: Loads the decks, reporting files read: (decks, problems). Called in a worker thread.
+DeckLoader = Callable[[Progress | None], tuple[list[Deck], list[Problem]]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,9 +162,33 @@ class FlashcardsApp(App[None]):
         if sync_only or self.deck_loader is None:
             decks, problems = self.decks, self.problems
         else:
-            decks, problems = self.deck_loader()
-        self.backend.sync(decks)
+            decks, problems = self.deck_loader(self._progress("reading deck files"))
+        self.backend.sync(decks, self._progress("syncing cards"))
         return decks, problems
+
+    def _progress(self, what: str) -> Progress:
+        """A progress callback for a worker thread: the deck list's heading shows it."""
+        last = [0.0]
+
+        def report(done: int, total: int) -> None:
+            now = time.monotonic()
+            if total and done < total and now - last[0] < 0.2:
+                return  # a few updates a second are enough, and cheap for the screen
+            last[0] = now
+            text = f"{what} {done}/{total}…" if total else ""
+            try:
+                self.call_from_thread(self._show_progress, text)
+            except RuntimeError:
+                pass  # the app is closing: nobody to tell
+
+        return report
+
+    def _show_progress(self, text: str) -> None:
+        from tui.screens.decks import DecksScreen
+
+        for screen in self.screen_stack:
+            if isinstance(screen, DecksScreen):
+                screen.show_loading(text)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.worker.group != "decks":
@@ -232,7 +258,7 @@ class FlashcardsApp(App[None]):
         """Read the decks again and sync, after the learner edited a file."""
         if self.deck_loader is None:
             return
-        decks, problems = self.deck_loader()
+        decks, problems = self.deck_loader(None)
         self.backend.sync(decks)
         self.decks, self.problems = list(decks), list(problems)
         self.cards = card_index(self.decks)

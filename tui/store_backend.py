@@ -24,9 +24,9 @@ class StoreBackend:
         self.roots = [Path(r) for r in roots]
         self._total: tuple[date, DeckCounts] | None = None
 
-    def sync(self, decks: Sequence[Deck]) -> None:
+    def sync(self, decks: Sequence[Deck], progress: Any = None) -> None:
         roots = self.roots or sorted({d.path.parent for d in decks})
-        self.store.sync(decks, [str(r) for r in roots])
+        self.store.sync(decks, [str(r) for r in roots], progress=progress)
 
     def counts(self, today: date) -> dict[str, DeckCounts]:
         summary = self.store.due_summary(today, self.limits)

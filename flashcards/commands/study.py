@@ -63,10 +63,10 @@ def open_app(
     from flashcards.store import Store
     from tui.app import FlashcardsApp, StudyOptions
 
-    def load() -> tuple[list[Any], list[Any]]:
+    def load(progress: Any = None) -> tuple[list[Any], list[Any]]:
         from flashcards.decks import load_decks
 
-        return load_decks(roots)
+        return load_decks(roots, progress)
 
     today = settings.study_day(datetime.now())
     options = StudyOptions(

@@ -41,8 +41,8 @@ def make_app(
     """The app on `folder` (or some of its files), synced into `store`."""
     roots = [folder / f for f in files] if files else [folder]
 
-    def load() -> tuple[list[Any], list[Any]]:
-        return load_decks(roots)
+    def load(progress: Any = None) -> tuple[list[Any], list[Any]]:
+        return load_decks(roots, progress)
 
     decks, problems = load()
     return FlashcardsApp(

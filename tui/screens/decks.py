@@ -114,6 +114,11 @@ class DecksScreen(Screen[None]):
             )
         )
 
+    def show_loading(self, text: str) -> None:
+        """Progress of reading and syncing the decks, in the heading."""
+        if not self.app.decks_ready:
+            self.query_one("#heading", Static).update(Content(f"Decks  ({text or 'loading…'})"))
+
     def show_problems(self) -> None:
         problems = self.app.problems
         text = "\n".join(plain(str(p)) for p in problems[:200])

@@ -179,10 +179,31 @@ def daily_backup(store: Store, settings: Settings, now: datetime | None = None) 
         return None
 
 
-def check_collection_file(source: Path) -> None:
-    """Refuse a file that is not a flashcards collection of a schema this version reads."""
+def _read_only_url(path: Path) -> str:
+    from urllib.parse import quote
+
     from flashcards.config import sqlite_url
-    from flashcards.store import SCHEMA_REVISION, NewerDatabaseError, Store
+
+    return sqlite_url(Path(f"file:{quote(str(path.absolute()))}")) + "?mode=ro&uri=true"
+
+
+def prepare_restore(source: Path, work: Path) -> Path:
+    """A checked copy of the backup `source` in the folder `work`, at the current schema.
+
+    Refuses what is not a flashcards collection, one from a newer flashcards, and a damaged
+    one; a collection of an older schema is migrated, on the copy only. `source` itself is
+    never changed.
+    """
+    import sqlite3
+
+    from flashcards.config import sqlite_url
+    from flashcards.store import (
+        SCHEMA_REVISION,
+        Store,
+        copy_database,
+        known_revision,
+        stored_revision,
+    )
 
     if not source.is_file():
         raise FlashcardsError(f"{source}: no such file")
@@ -193,23 +214,38 @@ def check_collection_file(source: Path) -> None:
         raise FlashcardsError(f"{source}: cannot read it: {error.strerror or error}") from None
     if header != _SQLITE_HEADER:
         raise FlashcardsError(f"{source}: not a flashcards collection (not a SQLite database)")
-    # Read-only: opening must not create or migrate anything in the file checked.
-    from urllib.parse import quote
-
-    url = sqlite_url(Path(f"file:{quote(str(source.absolute()))}")) + "?mode=ro&uri=true"
+    copy = work / "restore.sqlite3"
     try:
-        with Store(url) as candidate:
-            revision = candidate.schema_revision()
-            ok = candidate.integrity_ok()
-    except NewerDatabaseError as error:
-        raise FlashcardsError(f"{source}: {error}") from None
-    except FlashcardsError:
-        # a SQLite file of something else: its tables (or none) do not matter to the user
-        raise FlashcardsError(f"{source}: not a flashcards collection") from None
+        copy_database(source, copy)
+        revision = stored_revision(copy)
+    except (sqlite3.Error, FlashcardsError) as error:
+        raise FlashcardsError(f"{source}: not a flashcards collection ({error})") from None
+    if revision is None:
+        raise FlashcardsError(f"{source}: not a flashcards collection")
+    if not known_revision(revision):
+        raise FlashcardsError(
+            f"{source}: the collection was made by a newer flashcards (schema {revision}); upgrade"
+        )
     if revision != SCHEMA_REVISION:
-        raise FlashcardsError(f"{source}: not a flashcards collection (schema {revision})")
+        # an older schema: migrated on the copy, the backup itself stays as it is
+        try:
+            with Store(sqlite_url(copy), backup_dir=work / "before-migration") as migrated:
+                revision = migrated.schema_revision()
+        except FlashcardsError as error:
+            raise FlashcardsError(f"{source}: cannot upgrade it: {error}") from None
+    with Store(_read_only_url(copy)) as checked:
+        ok = revision == SCHEMA_REVISION and checked.integrity_ok()
     if not ok:
         raise FlashcardsError(f"{source}: the collection is damaged (integrity check failed)")
+    return copy
+
+
+def check_collection_file(source: Path) -> None:
+    """Refuse a file that is not a flashcards collection this version can restore."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="flashcards-restore-") as work:
+        prepare_restore(source, Path(work))
 
 
 def restore(store: Store, settings: Settings, source: Path, now: datetime) -> Path:
@@ -217,11 +253,14 @@ def restore(store: Store, settings: Settings, source: Path, now: datetime) -> Pa
 
     Returns the backup of the collection as it was before.
     """
+    import tempfile
+
     if source.resolve() == collection_path(settings).resolve():
         raise FlashcardsError(f"{source}: this is the collection itself")
-    check_collection_file(source)
-    before = take_backup(store, settings, "before-restore", now)
-    store.restore_from(source)
+    with tempfile.TemporaryDirectory(prefix="flashcards-restore-") as work:
+        prepared = prepare_restore(source, Path(work))
+        before = take_backup(store, settings, "before-restore", now)
+        store.restore_from(prepared)
     if not store.integrity_ok():
         raise FlashcardsError(
             f"the restored collection fails its integrity check; the previous one is in {before}"

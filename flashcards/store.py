@@ -1460,6 +1460,30 @@ def copy_database(source: Path, target: Path) -> None:
     _sqlite_copy(source, target)
 
 
+def stored_revision(path: Path) -> str | None:
+    """The schema revision of the SQLite file `path`, read without changing anything; None
+    when it holds no flashcards schema (for checking a backup before restoring it)."""
+    import sqlite3
+    from contextlib import closing
+
+    try:
+        with closing(
+            sqlite3.connect(Path(path).absolute().as_uri() + "?mode=ro", uri=True)
+        ) as conn:
+            names = conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+            if "alembic_version" not in {row[0] for row in names}:
+                return None
+            row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+    except sqlite3.Error as error:
+        raise StoreError(f"{path}: {error}") from None
+    return row[0] if row else None
+
+
+def known_revision(revision: str) -> bool:
+    """True when this version's migrations know `revision` (else the file is newer)."""
+    return revision in _known_revisions()
+
+
 _STATE_COLUMNS = (
     CARDS.c.repetitions,
     CARDS.c.interval_days,

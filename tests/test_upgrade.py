@@ -156,6 +156,11 @@ def test_the_v1_collection_opens_through_the_normal_path_with_every_review(tmp_p
         assert store.schema_revision() == SCHEMA_REVISION
         assert_intact(store)
     assert raw_revision(FIXTURE) == "0001"  # the fixture itself is never touched
+    # the shipped migrations ran after a copy of the v1 file was taken
+    copies = list(path.parent.glob(f"collection.before-{SCHEMA_REVISION}-from-0001-*.sqlite3"))
+    assert len(copies) == (SCHEMA_REVISION != "0001")
+    for copy in copies:
+        assert raw_revision(copy) == "0001" and dump(copy) == dump(FIXTURE)
 
 
 def test_the_v1_collection_through_the_command_line(tmp_path, capsys):
@@ -215,3 +220,35 @@ def test_a_collection_from_a_newer_flashcards_is_refused_untouched(tmp_path, cap
     assert main(["due", "--config", str(tmp_path / "config.toml"), "--db", sqlite_url(path)]) == 1
     assert "newer flashcards" in capsys.readouterr().err
     assert dump(path) == before  # (only the journal mode in the header may differ)
+
+
+def test_a_v1_backup_restores_into_a_newer_schema_migrated_on_a_copy(tmp_path, future_schema):
+    from datetime import datetime
+
+    from flashcards.backup import restore
+
+    future_schema()
+    backup = copy_fixture(tmp_path / "kept")
+    kept = dump(backup)
+    path = copy_fixture(tmp_path / "data")
+    settings = settings_for(path)
+    with Store.open(settings) as store:
+        store.grade("var:0", 5, now=datetime(2026, 11, 20, 9), today=date(2026, 11, 20))
+        assert len(store.review_log()) == len(LOG) + 1
+        restore(store, settings, backup, datetime(2026, 11, 20, 10))
+        assert store.schema_revision() == FUTURE
+        assert_intact(store)
+    assert dump(backup) == kept  # migrated on a copy, never in the backup itself
+
+
+def test_flashcards_restore_takes_a_v1_backup(tmp_path, capsys):
+    backup = copy_fixture(tmp_path / "kept")
+    data = tmp_path / "data"
+    (tmp_path / "config.toml").write_text("")
+    argv = ["--config", str(tmp_path / "config.toml"), "--data-dir", str(data)]
+    assert main(["restore", str(backup), *argv]) == 0
+    assert f"({len(LOG)} reviews)" in capsys.readouterr().out
+    with Store(sqlite_url(data / "collection.sqlite3")) as store:
+        assert store.schema_revision() == SCHEMA_REVISION
+        assert_intact(store)
+    assert raw_revision(backup) == "0001"

@@ -6,6 +6,7 @@ and the decks are loaded and synced in a worker that refreshes it when done.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shlex
 import subprocess
@@ -176,10 +177,8 @@ class FlashcardsApp(App[None]):
                 return  # a few updates a second are enough, and cheap for the screen
             last[0] = now
             text = f"{what} {done}/{total}…" if total else ""
-            try:
+            with contextlib.suppress(RuntimeError):  # the app is closing: nobody to tell
                 self.call_from_thread(self._show_progress, text)
-            except RuntimeError:
-                pass  # the app is closing: nobody to tell
 
         return report
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from typing import Any, Protocol
 
 from flashcards.cards import Card, Deck
@@ -90,11 +90,6 @@ class Backend(Protocol):
 def card_index(decks: Sequence[Deck]) -> dict[str, tuple[Card, Deck]]:
     """Every card of the decks by id, with its deck."""
     return {card.id: (card, deck) for deck in decks for card in deck.cards}
-
-
-def now() -> datetime:
-    """The wall clock, read only by the shell."""
-    return datetime.now()
 
 
 def bury_date(today: date) -> date:

@@ -524,3 +524,30 @@ async def test_an_image_is_a_placeholder_and_o_opens_it(store) -> None:
         await settle(app, pilot)
     assert opened == [(DATA / "images" / "dag.png").resolve()]
     assert any("outside the deck's folder" in p.message for p in app.problems)
+
+
+async def test_the_deck_tree_is_walked_with_j_and_k_and_a_deck_studied_alone(
+    store, deck_dir
+) -> None:
+    (deck_dir / "more").mkdir()
+    (deck_dir / "more" / "extra.md").write_text("Extra card :: its back {#extra}\n")
+    app = make_app(store, deck_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        from textual.widgets import OptionList
+
+        options = app.screen.query_one(OptionList)
+        ids = [options.get_option_at_index(i).id for i in range(options.option_count)]
+        assert ids == ["*", "Sample", "more", "more::extra"]
+        await pilot.press("j", "j", "j", "k")
+        assert options.highlighted == 2
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ReviewScreen)
+        assert list(app.screen.session.pending) == ["extra:0"]
+        await pilot.press("q", "enter")  # summary, then back to the decks
+        await pilot.pause()
+        await pilot.click("#deck-list", offset=(3, 1))  # the Sample row
+        await pilot.pause()
+        assert isinstance(app.screen, ReviewScreen)
+        assert "extra:0" not in app.screen.session.pending

@@ -11,7 +11,7 @@ from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
 from tui.backend import DeckCounts
-from tui.render import plain
+from tui.text import plain
 
 ALL = "*"  # the option id of "All decks" (deck names never start with `*`)
 #: Columns of the deck list: the deck name, then three counts.

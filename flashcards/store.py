@@ -976,13 +976,20 @@ class Store:
         else:
             groups.append((sa.true(), limit))
         picked: list[tuple[Any, ...]] = []
+        # The sort key is needed only to merge several queries' rows; leaving it out spares
+        # parsing a date per row (20,000 rows under high limits).
+        columns = (
+            (*order, CARDS.c.id, CARDS.c.note_id)
+            if len(groups) > 1
+            else (CARDS.c.id, CARDS.c.note_id)
+        )
         for condition, cap in groups:
             if cap <= 0:
                 continue
             fetch = cap + 16
             while True:
                 rows = conn.execute(
-                    sa.select(*order, CARDS.c.id, CARDS.c.note_id)
+                    sa.select(*columns)
                     .where(*where, condition)
                     .order_by(*order, CARDS.c.id)
                     .limit(fetch)

@@ -551,3 +551,21 @@ async def test_the_deck_tree_is_walked_with_j_and_k_and_a_deck_studied_alone(
         await pilot.pause()
         assert isinstance(app.screen, ReviewScreen)
         assert "extra:0" not in app.screen.session.pending
+
+
+async def test_a_long_answer_scrolls_with_the_keys(store, tmp_path) -> None:
+    lines = "\n".join(f"Line {i} of a long explanation." for i in range(60))
+    (tmp_path / "long.md").write_text(f"Q: A long one? {{#long}}\nA: {lines}\n")
+    app = make_app(store, tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await start(app, pilot)
+        await pilot.press("space")
+        await pilot.pause()
+        card = screen.query_one("#card")
+        assert card.scroll_y == 0
+        await pilot.press("pagedown")
+        await pilot.pause()
+        paged = card.scroll_y
+        await pilot.press("down")
+        await pilot.pause()
+        assert 0 < paged < card.scroll_y

@@ -46,6 +46,7 @@ PROPOSED = {True: 4, False: 1}
 #: Actions allowed in each phase (others are hidden from the footer and do nothing).
 PHASE_ACTIONS: dict[str, set[str]] = {
     "question": {
+        "scroll_card",
         "reveal",
         "submit_choice",
         "undo",
@@ -60,6 +61,7 @@ PHASE_ACTIONS: dict[str, set[str]] = {
     "typing": {"give_up"},
     "checking": {"cancel_check"},
     "verdict": {
+        "scroll_card",
         "grade",
         "accept_grade",
         "accept_anyway",
@@ -146,6 +148,10 @@ class ReviewScreen(Screen[None]):
         Binding("e", "edit('quiet')", "Edit", show=False),
         Binding("i", "info('quiet')", "Info", show=False),
         Binding("o", "open_image('quiet')", "Image", show=False),
+        Binding("up", "scroll_card(-1)", "Scroll", show=False),
+        Binding("down", "scroll_card(1)", "Scroll", show=False),
+        Binding("pageup", "scroll_card(-10)", "Scroll", show=False),
+        Binding("pagedown", "scroll_card(10)", "Scroll", show=False),
         Binding("q", "leave", "End"),
         Binding("escape", "leave", "End", show=False),
     ]
@@ -697,6 +703,10 @@ class ReviewScreen(Screen[None]):
             self.app.call_from_thread(
                 self.notify, f"Could not open the image: {error}", severity="error", markup=False
             )
+
+    def action_scroll_card(self, lines: int) -> None:
+        """Scroll a card longer than the screen (the answer box keeps its own keys)."""
+        self.query_one("#card", VerticalScroll).scroll_relative(y=lines, animate=False)
 
     def action_leave(self) -> None:
         self.finish()

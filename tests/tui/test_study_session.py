@@ -554,7 +554,7 @@ async def test_the_deck_tree_is_walked_with_j_and_k_and_a_deck_studied_alone(
 
 
 async def test_a_long_answer_scrolls_with_the_keys(store, tmp_path) -> None:
-    lines = "\n".join(f"Line {i} of a long explanation." for i in range(60))
+    lines = "\n\n".join(f"Line {i} of a long explanation." for i in range(60))
     (tmp_path / "long.md").write_text(f"Q: A long one? {{#long}}\nA: {lines}\n")
     app = make_app(store, tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:

@@ -726,18 +726,20 @@ class Store:
             self._rng = random.Random()
         return self._rng
 
-    def undo_last(self, today: date) -> str | None:
+    def undo_last(self, today: date, card_id: str | None = None) -> str | None:
         """Undo today's last grade not yet undone: restore the state, mark the row undone.
+
+        Args:
+            card_id: only a grade of this card, so that a window undoes its own grade even
+                when another window has graded other cards since.
 
         Returns the card id, or None when there is nothing to undo today.
         """
+        query = sa.select(LOG).where(LOG.c.study_day == today, LOG.c.undone == sa.false())
+        if card_id is not None:
+            query = query.where(LOG.c.card_id == card_id)
         with self._tx(write=True) as conn:
-            row = conn.execute(
-                sa.select(LOG)
-                .where(LOG.c.study_day == today, LOG.c.undone == sa.false())
-                .order_by(LOG.c.id.desc())
-                .limit(1)
-            ).first()
+            row = conn.execute(query.order_by(LOG.c.id.desc()).limit(1)).first()
             if row is None:
                 return None
             conn.execute(sa.update(LOG).where(LOG.c.id == row.id).values(undone=True))

@@ -143,3 +143,23 @@ def test_two_processes_grading_at_once_lose_nothing(tmp_path):
         f"{len(shared)} cards graded by both, 3 `due` and 3 `backup` runs meanwhile; "
         f"{stale} kinds returned stale by the backend; no lock error, no row lost, every state equals its log's replay; {elapsed:.1f} s"
     )
+
+
+def test_undo_in_one_window_takes_back_its_own_grade_not_the_other_windows(tmp_path):
+    from datetime import date
+
+    from tui.store_backend import StoreBackend
+
+    url = make_collection(tmp_path / "collection.sqlite3")
+    today = date(2026, 1, 1)
+    with Store(url) as first_store, Store(url) as second_store:
+        first, second = StoreBackend(first_store), StoreBackend(second_store)
+        mine = first.grade("n1:0", 4, today, "review")
+        second.grade("n2:0", 5, today, "review")  # the other window, meanwhile
+        first.undo(mine)
+        assert first_store.state("n1:0") == ReviewState()
+        assert second_store.state("n2:0").repetitions == 1
+        assert [(e.card_id, e.undone) for e in first_store.review_log()] == [
+            ("n1:0", True),
+            ("n2:0", False),
+        ]

@@ -87,7 +87,8 @@ class StoreBackend:
         return LogEntry(0, card_id, today, kind, grade, answer, verdict, seconds, before, after)
 
     def undo(self, entry: LogEntry) -> None:
-        undone = self.store.undo_last(entry.day)
+        # this card's grade: another window may have graded other cards since
+        undone = self.store.undo_last(entry.day, entry.card_id)
         if undone is not None and undone != entry.card_id:
             raise FlashcardsError(f"undo reached {undone}, not {entry.card_id}")
 

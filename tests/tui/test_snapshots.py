@@ -157,3 +157,23 @@ def test_light_theme_question(snap_compare, app) -> None:
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+
+
+def test_card_info_after_a_grade_and_its_undo(snap_compare, app) -> None:
+    async def run_before(pilot) -> None:
+        await _study(pilot)
+        await pilot.press("space", "4", "u")
+        await pilot.pause()
+        await pilot.press("i")
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+
+
+def test_choice_question_with_one_option_picked(snap_compare, app) -> None:
+    async def run_before(pilot) -> None:
+        await _to_kind(pilot, CardKind.CHOICE)
+        await pilot.press("c")
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)

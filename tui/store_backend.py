@@ -28,13 +28,33 @@ class StoreBackend:
         roots = self.roots or sorted({d.path.parent for d in decks})
         self.store.sync(decks, [str(r) for r in roots], progress=progress)
 
-    def counts(self, today: date) -> dict[str, DeckCounts]:
+    def counts(self, today: date, tag: str | None = None) -> dict[str, DeckCounts]:
+        if tag is not None:
+            return self._tagged_counts(today, tag)
         summary = self.store.due_summary(today, self.limits)
         counts = {name: DeckCounts() for name in self.store.decks() if name}
         for c in summary.decks:
             counts[c.deck] = DeckCounts(c.new, c.repeat, c.review)
         t = summary.total
         self._total = (today, DeckCounts(t.new, t.repeat, t.review))
+        return counts
+
+    def _tagged_counts(self, today: date, tag: str) -> dict[str, DeckCounts]:
+        """Today's queue of the cards with `tag`, counted by deck (due counts know no tags)."""
+        counts = {name: DeckCounts() for name in self.store.decks() if name}
+        total = DeckCounts()
+        for card_id in self.store.queue(today, None, [tag], self.limits):
+            info = self.store.card(card_id)
+            state = info.state
+            if state.is_new:
+                one = DeckCounts(new=1)
+            elif state.due is not None and state.due > today:
+                one = DeckCounts(repeat=1)  # graded today: a same-day repeat
+            else:
+                one = DeckCounts(review=1)
+            counts[info.deck] = counts.get(info.deck, DeckCounts()) + one
+            total = total + one
+        self._total = (today, total)
         return counts
 
     def total(self, today: date) -> DeckCounts:

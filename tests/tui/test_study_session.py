@@ -569,3 +569,14 @@ async def test_a_long_answer_scrolls_with_the_keys(store, tmp_path) -> None:
         await pilot.press("down")
         await pilot.pause()
         assert 0 < paged < card.scroll_y
+
+
+async def test_with_a_tag_the_deck_list_counts_only_tagged_cards(store, deck_dir) -> None:
+    (deck_dir / "other.md").write_text("One :: card {#one}\n\nTwo :: card {#two .sample}\n")
+    app = make_app(store, deck_dir, options=StudyOptions(tag="sample"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        counts = app.backend.counts(TODAY, "sample")
+        assert counts["other"].new == 1 and counts["Sample"].new == 7
+        totals = str(app.screen.query_one("#totals", Static).render())
+        assert "today: 8 new" in totals and "tag: sample" in totals

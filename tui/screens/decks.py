@@ -80,7 +80,7 @@ class DecksScreen(Screen[None]):
 
     def refresh_counts(self) -> None:
         app = self.app
-        counts = app.backend.counts(app.today)
+        counts = app.backend.counts(app.today, app.options.tag)
         if app.options.only_loaded:
             loaded = {d.name for d in app.decks}
             counts = {n: c for n, c in counts.items() if n in loaded}

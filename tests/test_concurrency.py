@@ -172,7 +172,7 @@ def test_two_study_apps_on_one_collection_grade_the_same_cards(tmp_path):
     import re
     from collections import Counter
 
-    from test_crash_safety import FRONT, Terminal, open_review, other_front, write_deck
+    from pty_app import FRONT, Terminal, open_review, other_front, write_deck
 
     decks = tmp_path / "decks"
     write_deck(decks)

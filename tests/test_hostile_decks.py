@@ -331,7 +331,7 @@ def test_the_study_app_shows_hostile_decks_as_text(tmp_path):
 
 
 def test_no_escape_sequence_from_a_deck_reaches_the_terminal(tmp_path):
-    from test_crash_safety import Terminal
+    from pty_app import Terminal
 
     folder = hostile_folder(tmp_path)
     (tmp_path / "config.toml").write_text("")

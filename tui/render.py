@@ -38,7 +38,10 @@ def _escape_html(markdown: str) -> str:
             out.append(line)
             continue
         parts = re.split(r"(`+[^`]*`+)", line)
-        out.append("".join(p if p.startswith("`") else p.replace("<", "\\<") for p in parts))
+        # `\<` is already escaped (converted math escapes its own punctuation).
+        out.append(
+            "".join(p if p.startswith("`") else re.sub(r"(?<!\\)<", r"\\<", p) for p in parts)
+        )
     return "".join(out)
 
 
@@ -82,8 +85,9 @@ def side_markdown(
     """One side of a card as safe terminal Markdown, and the images it shows."""
     text = strip_controls(markdown)
     text, images = _images(text, deck_path)
-    text = _escape_html(text)
-    return markdown_for_terminal(text, macros), images
+    # Math first: its `<` and `>` are LaTeX, and come out escaped for Markdown.
+    text = markdown_for_terminal(text, macros)
+    return _escape_html(text), images
 
 
 def front_source(card: Card, reveal: bool = False) -> str:

@@ -76,3 +76,8 @@ def test_start_up_path_imports_no_sympy_genanki_or_alembic() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_a_less_than_in_math_is_escaped_once() -> None:
+    md, _ = side_markdown("$x_{<t}$ and $a < b$ but <b>")
+    assert md == "x\\_\\(\\<t\\) and a \\< b but \\<b>"

@@ -213,11 +213,12 @@ def time_flashcards_answers(path: Path, today: date, repeat: int) -> tuple[float
 
 
 def _flashcards_log_rows(store: Any) -> int:
+    """How many review-log rows the store holds."""
     import sqlalchemy as sa
 
     from flashcards.store import LOG
 
-    with store.engine.connect() as conn:
+    with store.reading() as conn:
         return int(conn.execute(sa.select(sa.func.count()).select_from(LOG)).scalar() or 0)
 
 

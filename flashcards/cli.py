@@ -33,30 +33,37 @@ COMMANDS = (
 DEFAULT_COMMAND = "study"
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The argument parser with every available command."""
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The argument parser with every command, or with just the command `only`.
+
+    Building one command's parser imports one command module: start-up stays short.
+    """
     parser = argparse.ArgumentParser(
         prog="flashcards",
         description="Spaced-repetition flashcards and concept quizzes for the terminal.",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name in COMMANDS:
-        try:
-            module = importlib.import_module(f"flashcards.commands.{name}")
-        except ModuleNotFoundError as error:
-            if error.name == f"flashcards.commands.{name}":
-                continue  # command not built yet
-            raise
+    for name in (only,) if only else COMMANDS:
+        module = importlib.import_module(f"flashcards.commands.{name}")
         command_parser = module.add_parser(sub)
         command_parser.set_defaults(run=module.run)
     return parser
 
 
+def command_module(args: Sequence[str]) -> str | None:
+    """The command module the arguments name (the default when they start with an option)."""
+    if not args or (args[0].startswith("-") and args[0] not in ("-h", "--help")):
+        return DEFAULT_COMMAND
+    name = args[0].replace("-", "_")
+    return name if name in COMMANDS else None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
     args_list = list(sys.argv[1:] if argv is None else argv)
-    parser = build_parser()
-    if not args_list or (args_list[0].startswith("-") and args_list[0] not in ("-h", "--help")):
+    only = command_module(args_list)
+    parser = build_parser(only)
+    if only == DEFAULT_COMMAND and (not args_list or args_list[0].startswith("-")):
         args_list.insert(0, DEFAULT_COMMAND)
     args = parser.parse_args(args_list)
     run = getattr(args, "run", None)

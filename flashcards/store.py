@@ -52,7 +52,7 @@ from flashcards.config import Limits, sqlite_path
 from flashcards.errors import FlashcardsError
 from flashcards.grades import SAME_DAY_OK, Grade
 from flashcards.scheduler import ReviewState, fuzz, schedule
-from flashcards.session import REVIEW_KINDS, is_leech, order_queue
+from flashcards.session import REVIEW_KINDS, append_repeats, is_leech
 from flashcards.sync import (
     FileStamp,
     Progress,
@@ -71,7 +71,7 @@ if TYPE_CHECKING:
     from flashcards.config import Settings
 
 #: The alembic revision the tables below match; checked at open without importing alembic.
-SCHEMA_REVISION = "0002"
+SCHEMA_REVISION = "0003"
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 
@@ -130,12 +130,14 @@ class CardRow(SQLModel, table=True):
     __tablename__ = "cards"
     __table_args__ = (
         # Today's queue and due counts: due reviews in due order, new cards (due NULL) in
-        # deck order; the filter columns are included so counting never reads the table.
+        # deck order; `id` right after the sort columns makes the queue's ORDER BY the index
+        # order (no sort before LIMIT), and with the filter columns no query reads the table.
         sa.Index(
             "ix_cards_queue",
             "due",
             "deck",
             "position",
+            "id",
             "removed",
             "suspended",
             "buried_until",
@@ -169,9 +171,12 @@ class ReviewLogRow(SQLModel, table=True):
     __tablename__ = "review_log"
     __table_args__ = (
         sa.Index("ix_review_log_card", "card_id", "id"),
-        # Today's rows (undo, due counts) and the statistics: the per-day counts and the
-        # retention's first review of a day read this index alone, never the table.
-        sa.Index("ix_review_log_day", "study_day", "undone", "kind", "card_id"),
+        # Today's rows (undo, due counts) and the statistics: the per-day counts, the
+        # retention's first review of a day and today's studied counts, seen notes and
+        # same-day repeats read this index alone, never the table.
+        sa.Index(
+            "ix_review_log_day", "study_day", "undone", "kind", "card_id", "grade", "before_due"
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -294,6 +299,18 @@ class AcceptedAnswer:
     added_at: datetime
 
 
+@dataclass(frozen=True, slots=True)
+class _TodayLog:
+    """What today's review-log rows say about today's queue."""
+
+    #: Per deck, (new cards, reviews) studied today (kind "review", not undone).
+    studied: Mapping[str, tuple[int, int]]
+    #: Notes with a card reviewed or repeated today: their siblings wait until tomorrow.
+    seen_notes: frozenset[str]
+    #: (card id, deck) of today's same-day repeats, in the order of their last grade.
+    repeats: tuple[tuple[str, str], ...]
+
+
 class StoreError(FlashcardsError):
     """The database refused an operation (locked, read-only, full, damaged)."""
 
@@ -389,6 +406,17 @@ def _state_values(state: ReviewState, prefix: str = "") -> dict[str, Any]:
 def _utc(now: datetime) -> datetime:
     """`now` in UTC; a naive `now` is taken as local time."""
     return now.astimezone(UTC)
+
+
+def _raw_rows(conn: sa.Connection, statement: sa.Select) -> list[Any]:
+    """The rows of `statement` as the driver returns them, without SQLAlchemy's Row objects
+    or result processing: for the hot queries, which read ids, strings, integers and NULL
+    tests only (a date would come back as the driver stores it)."""
+    result = conn.execute(statement)
+    try:
+        return list(result.cursor.fetchall())
+    finally:
+        result.close()
 
 
 def _chunks(items: Sequence[Any], size: int = 500) -> Iterator[Sequence[Any]]:
@@ -872,22 +900,18 @@ class Store:
     # --- today's queue and due counts -------------------------------------------------------
 
     def _filters(
-        self,
-        today: date,
-        decks: Sequence[str] | None,
-        tags: Sequence[str] | None,
-        *,
-        unseen: bool = True,
+        self, today: date, decks: Sequence[str] | None, tags: Sequence[str] | None
     ) -> list[Any]:
-        """Conditions every queued card meets: active, not buried, no sibling seen today
-        (that last one left out when `unseen` is False)."""
+        """Conditions every queued card meets: active, not buried, in `decks`, with `tags`.
+
+        Notes seen today are not tested here: a `NOT IN` on every row of the index range cost
+        more than the whole scan; callers skip or subtract them (see `_TodayLog`).
+        """
         where: list[Any] = [
             CARDS.c.removed == sa.false(),
             CARDS.c.suspended == sa.false(),
             sa.or_(CARDS.c.buried_until.is_(None), CARDS.c.buried_until <= today),
         ]
-        if unseen:
-            where.append(CARDS.c.note_id.not_in(_seen_notes(today)))
         if decks:
             where.append(_deck_condition(decks))
         if tags:
@@ -896,26 +920,47 @@ class Store:
             )
         return where
 
-    def _studied_today(
-        self, conn: sa.Connection, today: date, *, per_deck: bool = True
-    ) -> dict[str, tuple[int, int]]:
-        """Per deck, (new cards, reviews) already studied today; with `per_deck` False, the
-        totals under the key "" (no join to cards: a third of a 100,000-card queue's time)."""
-        counts = (
-            sa.func.sum(sa.case((LOG.c.before_due.is_(None), 1), else_=0)),
-            sa.func.sum(sa.case((LOG.c.before_due.is_not(None), 1), else_=0)),
-        )
-        where = (LOG.c.study_day == today, LOG.c.kind == "review", LOG.c.undone == sa.false())
-        if not per_deck:
-            n, r = conn.execute(sa.select(*counts).where(*where)).one()
-            return {"": (int(n or 0), int(r or 0))}
-        query = (
-            sa.select(CARDS.c.deck, *counts)
+    def _today_log(self, conn: sa.Connection, today: date) -> _TodayLog:
+        """Today's review and repeat rows, read once (from `ix_review_log_day` and the cards'
+        primary key), for the studied counts, the notes seen and the same-day repeats."""
+        rows = _raw_rows(
+            conn,
+            sa.select(
+                LOG.c.id,
+                LOG.c.card_id,
+                LOG.c.kind,
+                LOG.c.grade,
+                LOG.c.before_due.is_(None),
+                CARDS.c.note_id,
+                CARDS.c.deck,
+                CARDS.c.removed,
+                CARDS.c.suspended,
+            )
             .select_from(LOG.join(CARDS, CARDS.c.id == LOG.c.card_id))
-            .where(*where)
-            .group_by(CARDS.c.deck)
+            .where(
+                LOG.c.study_day == today,
+                LOG.c.undone == sa.false(),
+                LOG.c.kind.in_(("review", "repeat")),
+            ),
         )
-        return {deck: (int(n or 0), int(r or 0)) for deck, n, r in conn.execute(query)}
+        rows.sort()  # by log id: the order grades were given
+        studied: dict[str, tuple[int, int]] = {}
+        seen: set[str] = set()
+        last: dict[str, tuple[Any, ...]] = {}
+        for row in rows:
+            _, card_id, kind, _, was_new, note_id, deck, _, _ = row
+            seen.add(note_id)
+            last.pop(card_id, None)  # re-inserted, so `last` keeps the order of last grades
+            last[card_id] = row
+            if kind == "review":
+                new, review = studied.get(deck, (0, 0))
+                studied[deck] = (new + 1, review) if was_new else (new, review + 1)
+        repeats = tuple(
+            (card_id, deck)
+            for _, card_id, _, grade, _, _, deck, removed, suspended in last.values()
+            if grade < int(SAME_DAY_OK) and not removed and not suspended
+        )
+        return _TodayLog(studied, frozenset(seen), repeats)
 
     def _repeats(
         self,
@@ -965,8 +1010,10 @@ class Store:
     ) -> list[tuple[Any, ...]]:
         """Up to `limit` cards in `order`, at most caps[deck] from a capped deck, one per note.
 
-        Returns (sort key..., card id, note id) tuples. Decks without a cap share one query;
-        each capped deck has its own, so every query is an index scan stopped by LIMIT.
+        Returns (sort key..., card id, note id) tuples as the driver gives them (the sort key
+        only to merge several queries' rows, where raw values order as the typed ones do).
+        Decks without a cap share one query; each capped deck has its own, so every query is
+        an index scan stopped by LIMIT.
         """
         if limit <= 0:
             return []
@@ -990,19 +1037,20 @@ class Store:
                 continue
             fetch = cap + 16
             while True:
-                rows = conn.execute(
+                rows = _raw_rows(
+                    conn,
                     sa.select(*columns)
                     .where(*where, condition)
                     .order_by(*order, CARDS.c.id)
-                    .limit(fetch)
-                ).all()
+                    .limit(fetch),
+                )
                 seen: set[str] = set(skip_notes)
                 kept = []
                 for row in rows:
                     if row[-1] in seen:
                         continue
                     seen.add(row[-1])
-                    kept.append(tuple(row))
+                    kept.append(row)
                     if len(kept) == cap:
                         break
                 if len(kept) == cap or len(rows) < fetch:
@@ -1039,12 +1087,11 @@ class Store:
         """
         limits = limits or Limits()
         with self._tx() as conn:
-            # per deck only when some deck has limits of its own (caps are per deck then)
-            studied = self._studied_today(conn, today, per_deck=bool(limits.per_deck))
+            log = self._today_log(conn, today)
             deck_names = self._deck_names(conn)
-            new_done = sum(n for n, _ in studied.values())
-            review_done = sum(r for _, r in studied.values())
-            new_caps, review_caps = _deck_caps(limits, deck_names, studied)
+            new_done = sum(n for n, _ in log.studied.values())
+            review_done = sum(r for _, r in log.studied.values())
+            new_caps, review_caps = _deck_caps(limits, deck_names, log.studied)
             where = self._filters(today, decks, tags)
             reviews = self._pick(
                 conn,
@@ -1053,7 +1100,7 @@ class Store:
                 limits.reviews_per_day - review_done,
                 deck_names,
                 review_caps,
-                set(),
+                set(log.seen_notes),
             )
             new = self._pick(
                 conn,
@@ -1062,10 +1109,16 @@ class Store:
                 limits.new_per_day - new_done,
                 deck_names,
                 new_caps,
-                {r[-1] for r in reviews},
+                {*log.seen_notes, *(r[-1] for r in reviews)},
             )
-            repeats = self._repeats(conn, today, decks, tags)
-        return order_queue((r[-2] for r in reviews), (r[-2] for r in new), (c for c, _ in repeats))
+            if decks or tags:
+                repeats = self._repeats(conn, today, decks, tags)
+            else:
+                repeats = list(log.repeats)
+        # _pick gave one card per note, none of a note seen today nor of a review's note
+        return append_repeats(
+            [*(r[-2] for r in reviews), *(r[-2] for r in new)], (c for c, _ in repeats)
+        )
 
     def _deck_names(self, conn: sa.Connection) -> list[str]:
         return list(conn.execute(sa.select(DECKS.c.name).distinct()).scalars())
@@ -1074,10 +1127,11 @@ class Store:
         """New, repeat and review cards due today per deck and in total, within the limits."""
         limits = limits or Limits()
         with self._tx() as conn:
-            studied = self._studied_today(conn, today)
+            log = self._today_log(conn, today)
+            studied = log.studied
             # Count every note, then take away the notes seen today (found through
             # ix_cards_note_id): a NOT IN test on each of 100,000 rows cost more than both.
-            where = self._filters(today, None, None, unseen=False)
+            where = self._filters(today, None, None)
             # one card per note comes a day (siblings are buried), so count notes; two
             # queries, since each is a range of ix_cards_queue and an OR would scan the table
             per_note = sa.func.count(sa.distinct(CARDS.c.note_id))
@@ -1091,16 +1145,24 @@ class Store:
                 .where(*where, CARDS.c.due <= today)
                 .group_by(CARDS.c.deck)
             ).all()
-            seen_rows = conn.execute(
-                sa.select(
-                    CARDS.c.deck,
-                    sa.func.count(sa.distinct(sa.case((CARDS.c.due.is_(None), CARDS.c.note_id)))),
-                    sa.func.count(sa.distinct(sa.case((CARDS.c.due <= today, CARDS.c.note_id)))),
-                )
-                .where(*where, CARDS.c.note_id.in_(_seen_notes(today)))
-                .group_by(CARDS.c.deck)
-            ).all()
-            repeats = self._repeats(conn, today)
+            seen_rows = (
+                []
+                if not log.seen_notes
+                else conn.execute(
+                    sa.select(
+                        CARDS.c.deck,
+                        sa.func.count(
+                            sa.distinct(sa.case((CARDS.c.due.is_(None), CARDS.c.note_id)))
+                        ),
+                        sa.func.count(
+                            sa.distinct(sa.case((CARDS.c.due <= today, CARDS.c.note_id)))
+                        ),
+                    )
+                    .where(*where, CARDS.c.note_id.in_(_seen_notes(today)))
+                    .group_by(CARDS.c.deck)
+                ).all()
+            )
+            repeats = log.repeats
         seen_new = {deck: int(n) for deck, n, _ in seen_rows}
         seen_review = {deck: int(r) for deck, _, r in seen_rows}
         new_rows = [(deck, n - seen_new.get(deck, 0)) for deck, n in new_rows]

@@ -260,11 +260,13 @@ def _screen_text(app: Any) -> str:
     return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
 
 
-def test_the_study_app_shows_hostile_decks_as_text(tmp_path):
+def test_the_study_app_shows_hostile_decks_as_text(tmp_path, monkeypatch):
     from tui.app import FlashcardsApp
     from tui.screens.review import ReviewScreen
 
-    folder = hostile_folder(tmp_path)
+    # A relative path keeps each problem on one screen line, whatever the tmp folder's length.
+    folder = hostile_folder(tmp_path).relative_to(tmp_path)
+    monkeypatch.chdir(tmp_path)
 
     def load() -> tuple[list[Deck], list[Any]]:
         return load_decks([folder])

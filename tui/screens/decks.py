@@ -70,6 +70,8 @@ class DecksScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.refresh_counts()
+        if self.app.problems:  # problems already known at start show at once
+            self.show_problems()
         self.query_one(OptionList).focus()
         self.call_after_refresh(self.app.first_screen_drawn)
 

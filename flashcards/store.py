@@ -299,6 +299,11 @@ class AcceptedAnswer:
     added_at: datetime
 
 
+#: Card kinds whose notes make several cards (see `Note.ordinals`); every other kind's note
+#: has one card.
+_SEVERAL_CARDS = frozenset({"reversible", "cloze"})
+
+
 @dataclass(frozen=True, slots=True)
 class _TodayLog:
     """What today's review-log rows say about today's queue."""
@@ -309,6 +314,12 @@ class _TodayLog:
     seen_notes: frozenset[str]
     #: (card id, deck) of today's same-day repeats, in the order of their last grade.
     repeats: tuple[tuple[str, str], ...]
+    #: Per deck, seen notes of one card whose card is new (due NULL) and may come today.
+    seen_new: Mapping[str, int]
+    #: Per deck, seen notes of one card whose card is due today and may come.
+    seen_review: Mapping[str, int]
+    #: Seen notes of several cards (reversible, cloze): their siblings are looked up.
+    seen_multi_notes: frozenset[str]
 
 
 class StoreError(FlashcardsError):
@@ -470,8 +481,12 @@ class Store:
             raise
 
     @classmethod
-    def open(cls, settings: Settings) -> Store:
-        """Open the collection the settings name, creating its folder when needed."""
+    def open(cls, settings: Settings, *, backup: bool = True) -> Store:
+        """Open the collection the settings name, creating its folder when needed.
+
+        `backup=False` leaves the day's first backup to the caller (the study app takes it
+        after its first screen, see `flashcards.backup.daily_backup`).
+        """
         path = sqlite_path(settings.db_url)
         if path is not None:
             try:
@@ -484,10 +499,11 @@ class Store:
             leech_threshold=settings.leech_threshold,
             fuzz=settings.fuzz,
         )
-        # The day's first open keeps a copy (flashcards.backup; a failure only warns).
-        from flashcards.backup import daily_backup
+        if backup:
+            # The day's first open keeps a copy (flashcards.backup; a failure only warns).
+            from flashcards.backup import daily_backup
 
-        daily_backup(store, settings)
+            daily_backup(store, settings)
         return store
 
     def close(self) -> None:
@@ -935,6 +951,11 @@ class Store:
                 CARDS.c.deck,
                 CARDS.c.removed,
                 CARDS.c.suspended,
+                CARDS.c.kind,
+                # whether the card counts today (new or due, active, not buried), as the
+                # database compares dates
+                sa.and_(*self._filters(today, None, None), CARDS.c.due.is_(None)),
+                sa.and_(*self._filters(today, None, None), CARDS.c.due <= today),
             )
             .select_from(LOG.join(CARDS, CARDS.c.id == LOG.c.card_id))
             .where(
@@ -946,21 +967,34 @@ class Store:
         rows.sort()  # by log id: the order grades were given
         studied: dict[str, tuple[int, int]] = {}
         seen: set[str] = set()
+        single: dict[str, tuple[str, bool, bool]] = {}
+        multi: set[str] = set()
         last: dict[str, tuple[Any, ...]] = {}
         for row in rows:
-            _, card_id, kind, _, was_new, note_id, deck, _, _ = row
+            _, card_id, kind, _, was_new, note_id, deck, _, _, card_kind, new_now, due_now = row
             seen.add(note_id)
+            if card_kind in _SEVERAL_CARDS:
+                multi.add(note_id)
+            else:
+                single[note_id] = (deck, bool(new_now), bool(due_now))
             last.pop(card_id, None)  # re-inserted, so `last` keeps the order of last grades
             last[card_id] = row
             if kind == "review":
                 new, review = studied.get(deck, (0, 0))
                 studied[deck] = (new + 1, review) if was_new else (new, review + 1)
         repeats = tuple(
-            (card_id, deck)
-            for _, card_id, _, grade, _, _, deck, removed, suspended in last.values()
-            if grade < int(SAME_DAY_OK) and not removed and not suspended
+            (row[1], row[6])
+            for row in last.values()
+            if row[3] < int(SAME_DAY_OK) and not row[7] and not row[8]
         )
-        return _TodayLog(studied, frozenset(seen), repeats)
+        seen_new: dict[str, int] = {}
+        seen_review: dict[str, int] = {}
+        for deck, new_now, due_now in single.values():
+            if new_now:
+                seen_new[deck] = seen_new.get(deck, 0) + 1
+            elif due_now:
+                seen_review[deck] = seen_review.get(deck, 0) + 1
+        return _TodayLog(studied, frozenset(seen), repeats, seen_new, seen_review, frozenset(multi))
 
     def _repeats(
         self,
@@ -1145,10 +1179,13 @@ class Store:
                 .where(*where, CARDS.c.due <= today)
                 .group_by(CARDS.c.deck)
             ).all()
-            seen_rows = (
-                []
-                if not log.seen_notes
-                else conn.execute(
+            # A seen note of one card is counted from today's log row itself; only notes of
+            # several cards (reversible, cloze) need their siblings looked up.
+            seen_new = dict(log.seen_new)
+            seen_review = dict(log.seen_review)
+            multi = sorted(log.seen_multi_notes)
+            for chunk in _chunks(multi):
+                for deck, n, r in conn.execute(
                     sa.select(
                         CARDS.c.deck,
                         sa.func.count(
@@ -1158,13 +1195,12 @@ class Store:
                             sa.distinct(sa.case((CARDS.c.due <= today, CARDS.c.note_id)))
                         ),
                     )
-                    .where(*where, CARDS.c.note_id.in_(_seen_notes(today)))
+                    .where(*where, CARDS.c.note_id.in_(chunk))
                     .group_by(CARDS.c.deck)
-                ).all()
-            )
+                ):
+                    seen_new[deck] = seen_new.get(deck, 0) + int(n)
+                    seen_review[deck] = seen_review.get(deck, 0) + int(r)
             repeats = log.repeats
-        seen_new = {deck: int(n) for deck, n, _ in seen_rows}
-        seen_review = {deck: int(r) for deck, _, r in seen_rows}
         new_rows = [(deck, n - seen_new.get(deck, 0)) for deck, n in new_rows]
         review_rows = [(deck, r - seen_review.get(deck, 0)) for deck, r in review_rows]
         repeat_counts: dict[str, int] = {}
@@ -1476,19 +1512,6 @@ def _under(column: Any, root: str) -> Any:
     return sa.or_(
         column == root,
         sa.and_(column >= base + os.sep, column < base + chr(ord(os.sep) + 1)),
-    )
-
-
-def _seen_notes(today: date) -> Any:
-    """The notes with a card reviewed (or repeated) on `today`: their siblings wait."""
-    return (
-        sa.select(CARDS.c.note_id)
-        .select_from(LOG.join(CARDS, CARDS.c.id == LOG.c.card_id))
-        .where(
-            LOG.c.study_day == today,
-            LOG.c.undone == sa.false(),
-            LOG.c.kind.in_(("review", "repeat")),
-        )
     )
 
 

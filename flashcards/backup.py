@@ -16,7 +16,7 @@ import contextlib
 import os
 import re
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -162,10 +162,16 @@ def prune(settings: Settings) -> list[Path]:
     return removed
 
 
-def daily_backup(store: Store, settings: Settings, now: datetime | None = None) -> Path | None:
+def daily_backup(
+    store: Store,
+    settings: Settings,
+    now: datetime | None = None,
+    warn: Callable[[str], None] | None = None,
+) -> Path | None:
     """Back up the collection if no backup was taken today (`backups_kept` 0 turns it off).
 
-    A failure is a warning on stderr, never a reason not to open the collection.
+    A failure is a warning, never a reason not to open the collection: passed to `warn`
+    (the study app shows it), by default printed on stderr.
     """
     if settings.backups_kept <= 0 or settings.db_path is None:
         return None
@@ -175,7 +181,11 @@ def daily_backup(store: Store, settings: Settings, now: datetime | None = None) 
     try:
         return take_backup(store, settings, "daily", now)
     except FlashcardsError as error:
-        print(f"flashcards: warning: no daily backup: {error}", file=sys.stderr)
+        message = f"no daily backup: {error}"
+        if warn is not None:
+            warn(message)
+        else:
+            print(f"flashcards: warning: {message}", file=sys.stderr)
         return None
 
 

@@ -11,7 +11,6 @@ from pathlib import Path
 
 from flashcards.cards import Deck
 from flashcards.errors import Problem
-from flashcards.parsing import parse_deck
 
 #: Deck files larger than this are refused rather than parsed.
 MAX_DECK_BYTES = 20 * 1024 * 1024
@@ -86,6 +85,9 @@ def deck_name(path: Path, root: Path | None, own_name: str) -> str:
 
 def load_deck(path: Path, root: Path | None = None) -> tuple[Deck | None, list[Problem]]:
     """Read and parse one deck file; `root` is the folder the deck tree is named from."""
+    # Imported here: the study app's start-up needs `builtin_decks_dir`, not the parser.
+    from flashcards.parsing import parse_deck
+
     text, problem = read_deck_text(path)
     if text is None:
         return None, [problem] if problem else []

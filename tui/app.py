@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import shlex
 import subprocess
 import sys
 import threading
@@ -33,6 +32,9 @@ EditorRunner = Callable[[Path, int], None]
 Progress = Callable[[int, int], None]
 #: Loads the decks, reporting files read: (decks, problems). Called in a worker thread.
 DeckLoader = Callable[[Progress | None], tuple[list[Deck], list[Problem]]]
+#: Takes the day's backup of the collection, passing a failure's message to its argument.
+#: Called in a worker thread once the first screen is drawn.
+DailyBackup = Callable[[Callable[[str], None]], object]
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +68,8 @@ def system_opener(path: Path) -> None:
 
 def system_editor(path: Path, line: int) -> None:
     """Open `$VISUAL` or `$EDITOR` (default `vi`) at `path:line` and wait for it."""
+    import shlex
+
     editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
     command = [*shlex.split(editor)]
     name = Path(command[0]).name
@@ -104,6 +108,7 @@ class FlashcardsApp(App[None]):
         roots: Sequence[Path] = (),
         clock: Callable[[], float] | None = None,
         exit_after_first_screen: bool = False,
+        daily_backup: DailyBackup | None = None,
     ) -> None:
         super().__init__()
         self.store = store
@@ -123,6 +128,7 @@ class FlashcardsApp(App[None]):
         #: Seconds on a monotonic clock: time per card and per session (tests fix it).
         self.clock = clock or time.monotonic
         self.exit_after_first_screen = exit_after_first_screen
+        self.daily_backup = daily_backup
         self.cards: dict[str, tuple[Card, Deck]] = card_index(self.decks)
         self.decks_ready = decks is not None
         self._initial_decks = decks
@@ -136,10 +142,11 @@ class FlashcardsApp(App[None]):
         self.push_screen(DecksScreen())
 
     def first_screen_drawn(self) -> None:
-        """Called by the first screen once its content is on screen: now read the decks.
+        """Called by the first screen once its content is on screen: now back up the
+        collection (the day's first start) and read the decks.
 
-        Parsing in a thread still takes the GIL from the screen, so it starts only after
-        the first frame is out.
+        Work in a thread still takes the GIL from the screen, so it starts only after the
+        first frame is out.
         """
         if self.exit_after_first_screen:
             self.exit()
@@ -153,6 +160,24 @@ class FlashcardsApp(App[None]):
             self.load_decks_worker()
         else:
             self.decks_ready = True
+            if self.daily_backup is not None:
+                self.run_worker(self._backup, thread=True, group="backup", exit_on_error=False)
+
+    def _backup(self) -> None:
+        """The day's backup (in a worker), before the sync writes: a failure only warns."""
+        if self.daily_backup is None:
+            return
+
+        def warn(message: str) -> None:
+            with contextlib.suppress(RuntimeError):  # the app is closing: nobody to tell
+                self.call_from_thread(
+                    self.notify, message, severity="warning", markup=False, timeout=10
+                )
+
+        try:
+            self.daily_backup(warn)
+        except Exception as error:  # a backup problem never stops the decks from loading
+            warn(f"no daily backup: {error}")
 
     def load_decks_worker(self, sync_only: bool = False) -> None:
         self.run_worker(
@@ -160,6 +185,7 @@ class FlashcardsApp(App[None]):
         )
 
     def _load_and_sync(self, sync_only: bool) -> tuple[list[Deck], list[Problem]]:
+        self._backup()
         if sync_only or self.deck_loader is None:
             decks, problems = self.decks, self.problems
         else:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -77,7 +78,14 @@ def open_app(
         leech_threshold=settings.leech_threshold,
         only_loaded=bool(args.paths),
     )
-    store = Store.open(settings)
+    # The day's backup is taken by the app once its first screen is drawn.
+    store = Store.open(settings, backup=False)
+
+    def backup(warn: Callable[[str], None]) -> None:
+        from flashcards.backup import daily_backup
+
+        daily_backup(store, settings, warn=warn)
+
     try:
         app = FlashcardsApp(
             store,
@@ -89,6 +97,7 @@ def open_app(
             deck_loader=load,
             roots=roots,
             exit_after_first_screen=args.exit_after_first_screen,
+            daily_backup=backup,
         )
         app.run()
     finally:

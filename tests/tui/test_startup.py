@@ -1,0 +1,153 @@
+"""Start-up of the study app: what runs before the first screen and what waits until after."""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import pty
+import select
+import struct
+import subprocess
+import sys
+import termios
+import time
+from pathlib import Path
+
+from tui_helpers import DATA, TODAY
+
+from flashcards.backup import daily_backup, list_backups
+from flashcards.config import load_settings
+from flashcards.store import Store
+from tui.app import FlashcardsApp
+from tui.screens.decks import DecksScreen
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def settings_for(tmp_path: Path):
+    config = tmp_path / "config.toml"
+    config.write_text("", encoding="utf-8")
+    return load_settings(config=config, data_dir=tmp_path / "data", env={})
+
+
+def test_opening_without_backup_leaves_the_daily_backup_to_the_caller(tmp_path) -> None:
+    settings = settings_for(tmp_path)
+    Store.open(settings, backup=False).close()
+    assert list_backups(settings) == []
+    Store.open(settings).close()
+    assert [b.reason for b in list_backups(settings)] == ["daily"]
+
+
+def test_a_failing_daily_backup_is_passed_to_warn(tmp_path, capsys) -> None:
+    settings = settings_for(tmp_path)
+    with Store.open(settings, backup=False) as store:
+        (settings.db_path.parent / "backups").write_text("a file, not a folder")
+        warnings: list[str] = []
+        assert daily_backup(store, settings, warn=warnings.append) is None
+    assert len(warnings) == 1 and warnings[0].startswith("no daily backup: cannot write")
+    assert capsys.readouterr().err == ""
+
+
+async def test_the_daily_backup_runs_after_the_first_screen(store) -> None:
+    seen: list[bool] = []
+
+    def backup(warn) -> None:
+        # by now the deck list has its counts on screen
+        seen.append(app.screen.query_one("#totals").render().plain.find("today:") >= 0)
+
+    app = FlashcardsApp(
+        store, None, today=TODAY, daily_backup=backup, deck_loader=lambda p: ([], [])
+    )
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, DecksScreen)
+        assert app.decks_ready
+    assert seen == [True]
+
+
+async def test_a_failing_daily_backup_warns_and_the_decks_still_load(store) -> None:
+    def backup(warn) -> None:
+        raise OSError("disk full")
+
+    loaded: list[bool] = []
+
+    def load(progress):
+        loaded.append(True)
+        return [], []
+
+    app = FlashcardsApp(store, None, today=TODAY, daily_backup=backup, deck_loader=load)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        messages = [n.message for n in app._notifications]
+        assert any("no daily backup: disk full" in m for m in messages)
+        assert loaded == [True] and app.decks_ready
+
+
+def run_on_a_terminal(argv: list[str], env: dict[str, str], timeout: float = 60.0) -> int:
+    """Run `argv` on an 80x24 pseudo-terminal until it exits, draining what it writes."""
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
+    process = subprocess.Popen(argv, stdin=slave, stdout=slave, stderr=slave, env=env, cwd=ROOT)
+    os.close(slave)
+    end = time.monotonic() + timeout
+    try:
+        while process.poll() is None and time.monotonic() < end:
+            ready, _, _ = select.select([master], [], [], 0.05)
+            if ready:
+                try:
+                    os.read(master, 65536)
+                except OSError:
+                    break
+        return process.wait(timeout=max(0.1, end - time.monotonic()))
+    finally:
+        if process.poll() is None:
+            process.kill()
+        os.close(master)
+
+
+def test_the_first_screen_loads_no_card_rendering_checker_or_parser(tmp_path) -> None:
+    """`flashcards study` up to its first screen imports only what the deck list needs."""
+    config = tmp_path / "config.toml"
+    config.write_text(f"deck_folders = [{str(DATA / 'study')!r}]\n", encoding="utf-8")
+    report = tmp_path / "modules.json"
+    probe = (
+        "import json, sys\n"
+        "from flashcards.cli import main\n"
+        "status = main(['study', '--exit-after-first-screen'])\n"
+        f"open({str(report)!r}, 'w').write(json.dumps([status, sorted(sys.modules)]))\n"
+    )
+    env = {
+        **os.environ,
+        "FLASHCARDS_CONFIG": str(config),
+        "FLASHCARDS_DATA_DIR": str(tmp_path / "data"),
+        "TERM": "xterm-256color",
+    }
+    env.pop("FLASHCARDS_DB", None)
+    settings = load_settings(config=config, data_dir=tmp_path / "data", env={})
+    Store.open(settings).close()  # an existing collection: no schema to create
+    assert run_on_a_terminal([sys.executable, "-c", probe], env) == 0
+    status, names = json.loads(report.read_text(encoding="utf-8"))
+    modules = set(names)
+    assert status == 0
+    assert "tui.screens.decks" in modules  # the probe did reach the first screen
+    not_needed = {
+        "flashcards.parsing",
+        "flashcards.backup",
+        "flashcards.answers",
+        "flashcards.latex",
+        "markdown_it",
+        "sympy",
+        "plotext",
+        "alembic",
+        "genanki",
+        "tui.render",
+        "tui.screens.review",
+        "tui.screens.stats",
+        "shlex",
+    }
+    assert modules & not_needed == set()

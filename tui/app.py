@@ -109,6 +109,7 @@ class FlashcardsApp(App[None]):
         clock: Callable[[], float] | None = None,
         exit_after_first_screen: bool = False,
         daily_backup: DailyBackup | None = None,
+        on_first_screen: Callable[[], None] | None = None,
     ) -> None:
         super().__init__()
         self.store = store
@@ -129,6 +130,9 @@ class FlashcardsApp(App[None]):
         self.clock = clock or time.monotonic
         self.exit_after_first_screen = exit_after_first_screen
         self.daily_backup = daily_backup
+        #: Called once the first screen is drawn (the study command resumes the garbage
+        #: collector it paused for start-up).
+        self.on_first_screen = on_first_screen
         self.cards: dict[str, tuple[Card, Deck]] = card_index(self.decks)
         self.decks_ready = decks is not None
         self._initial_decks = decks
@@ -148,6 +152,9 @@ class FlashcardsApp(App[None]):
         Work in a thread still takes the GIL from the screen, so it starts only after the
         first frame is out.
         """
+        if self.on_first_screen is not None:
+            self.on_first_screen()
+            self.on_first_screen = None
         if self.exit_after_first_screen:
             self.exit()
             return

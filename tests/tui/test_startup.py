@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import fcntl
+import gc
 import json
 import os
 import pty
@@ -17,6 +18,7 @@ from pathlib import Path
 from tui_helpers import DATA, TODAY
 
 from flashcards.backup import daily_backup, list_backups
+from flashcards.commands.study import resume_collector
 from flashcards.config import load_settings
 from flashcards.store import Store
 from tui.app import FlashcardsApp
@@ -54,7 +56,7 @@ async def test_the_daily_backup_runs_after_the_first_screen(store) -> None:
 
     def backup(warn) -> None:
         # by now the deck list has its counts on screen
-        seen.append(app.screen.query_one("#totals").render().plain.find("today:") >= 0)
+        seen.append("today:" in app.screen.query_one("#totals").render().plain)
 
     app = FlashcardsApp(
         store, None, today=TODAY, daily_backup=backup, deck_loader=lambda p: ([], [])
@@ -66,6 +68,31 @@ async def test_the_daily_backup_runs_after_the_first_screen(store) -> None:
         assert isinstance(app.screen, DecksScreen)
         assert app.decks_ready
     assert seen == [True]
+
+
+async def test_the_first_screen_hook_runs_once_with_the_counts_drawn(store) -> None:
+    seen: list[bool] = []
+
+    def hook() -> None:
+        seen.append("today:" in app.screen.query_one("#totals").render().plain)
+
+    app = FlashcardsApp(store, None, today=TODAY, on_first_screen=hook)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        app.first_screen_drawn()  # a second call (a refresh) runs nothing again
+        await pilot.pause()
+    assert seen == [True]
+
+
+def test_the_collector_paused_for_start_up_is_resumed() -> None:
+    gc.disable()
+    try:
+        resume_collector()
+        assert gc.isenabled()
+        assert gc.get_freeze_count() > 0  # start-up's objects are out of its passes
+    finally:
+        gc.enable()
+        gc.unfreeze()
 
 
 async def test_a_failing_daily_backup_warns_and_the_decks_still_load(store) -> None:

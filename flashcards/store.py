@@ -142,6 +142,19 @@ class CardRow(SQLModel, table=True):
             "suspended",
             "buried_until",
             "note_id",
+            "kind",
+        ),
+        # The cards of reversible and cloze notes (the only notes of several cards): due
+        # counts count distinct notes among these alone and plain rows everywhere else.
+        sa.Index(
+            "ix_cards_siblings",
+            "kind",
+            "due",
+            "deck",
+            "note_id",
+            "removed",
+            "suspended",
+            "buried_until",
         ),
     )
 
@@ -302,6 +315,7 @@ class AcceptedAnswer:
 #: Card kinds whose notes make several cards (see `Note.ordinals`); every other kind's note
 #: has one card.
 _SEVERAL_CARDS = frozenset({"reversible", "cloze"})
+_SEVERAL_KINDS = tuple(sorted(_SEVERAL_CARDS))
 
 
 @dataclass(frozen=True, slots=True)
@@ -1166,19 +1180,34 @@ class Store:
             # Count every note, then take away the notes seen today (found through
             # ix_cards_note_id): a NOT IN test on each of 100,000 rows cost more than both.
             where = self._filters(today, None, None)
-            # one card per note comes a day (siblings are buried), so count notes; two
-            # queries, since each is a range of ix_cards_queue and an OR would scan the table
-            per_note = sa.func.count(sa.distinct(CARDS.c.note_id))
-            new_rows = conn.execute(
-                sa.select(CARDS.c.deck, per_note)
-                .where(*where, CARDS.c.due.is_(None))
-                .group_by(CARDS.c.deck)
-            ).all()
-            review_rows = conn.execute(
-                sa.select(CARDS.c.deck, per_note)
-                .where(*where, CARDS.c.due <= today)
-                .group_by(CARDS.c.deck)
-            ).all()
+            # One card per note comes a day (siblings are buried), so count notes. Only
+            # reversible and cloze notes have several cards: count(DISTINCT note_id) runs on
+            # their cards alone (ix_cards_siblings), a plain count on the rest (a note has one
+            # kind). New and due are separate parts, since each is an index range and an OR
+            # would scan the table.
+            parts = []
+            for is_new, condition in ((1, CARDS.c.due.is_(None)), (0, CARDS.c.due <= today)):
+                parts.append(
+                    sa.select(sa.literal(is_new), CARDS.c.deck, sa.func.count())
+                    .where(*where, condition, CARDS.c.kind.not_in(_SEVERAL_KINDS))
+                    .group_by(CARDS.c.deck)
+                )
+                # one kind a query: `kind = ?` makes the planner take ix_cards_siblings
+                parts.extend(
+                    sa.select(
+                        sa.literal(is_new),
+                        CARDS.c.deck,
+                        sa.func.count(sa.distinct(CARDS.c.note_id)),
+                    )
+                    .where(*where, condition, CARDS.c.kind == kind)
+                    .group_by(CARDS.c.deck)
+                    for kind in _SEVERAL_KINDS
+                )
+            counted: dict[tuple[str, int], int] = {}
+            for is_new, deck, n in _raw_rows(conn, sa.union_all(*parts)):
+                counted[deck, is_new] = counted.get((deck, is_new), 0) + int(n)
+            new_rows = [(deck, n) for (deck, is_new), n in counted.items() if is_new]
+            review_rows = [(deck, n) for (deck, is_new), n in counted.items() if not is_new]
             # A seen note of one card is counted from today's log row itself; only notes of
             # several cards (reversible, cloze) need their siblings looked up.
             seen_new = dict(log.seen_new)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -54,9 +55,27 @@ def random_decks(rng: random.Random) -> list[Deck]:
     return decks
 
 
+def other_kind(rng: random.Random, note: Note) -> Note:
+    """The same note id as another kind (one card, two sides or clozes)."""
+    kind = rng.choice([k for k in KINDS if k is not note.kind])
+    clozes = (1, 3) if kind is CardKind.CLOZE else ()
+    return replace(note, kind=kind, cloze_numbers=clozes)
+
+
 def random_collection(rng: random.Random, store: Store) -> None:
-    """Sync random decks, give the cards random states, then study a little today."""
-    store.sync(random_decks(rng), ["/decks"])
+    """Sync random decks (on odd seeds again, with some notes of another kind, so that cards
+    are removed and kinds change), give the cards random states, then study a little today."""
+    decks = random_decks(rng)
+    store.sync(decks, ["/decks"])
+    if rng.random() < 0.5:
+        store.import_states({cid: ReviewState(1, 1, 250, TODAY, 0) for cid in store.card_ids()})
+        decks = [
+            replace(
+                d, notes=tuple(other_kind(rng, n) if rng.random() < 0.3 else n for n in d.notes)
+            )
+            for d in decks
+        ]
+        store.sync(decks, ["/decks"])
     ids = store.card_ids()
     states = {}
     for cid in ids:

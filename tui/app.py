@@ -80,11 +80,22 @@ def system_editor(path: Path, line: int) -> None:
     subprocess.run(command, check=False)
 
 
+def decks_screen() -> Any:
+    """The first screen: the deck list."""
+    from tui.screens.decks import DecksScreen
+
+    return DecksScreen()
+
+
 class FlashcardsApp(App[None]):
     """The study app: the deck list, reviews, quizzes, and the summary."""
 
     CSS_PATH = "app.tcss"
     TITLE = "flashcards"
+    # The deck list is the base screen itself, not pushed over an empty one: the first frame
+    # drawn is the deck list's, and one screen fewer is mounted and drawn at start.
+    MODES = {"decks": decks_screen}
+    DEFAULT_MODE = "decks"
     BINDINGS = [
         Binding("question_mark", "help", "Help", key_display="?"),
         Binding("ctrl+t", "toggle_theme", "Theme", show=False),
@@ -139,11 +150,6 @@ class FlashcardsApp(App[None]):
         self._loading_started = False
 
     # -- start-up ---------------------------------------------------------------------------
-
-    def on_mount(self) -> None:
-        from tui.screens.decks import DecksScreen
-
-        self.push_screen(DecksScreen())
 
     def first_screen_drawn(self) -> None:
         """Called by the first screen once its content is on screen: now back up the

@@ -128,9 +128,11 @@ def write_backup(store: Store, target: Path) -> Path:
     except FlashcardsError as error:
         raise FlashcardsError(f"cannot write {target}: {error}") from None
     finally:
-        # the folder may be gone or read-only; a partial name never counts as a backup
-        with contextlib.suppress(OSError):
-            partial.unlink(missing_ok=True)
+        # the folder may be gone or read-only; a partial name never counts as a backup, and
+        # SQLite leaves its rollback journal beside a copy that failed half-way (full disk)
+        for leftover in (partial, partial.with_name(partial.name + "-journal")):
+            with contextlib.suppress(OSError):
+                leftover.unlink(missing_ok=True)
     return target
 
 

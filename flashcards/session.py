@@ -6,7 +6,7 @@ Pure helpers over card ids: the store builds today's queue in SQL and the study 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Literal
@@ -60,21 +60,6 @@ def order_queue(reviews: Iterable[str], new: Iterable[str], repeats: Iterable[st
         seen_cards.add(card)
         out.append(card)
     for card in repeats:
-        if card in seen_cards:
-            continue
-        seen_cards.add(card)
-        out.append(card)
-    return out
-
-
-def append_repeats(queue: Sequence[str], repeats: Iterable[str]) -> list[str]:
-    """`queue` (already one card per note, as the store builds it) followed by the same-day
-    repeats not already in it: `order_queue` without a second pass over the notes."""
-    out = list(queue)
-    seen_cards: set[str] | None = None
-    for card in repeats:
-        if seen_cards is None:
-            seen_cards = set(out)  # only built when there are repeats
         if card in seen_cards:
             continue
         seen_cards.add(card)

@@ -52,7 +52,7 @@ from flashcards.config import Limits, sqlite_path
 from flashcards.errors import FlashcardsError
 from flashcards.grades import SAME_DAY_OK, Grade
 from flashcards.scheduler import ReviewState, fuzz, schedule
-from flashcards.session import REVIEW_KINDS, append_repeats, is_leech
+from flashcards.session import REVIEW_KINDS, is_leech
 from flashcards.sync import (
     FileStamp,
     Progress,
@@ -433,15 +433,30 @@ def _utc(now: datetime) -> datetime:
     return now.astimezone(UTC)
 
 
-def _raw_rows(conn: sa.Connection, statement: sa.Select) -> list[Any]:
+def _raw_rows(
+    conn: sa.Connection, statement: sa.Executable, params: Mapping[str, Any] | None = None
+) -> list[Any]:
     """The rows of `statement` as the driver returns them, without SQLAlchemy's Row objects
     or result processing: for the hot queries, which read ids, strings, integers and NULL
     tests only (a date would come back as the driver stores it)."""
-    result = conn.execute(statement)
+    result = conn.execute(statement, params)
     try:
         return list(result.cursor.fetchall())
     finally:
         result.close()
+
+
+def _first_per_note(rows: list[Any], skip_notes: set[str], limit: int) -> list[Any]:
+    """The first `limit` rows (note id last) whose note is not in `skip_notes` and did not
+    come in an earlier row; in C-level passes, since there may be 20,000 rows."""
+    notes = [row[-1] for row in rows]
+    if skip_notes.isdisjoint(notes) and len(set(notes)) == len(notes):
+        return rows[:limit]  # no sibling and no note seen today among them
+    # each note -> the index of its first row (a later pair in the reversed list wins)
+    first = dict(zip(reversed(notes), range(len(notes) - 1, -1, -1), strict=True))
+    for note in skip_notes.intersection(first):
+        del first[note]
+    return [rows[i] for i in sorted(first.values())[:limit]]
 
 
 def _chunks(items: Sequence[Any], size: int = 500) -> Iterator[Sequence[Any]]:
@@ -953,31 +968,7 @@ class Store:
     def _today_log(self, conn: sa.Connection, today: date) -> _TodayLog:
         """Today's review and repeat rows, read once (from `ix_review_log_day` and the cards'
         primary key), for the studied counts, the notes seen and the same-day repeats."""
-        rows = _raw_rows(
-            conn,
-            sa.select(
-                LOG.c.id,
-                LOG.c.card_id,
-                LOG.c.kind,
-                LOG.c.grade,
-                LOG.c.before_due.is_(None),
-                CARDS.c.note_id,
-                CARDS.c.deck,
-                CARDS.c.removed,
-                CARDS.c.suspended,
-                CARDS.c.kind,
-                # whether the card counts today (new or due, active, not buried), as the
-                # database compares dates
-                sa.and_(*self._filters(today, None, None), CARDS.c.due.is_(None)),
-                sa.and_(*self._filters(today, None, None), CARDS.c.due <= today),
-            )
-            .select_from(LOG.join(CARDS, CARDS.c.id == LOG.c.card_id))
-            .where(
-                LOG.c.study_day == today,
-                LOG.c.undone == sa.false(),
-                LOG.c.kind.in_(("review", "repeat")),
-            ),
-        )
+        rows = _raw_rows(conn, _TODAY_LOG, {"today": today})
         rows.sort()  # by log id: the order grades were given
         studied: dict[str, tuple[int, int]] = {}
         seen: set[str] = set()
@@ -1092,15 +1083,7 @@ class Store:
                     .order_by(*order, CARDS.c.id)
                     .limit(fetch),
                 )
-                seen: set[str] = set(skip_notes)
-                kept = []
-                for row in rows:
-                    if row[-1] in seen:
-                        continue
-                    seen.add(row[-1])
-                    kept.append(row)
-                    if len(kept) == cap:
-                        break
+                kept = _first_per_note(rows, skip_notes, cap)
                 if len(kept) == cap or len(rows) < fetch:
                     break
                 fetch *= 4  # siblings crowded the first rows: look further
@@ -1163,10 +1146,10 @@ class Store:
                 repeats = self._repeats(conn, today, decks, tags)
             else:
                 repeats = list(log.repeats)
-        # _pick gave one card per note, none of a note seen today nor of a review's note
-        return append_repeats(
-            [*(r[-2] for r in reviews), *(r[-2] for r in new)], (c for c, _ in repeats)
-        )
+        # One card per note, none of a note seen today nor of a review's note (so that
+        # `session.order_queue` has nothing left to drop), then the repeats: each card once,
+        # and none in the queue already, since their notes were seen today.
+        return [r[-2] for r in (*reviews, *new)] + [c for c, _ in repeats]
 
     def _deck_names(self, conn: sa.Connection) -> list[str]:
         return list(conn.execute(sa.select(DECKS.c.name).distinct()).scalars())
@@ -1179,32 +1162,13 @@ class Store:
             studied = log.studied
             # Count every note, then take away the notes seen today (found through
             # ix_cards_note_id): a NOT IN test on each of 100,000 rows cost more than both.
-            where = self._filters(today, None, None)
             # One card per note comes a day (siblings are buried), so count notes. Only
             # reversible and cloze notes have several cards: count(DISTINCT note_id) runs on
             # their cards alone (ix_cards_siblings), a plain count on the rest (a note has one
             # kind). New and due are separate parts, since each is an index range and an OR
             # would scan the table.
-            parts = []
-            for is_new, condition in ((1, CARDS.c.due.is_(None)), (0, CARDS.c.due <= today)):
-                parts.append(
-                    sa.select(sa.literal(is_new), CARDS.c.deck, sa.func.count())
-                    .where(*where, condition, CARDS.c.kind.not_in(_SEVERAL_KINDS))
-                    .group_by(CARDS.c.deck)
-                )
-                # one kind a query: `kind = ?` makes the planner take ix_cards_siblings
-                parts.extend(
-                    sa.select(
-                        sa.literal(is_new),
-                        CARDS.c.deck,
-                        sa.func.count(sa.distinct(CARDS.c.note_id)),
-                    )
-                    .where(*where, condition, CARDS.c.kind == kind)
-                    .group_by(CARDS.c.deck)
-                    for kind in _SEVERAL_KINDS
-                )
             counted: dict[tuple[str, int], int] = {}
-            for is_new, deck, n in _raw_rows(conn, sa.union_all(*parts)):
+            for is_new, deck, n in _raw_rows(conn, _DUE_COUNTS, {"today": today}):
                 counted[deck, is_new] = counted.get((deck, is_new), 0) + int(n)
             new_rows = [(deck, n) for (deck, is_new), n in counted.items() if is_new]
             review_rows = [(deck, n) for (deck, is_new), n in counted.items() if not is_new]
@@ -1224,7 +1188,7 @@ class Store:
                             sa.distinct(sa.case((CARDS.c.due <= today, CARDS.c.note_id)))
                         ),
                     )
-                    .where(*where, CARDS.c.note_id.in_(chunk))
+                    .where(*self._filters(today, None, None), CARDS.c.note_id.in_(chunk))
                     .group_by(CARDS.c.deck)
                 ):
                     seen_new[deck] = seen_new.get(deck, 0) + int(n)
@@ -1632,3 +1596,61 @@ _UPDATE_IMPORTED_STATE = (
         lapses=sa.bindparam("lapses"),
     )
 )
+
+
+# Today's queue and due counts, built once with `today` as a parameter (a statement of many
+# parts costs as much to build as to run on a small collection).
+_TODAY = sa.bindparam("today", type_=sa.Date)
+_ACTIVE = (
+    CARDS.c.removed == sa.false(),
+    CARDS.c.suspended == sa.false(),
+    sa.or_(CARDS.c.buried_until.is_(None), CARDS.c.buried_until <= _TODAY),
+)
+_TODAY_LOG = (
+    sa.select(
+        LOG.c.id,
+        LOG.c.card_id,
+        LOG.c.kind,
+        LOG.c.grade,
+        LOG.c.before_due.is_(None),
+        CARDS.c.note_id,
+        CARDS.c.deck,
+        CARDS.c.removed,
+        CARDS.c.suspended,
+        CARDS.c.kind,
+        # whether the card counts today (new or due, active, not buried), as the database
+        # compares dates
+        sa.and_(*_ACTIVE, CARDS.c.due.is_(None)),
+        sa.and_(*_ACTIVE, CARDS.c.due <= _TODAY),
+    )
+    .select_from(LOG.join(CARDS, CARDS.c.id == LOG.c.card_id))
+    .where(
+        LOG.c.study_day == _TODAY,
+        LOG.c.undone == sa.false(),
+        # not `in_`: its list is expanded into the SQL text at every run
+        sa.or_(LOG.c.kind == "review", LOG.c.kind == "repeat"),
+    )
+)
+
+
+def _due_count_parts() -> list[sa.Select]:
+    """(1 for new or 0 for due, deck, notes) per deck: a plain count over the cards of notes
+    of one card, count(DISTINCT note_id) over each kind of several cards."""
+    parts = []
+    for is_new, condition in ((1, CARDS.c.due.is_(None)), (0, CARDS.c.due <= _TODAY)):
+        parts.append(
+            sa.select(sa.literal(is_new), CARDS.c.deck, sa.func.count())
+            .where(*_ACTIVE, condition, *(CARDS.c.kind != kind for kind in _SEVERAL_KINDS))
+            .group_by(CARDS.c.deck)
+        )
+        # one kind a part: `kind = ?` makes the planner take ix_cards_siblings
+        parts.extend(
+            sa.select(sa.literal(is_new), CARDS.c.deck, sa.func.count(sa.distinct(CARDS.c.note_id)))
+            .where(*_ACTIVE, condition, CARDS.c.kind == kind)
+            .group_by(CARDS.c.deck)
+            for kind in _SEVERAL_KINDS
+        )
+    return parts
+
+
+_DUE_COUNTS = sa.union_all(*_due_count_parts())

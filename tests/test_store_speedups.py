@@ -22,7 +22,7 @@ from flashcards.cards import CardKind, Deck, Note
 from flashcards.config import DeckLimits, Limits
 from flashcards.grades import SAME_DAY_OK
 from flashcards.scheduler import ReviewState
-from flashcards.session import append_repeats, order_queue
+from flashcards.session import order_queue
 from flashcards.store import CARDS, TAGS, Store
 
 TODAY = date(2026, 4, 10)
@@ -266,13 +266,3 @@ def test_a_seen_note_of_one_card_still_due_is_taken_off_the_counts(tmp_path):
         [counts] = store.due_counts(TODAY)
         assert (counts.new, counts.repeat, counts.review) == (1, 0, 1)
         assert store.queue(TODAY) == ["b0:0", "b2:0"]
-
-
-def test_append_repeats_keeps_the_queue_and_adds_each_repeat_once():
-    assert append_repeats(["a:0", "b:0"], ["c:0", "a:0", "c:0", "d:1"]) == [
-        "a:0",
-        "b:0",
-        "c:0",
-        "d:1",
-    ]
-    assert append_repeats([], []) == []

@@ -22,7 +22,8 @@ from flashcards.commands.study import resume_collector
 from flashcards.config import load_settings
 from flashcards.store import Store
 from tui.app import FlashcardsApp
-from tui.screens.decks import DecksScreen
+from tui.backend import DeckCounts
+from tui.screens.decks import DecksScreen, deck_tree
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -178,3 +179,21 @@ def test_the_first_screen_loads_no_card_rendering_checker_or_parser(tmp_path) ->
         "shlex",
     }
     assert modules & not_needed == set()
+
+
+def test_the_deck_tree_sums_each_deck_into_all_its_parents() -> None:
+    counts = {
+        "ml::probability": DeckCounts(1, 0, 2),
+        "ml::probability::bayes": DeckCounts(0, 1, 1),
+        "ml::calculus": DeckCounts(3, 0, 0),
+        "algebra": DeckCounts(0, 0, 4),
+        "mlx": DeckCounts(5, 0, 0),  # a sibling whose name starts like "ml", not a child
+    }
+    assert deck_tree(counts) == [
+        ("algebra", 0, DeckCounts(0, 0, 4)),
+        ("ml", 0, DeckCounts(4, 1, 3)),
+        ("ml::calculus", 1, DeckCounts(3, 0, 0)),
+        ("ml::probability", 1, DeckCounts(1, 1, 3)),
+        ("ml::probability::bayes", 2, DeckCounts(0, 1, 1)),
+        ("mlx", 0, DeckCounts(5, 0, 0)),
+    ]

@@ -28,18 +28,17 @@ def row_text(label: str, new: str, repeat: str, review: str) -> Content:
 
 def deck_tree(counts: dict[str, DeckCounts]) -> list[tuple[str, int, DeckCounts]]:
     """Rows (deck name, depth, counts summed over its sub-decks), parents before children."""
-    names: set[str] = set()
-    for name in counts:
-        parts = name.split("::")
-        names.update("::".join(parts[: i + 1]) for i in range(len(parts)))
-    rows = []
-    for name in sorted(names, key=lambda n: n.split("::")):
-        total = DeckCounts()
-        for deck, c in counts.items():
-            if deck == name or deck.startswith(name + "::"):
-                total = total + c
-        rows.append((name, name.count("::"), total))
-    return rows
+    # Each deck's counts go to it and to every parent: one pass, not one per row.
+    totals: dict[str, DeckCounts] = {}
+    for deck, c in counts.items():
+        parts = deck.split("::")
+        for i in range(len(parts)):
+            name = "::".join(parts[: i + 1])
+            totals[name] = totals[name] + c if name in totals else c
+    return [
+        (name, name.count("::"), totals[name])
+        for name in sorted(totals, key=lambda n: n.split("::"))
+    ]
 
 
 class DecksScreen(Screen[None]):

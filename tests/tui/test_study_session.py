@@ -157,6 +157,8 @@ async def test_keys_type_into_the_answer_box(store, deck_dir) -> None:
 
 async def test_enter_before_the_verdict_shows_never_grades(store, deck_dir, monkeypatch) -> None:
     monkeypatch.setattr(ReviewScreen, "enter_guard_seconds", 0.3)
+    now = [500.0]  # the guard's clock moves only when the test moves it
+    monkeypatch.setattr(ReviewScreen, "guard_clock", staticmethod(lambda: now[0]))
     release = threading.Event()
 
     def slow_checker(*args):
@@ -179,7 +181,7 @@ async def test_enter_before_the_verdict_shows_never_grades(store, deck_dir, monk
         await pilot.press("enter")  # at once: typed ahead of the verdict
         await pilot.pause()
         assert screen.card.id == card and store.review_log(card) == []
-        await pilot.pause(0.35)
+        now[0] += 0.35
         await pilot.press("enter")
         await pilot.pause()
     assert log_rows(store, card) == [(card, "review", 4, False)]

@@ -125,6 +125,8 @@ class ReviewScreen(Screen[None]):
     practice = False
     #: Enter within this time after the verdict shows does not accept the proposed grade.
     enter_guard_seconds = 0.3
+    #: The clock of the Enter guard (tests replace it to press keys at exact moments).
+    guard_clock = staticmethod(time.monotonic)
 
     BINDINGS = [
         Binding("space", "reveal", "Show answer"),
@@ -354,7 +356,7 @@ class ReviewScreen(Screen[None]):
     def action_reveal(self) -> None:
         self.show_back()
         self.proposed = None
-        self.verdict_at = time.monotonic()
+        self.verdict_at = self.guard_clock()
         self.query_one("#verdict").display = False  # the footer asks for the grade
         self.phase = "verdict"
 
@@ -521,14 +523,14 @@ class ReviewScreen(Screen[None]):
         verdict.set_class(checked.accepted, "right")
         verdict.set_class(not checked.accepted, "wrong")
         self.show_back()
-        self.verdict_at = time.monotonic()
+        self.verdict_at = self.guard_clock()
         self.phase = "verdict"
 
     # -- verdict phase: grading -------------------------------------------------------------
 
     def action_accept_grade(self) -> None:
         # An Enter that arrives right after the verdict was typed ahead of it: never a grade.
-        if time.monotonic() - self.verdict_at < self.enter_guard_seconds:
+        if self.guard_clock() - self.verdict_at < self.enter_guard_seconds:
             return
         if self.proposed is not None:
             self.action_grade(self.proposed)

@@ -484,7 +484,12 @@ async def test_command_palette_starts_a_study_session(store, deck_dir) -> None:
         await pilot.press("ctrl+p")
         await pilot.pause()
         await pilot.press(*"Study all decks")
-        await pilot.pause(0.3)
+        from textual.command import CommandList
+
+        for _ in range(100):  # the palette searches in the background: wait for its hits
+            await pilot.pause(0.05)
+            if app.screen.query_one(CommandList).option_count:
+                break
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, ReviewScreen)

@@ -763,46 +763,19 @@ def markdown_for_terminal(markdown: str, macros: Mapping[str, str] | None = None
 
 def _convert_spans(text: str, macros: Mapping[str, str] | None) -> str:
     """Convert the math spans of a run of Markdown lines outside fenced code."""
+    from flashcards.mathspans import math_spans
+
     out: list[str] = []
-    i, n = 0, len(text)
-    while i < n:
-        c = text[i]
-        if c == "\\" and i + 1 < n:
-            out.append(text[i : i + 2])
-            i += 2
-            continue
-        if c == "`":
-            run = re.match(r"`+", text[i:]).group(0)
-            j = text.find(run, i + len(run))
-            if j < 0:
-                out.append(run)
-                i += len(run)
-                continue
-            out.append(text[i : j + len(run)])
-            i = j + len(run)
-            continue
-        if c == "$":
-            delim = "$$" if text.startswith("$$", i) else "$"
-            j = i + len(delim)
-            while j < n:
-                if text[j] == "\\":
-                    j += 2
-                    continue
-                if text.startswith(delim, j):
-                    break
-                j += 1
-            if j >= n:
-                out.append(text[i:])
-                break
-            body = text[i + len(delim) : j]
-            shown = _math_markdown(body, macros, display=delim == "$$")
-            i = j + len(delim)
-            # `$1$. Text` at the start of a line must not become a numbered list.
-            at_line_start = not "".join(out).rsplit("\n", 1)[-1].strip()
-            if at_line_start and shown.isdigit() and text[i : i + 1] in (".", ")"):
-                shown += "\\"
-            out.append(shown)
-            continue
-        out.append(c)
-        i += 1
+    pos = 0
+    for span in math_spans(text)[0]:
+        out.append(text[pos : span.start])
+        d = len(span.delimiter)
+        shown = _math_markdown(text[span.start + d : span.end - d], macros, display=span.display)
+        # `$1$. Text` at the start of a line must not become a numbered list.
+        at_line_start = not "".join(out).rsplit("\n", 1)[-1].strip()
+        if at_line_start and shown.isdigit() and text[span.end : span.end + 1] in (".", ")"):
+            shown += "\\"
+        out.append(shown)
+        pos = span.end
+    out.append(text[pos:])
     return "".join(out)

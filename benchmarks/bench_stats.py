@@ -16,7 +16,6 @@ import argparse
 import json
 import random
 import shutil
-import statistics
 import sys
 import tempfile
 import time
@@ -25,7 +24,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks.collection import RESULTS, TODAY, collection_copy  # noqa: E402
+from benchmarks.collection import (  # noqa: E402
+    RESULTS,
+    TODAY,
+    collection_copy,
+    median_ms,
+)
 
 TARGET_MS = 1000.0
 REVIEWS = 1_000_000
@@ -95,17 +99,6 @@ def stats_collection(target: Path, reviews: int = REVIEWS) -> Path:
             leftover.unlink()
     copy_database(cached, target)
     return target
-
-
-def median_ms(fn, repeat: int, warmup: int = 1) -> float:
-    for _ in range(warmup):
-        fn()
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times) * 1000
 
 
 def main() -> int:

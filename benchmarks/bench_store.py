@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import statistics
 import sys
 import tempfile
 import time
@@ -20,7 +19,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks.collection import RESULTS, TODAY, collection_copy, write_deck_tree  # noqa: E402
+from benchmarks.collection import (  # noqa: E402
+    RESULTS,
+    TODAY,
+    collection_copy,
+    median_ms,
+    write_deck_tree,
+)
 
 TARGETS_MS = {
     "queue": 58.0,
@@ -28,17 +33,6 @@ TARGETS_MS = {
     "grade": 0.84,
     "sync_unchanged_files": 200.0,
 }
-
-
-def median_ms(fn, repeat: int, warmup: int = 2) -> float:
-    for _ in range(warmup):
-        fn()
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times) * 1000
 
 
 def main() -> int:

@@ -13,6 +13,9 @@ from __future__ import annotations
 
 import random
 import shutil
+import statistics
+import time as clock
+from collections.abc import Callable
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
@@ -158,3 +161,15 @@ def write_deck_tree(root: Path, cards: int = 10_000, files: int = 100) -> None:
             for j in range(per_file)
         ]
         (folder / f"deck{f:03}.md").write_text("\n".join(body), encoding="utf-8")
+
+
+def median_ms(fn: Callable[[], object], repeat: int, warmup: int = 2) -> float:
+    """Median wall time of `fn` in milliseconds, over `repeat` runs after `warmup` runs."""
+    for _ in range(warmup):
+        fn()
+    times = []
+    for _ in range(repeat):
+        start = clock.perf_counter()
+        fn()
+        times.append(clock.perf_counter() - start)
+    return statistics.median(times) * 1000

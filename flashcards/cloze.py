@@ -86,14 +86,6 @@ def find_clozes(text: str) -> list[Cloze]:
         pos = end
 
 
-def cloze_numbers(text: str) -> tuple[int, ...]:
-    """The distinct deletion numbers, in order of first appearance."""
-    seen: dict[int, None] = {}
-    for cloze in find_clozes(text):
-        seen.setdefault(cloze.number)
-    return tuple(seen)
-
-
 #: fmt(cloze, hidden) -> replacement text for one of the card's own deletions: `hidden` on
 #: the front, revealed on the back. Deletions of other numbers always show their text.
 ClozeFormatter = Callable[[Cloze, bool], str]

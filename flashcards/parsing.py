@@ -33,7 +33,6 @@ _TASK_ITEM = re.compile(r"^( {0,3})([-*+])[ \t]+\[([ xX])\](?:[ \t]+(.*))?$")
 _LIST_ITEM = re.compile(r"^ {0,3}(?:[-*+]|\d{1,9}[.)])(?:[ \t]|$)")
 _IMAGE = re.compile(r"!\[([^\]]*)\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
 _CLOZE_START = re.compile(r"\{\{c\d+::")
-_QA = re.compile(r"^(Q|A|C):(?:[ \t]|$)")
 _WS = re.compile(r"\s+")
 _MACRO_NAME = re.compile(r"^\\[A-Za-z]+$")
 
@@ -119,11 +118,6 @@ def strip_math_delimiters(text: str) -> str:
     return t
 
 
-def unterminated_math(text: str) -> int | None:
-    """Offset of a `$` or `$$` that is never closed (outside code spans), else None."""
-    return math_spans(text)[1]
-
-
 def _mask_spans(line: str) -> str:
     """The line with code spans, math and clozes blanked out, to look for `::` safely."""
     out = list(line)
@@ -175,12 +169,11 @@ class _Builder:
             if x.kind != "comment"
         )
 
-    def check_math(self, text: str, first_line: int) -> bool:
-        """Report unterminated `$` math, paragraph by paragraph; True when all is closed."""
-        ok = True
+    def check_math(self, text: str, first_line: int) -> None:
+        """Report unterminated `$` math, paragraph by paragraph (math never spans two)."""
         offset_line = first_line
         for para in re.split(r"\n[ \t]*\n", text):
-            at = unterminated_math(para)
+            at = math_spans(para)[1]
             if at is not None:
                 before = para[:at]
                 line = offset_line + before.count("\n")
@@ -188,15 +181,14 @@ class _Builder:
                 self.problem(
                     line, "unterminated math: close the `$` (write `\\$` for a dollar sign)", col
                 )
-                ok = False
             offset_line += para.count("\n") + 2
-        return ok
 
-    def images(self, text: str, first_line: int) -> tuple[ImageRef, ...]:
+    def images(self, text: str, start: int, end: int) -> tuple[ImageRef, ...]:
+        """The images a note's text shows, each with the file line it is written on."""
         refs = []
         for m in _IMAGE.finditer(text):
-            line = first_line + text.count("\n", 0, m.start()) + 1
-            refs.append(ImageRef(m.group(2), m.group(1), line))
+            line = next((n for n in range(start, end) if m.group(0) in self.lines[n]), start)
+            refs.append(ImageRef(m.group(2), m.group(1), line + 1))
         return tuple(refs)
 
     def add(
@@ -236,7 +228,7 @@ class _Builder:
             end_line=end,
             tags=tags,
             explicit_id=explicit,
-            images=self.images(body, start),
+            images=self.images(body, start, end),
             **extra,
         )
         self.notes.append(note)

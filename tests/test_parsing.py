@@ -567,3 +567,9 @@ def test_compact_cards_after_a_long_form_card_are_cards_of_their_own():
 def test_a_long_form_cloze_keeps_its_later_cloze_paragraphs():
     note = one("## Bayes\n\nposterior {{c1::likelihood}}\n\nand {{c2::prior}}\n")
     assert note.kind is CardKind.CLOZE and note.ordinals == (1, 2)
+
+
+def test_image_line_is_the_file_line_in_compact_cards():
+    deck, problems = parse("x :: y\n\nQ: Which graph?\nA: This one:\n![the DAG](dag.png)\n")
+    assert problems == []
+    assert [(i.src, i.line) for i in deck.notes[1].images] == [("dag.png", 5)]

@@ -419,11 +419,15 @@ class _Builder:
             elif text is not None:
                 self.add(CardKind.TEXT, front, back, start, end, attrs, text=text)
             return
-        task = next(
-            (b for b in front_blocks + back_blocks if b.kind == "list" and self.choices(b)), None
+        task, options = next(
+            (
+                (b, found)
+                for b in front_blocks + back_blocks
+                if b.kind == "list" and (found := self.choices(b))
+            ),
+            (None, ()),
         )
         if task is not None:
-            options = self.choices(task) or ()
             before = [b for b in blocks if b.end <= task.start]
             after = [b for b in blocks if b.start >= task.end]
             front = _join(front_text, self.source(before))
@@ -454,9 +458,11 @@ class _Builder:
         try:
             clozes = find_clozes(text)
         except ClozeError as error:
-            before = text[: error.offset]
-            line = start + before.count("\n")
-            self.problem(line, str(error), error.offset - (before.rfind("\n") + 1) + 1)
+            # The text joins the card's parts: find the file line the deletion starts on.
+            opening = text[error.offset :].split("\n", 1)[0]
+            line = next((n for n in range(start, end) if opening in self.lines[n]), start)
+            col = self.lines[line].find(opening) + 1 if line < len(self.lines) else 1
+            self.problem(line, str(error), col)
             return
         if not clozes:
             self.problem(start, "cloze card without a deletion; mark the hidden part `{{c1::...}}`")

@@ -573,3 +573,10 @@ def test_image_line_is_the_file_line_in_compact_cards():
     deck, problems = parse("x :: y\n\nQ: Which graph?\nA: This one:\n![the DAG](dag.png)\n")
     assert problems == []
     assert [(i.src, i.line) for i in deck.notes[1].images] == [("dag.png", 5)]
+
+
+def test_unterminated_cloze_in_a_compact_answer_is_located_in_the_file():
+    _, problems = parse("x :: y\n\nQ: Which rule?\nA: The {{c1::chain rule\n")
+    assert [(p.line, p.col, p.message.split(";")[0]) for p in problems] == [
+        (4, 8, "unterminated cloze")
+    ]

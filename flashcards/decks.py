@@ -37,15 +37,17 @@ def deck_files(root: Path) -> list[Path]:
     return found
 
 
-def refused_file(path: Path, root: Path) -> Problem | None:
+def refused_file(path: Path, resolved_root: Path) -> Problem | None:
     """Why a file found in a deck folder is not read: a name that is not UTF-8 (it could not
-    be stored), or a link to a file outside the folder (only the folder is read)."""
+    be stored), or a link to a file outside the folder (only the folder is read).
+
+    `resolved_root` is the folder, already resolved (once for all its files)."""
     try:
         str(path).encode("utf-8")
     except UnicodeEncodeError:
         return Problem(path, 1, 1, "the file name is not valid UTF-8; rename the file")
     try:
-        inside = path.resolve().is_relative_to(root.resolve())
+        inside = path.resolve().is_relative_to(resolved_root)
     except (OSError, RuntimeError):
         inside = False
     if not inside:
@@ -108,8 +110,9 @@ def load_decks(
     for given in paths:
         path = Path(given)
         if path.is_dir():
+            resolved = path.resolve()
             for f in deck_files(path):
-                refused = refused_file(f, path)
+                refused = refused_file(f, resolved)
                 if refused:
                     problems.append(refused)
                 else:

@@ -29,16 +29,19 @@ def _read_group(text: str, i: int) -> tuple[str, int] | None:
                 return m.group(0), i + len(m.group(0))
         return text[i], i + 1
     depth = 0
-    for j in range(i, len(text)):
+    j = i
+    while j < len(text):
         c = text[j]
         if c == "\\":
+            j += 2  # an escaped character, `\{` or `\\` included, is never a brace
             continue
-        if c == "{" and (j == 0 or text[j - 1] != "\\"):
+        if c == "{":
             depth += 1
-        elif c == "}" and text[j - 1] != "\\":
+        elif c == "}":
             depth -= 1
             if depth == 0:
                 return text[i + 1 : j], j + 1
+        j += 1
     return None
 
 

@@ -11,17 +11,7 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-
-def format_duration(seconds: float) -> str:
-    """`75` -> `1 min 15 s`."""
-    seconds = int(round(seconds))
-    if seconds < 60:
-        return f"{seconds} s"
-    minutes, seconds = divmod(seconds, 60)
-    if minutes < 60:
-        return f"{minutes} min {seconds} s"
-    hours, minutes = divmod(minutes, 60)
-    return f"{hours} h {minutes} min"
+from flashcards.commands.stats import duration
 
 
 class SummaryScreen(Screen[None]):
@@ -53,7 +43,7 @@ class SummaryScreen(Screen[None]):
         lines = [
             f"Cards reviewed     {reviewed}",
             f"Recalled (3-5)     {share}",
-            f"Time spent         {format_duration(self.elapsed)}",
+            f"Time spent         {duration(self.elapsed)}",
             f"Due tomorrow       {due}",
         ]
         with Vertical(id="summary"):

@@ -14,7 +14,7 @@ from typing import Any, Protocol
 
 from flashcards.cards import Card, Deck
 from flashcards.scheduler import ReviewState
-from flashcards.session import ReviewKind, buried_until
+from flashcards.session import ReviewKind
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,11 +90,6 @@ class Backend(Protocol):
 def card_index(decks: Sequence[Deck]) -> dict[str, tuple[Card, Deck]]:
     """Every card of the decks by id, with its deck."""
     return {card.id: (card, deck) for deck in decks for card in deck.cards}
-
-
-def bury_date(today: date) -> date:
-    """When a buried card comes back."""
-    return buried_until(today)
 
 
 def describe_state(state: ReviewState) -> dict[str, Any]:

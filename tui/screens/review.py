@@ -25,8 +25,8 @@ from textual.worker import get_current_worker
 
 from flashcards.cards import Card, CardKind, Deck
 from flashcards.grades import Grade
-from flashcards.session import Session, is_leech
-from tui.backend import LogEntry, bury_date
+from flashcards.session import Session, buried_until, is_leech
+from tui.backend import LogEntry
 from tui.render import (
     ShownImage,
     back_source,
@@ -639,7 +639,7 @@ class ReviewScreen(Screen[None]):
     def action_bury(self, _quiet: str = "") -> None:
         assert self.card is not None
         if not self._saved(
-            "Burying", self.app.backend.bury, self.card.id, bury_date(self.app.today)
+            "Burying", self.app.backend.bury, self.card.id, buried_until(self.app.today)
         ):
             return
         self.notify("Buried until tomorrow.")

@@ -7,6 +7,8 @@ own tests and shares one warm worker.
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 
 import pytest
 from hypothesis import given as hgiven
@@ -274,6 +276,34 @@ def test_a_worker_that_cannot_start_gives_no_verdict(monkeypatch: pytest.MonkeyP
     assert verdict.status is Status.TIMEOUT
     assert "could not start" in verdict.feedback
     assert verdict.reading == "x + x"
+
+
+def test_a_process_start_that_raises_gives_no_verdict(monkeypatch: pytest.MonkeyPatch) -> None:
+    from flashcards.answers import worker as worker_module
+
+    def refuse() -> None:
+        raise ValueError("bad value(s) in fds_to_keep")
+
+    monkeypatch.setattr(worker_module, "_start_resource_tracker", refuse)
+    monkeypatch.setattr(worker_module, "WORKER", worker_module.Worker())
+    verdict = check_answer("2x", "x + x")
+    assert verdict.status is Status.TIMEOUT
+    assert "could not start" in verdict.feedback
+
+
+def test_the_worker_starts_when_stderr_has_no_file_descriptor() -> None:
+    # As inside a Textual app, whose captured stderr answers fileno() with -1; a fresh
+    # process, so multiprocessing's resource tracker is not running yet.
+    code = (
+        "import io, sys\n"
+        "class Captured(io.StringIO):\n"
+        "    def fileno(self): return -1\n"
+        "sys.stderr = Captured()\n"
+        "from flashcards.answers import check_answer\n"
+        "print(check_answer('2x', 'x + x').status.name)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["CORRECT"]
 
 
 def test_warm_up_starts_the_worker_in_the_background() -> None:

@@ -88,6 +88,28 @@ def _main_file_hidden_if_missing() -> Iterator[None]:
         main.__file__ = path
 
 
+def _start_resource_tracker() -> None:
+    """Start multiprocessing's resource tracker, with the real stderr if need be.
+
+    Inside a Textual app `sys.stderr` is a capture whose `fileno()` is -1; the tracker passes
+    that to its child, which fails ("bad value(s) in fds_to_keep"). A running tracker is
+    reused, so the stream is swapped (a process-wide change) only when the first try fails.
+    """
+    from multiprocessing import resource_tracker
+
+    try:
+        resource_tracker.ensure_running()
+        return
+    except ValueError:
+        pass
+    saved = sys.stderr
+    sys.stderr = sys.__stderr__
+    try:
+        resource_tracker.ensure_running()
+    finally:
+        sys.stderr = saved
+
+
 #: What `Worker.run` returns when the worker process cannot be started.
 UNAVAILABLE = "unavailable"
 
@@ -108,9 +130,15 @@ class Worker:
         ctx = _context()
         parent, child = ctx.Pipe()
         process = ctx.Process(target=_serve, args=(child,), daemon=True, name="answers-worker")
-        with _main_file_hidden_if_missing():
-            process.start()
-        child.close()
+        try:
+            _start_resource_tracker()
+            with _main_file_hidden_if_missing():
+                process.start()
+        except (OSError, ValueError):
+            parent.close()
+            return False
+        finally:
+            child.close()
         if not parent.poll(START_TIMEOUT):
             process.kill()
             process.join(1)

@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from flashcards.cards import CardKind, Deck, MathSpec, Note
+from flashcards.decks import image_problem
 from flashcards.errors import FlashcardsError
 from flashcards.macros import expand_macros
 
@@ -726,18 +727,17 @@ def collect_media(decks: Sequence[Deck]) -> tuple[dict[tuple[str, str], str], di
                 if (deck.name, src) in names:
                     continue
                 where = f"{deck.path}:{note.line}"
-                if "://" in src or src.startswith("data:"):
-                    raise ExportError(f"{where}: image `{src}` is not a local file")
-                if os.path.isabs(src) or src.startswith("~"):
-                    raise ExportError(f"{where}: image `{src}` has an absolute path")
+                # the same rule the deck loader and the study screen apply
+                problem = image_problem(src, folder)
+                if problem is not None:
+                    raise ExportError(f"{where}: {problem}")
                 path = (folder / src).resolve()
-                if not path.is_relative_to(folder):
-                    raise ExportError(f"{where}: image `{src}` is outside the deck's folder")
                 try:
                     data = path.read_bytes()
                 except OSError as error:
-                    reason = "missing" if not path.exists() else (error.strerror or str(error))
-                    raise ExportError(f"{where}: image `{src}` is {reason}") from None
+                    raise ExportError(
+                        f"{where}: image `{src}` cannot be read: {error.strerror or error}"
+                    ) from None
                 name = media_name(src, hashlib.sha1(data).hexdigest())
                 names[(deck.name, src)] = name
                 files[name] = path

@@ -312,6 +312,16 @@ def test_image_symlinked_out_of_the_deck_folder_is_refused(tmp_path):
     assert not (tmp_path / "out.apkg").exists()
 
 
+def test_image_in_a_symlink_loop_is_refused_with_a_message(tmp_path):
+    (tmp_path / "a.png").symlink_to(tmp_path / "b.png")
+    (tmp_path / "b.png").symlink_to(tmp_path / "a.png")
+    note = Note("n", CardKind.BASIC, "f", "![x](a.png)", 2, 2)
+    deck = Deck("d", tmp_path / "d.md", (note,))
+    with pytest.raises(ExportError, match=r"d.md:2: image `a.png` cannot be resolved"):
+        write_apkg([deck], tmp_path / "out.apkg")
+    assert not (tmp_path / "out.apkg").exists()
+
+
 def test_a_failed_export_keeps_the_previous_package(tmp_path):
     decks = load(write_tree(tmp_path / "decks"))
     out = tmp_path / "out.apkg"

@@ -23,6 +23,8 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
+from flashcards.latexnames import SIZING_COMMANDS
+
 #: Longest answer a learner may type, and longest expected answer a deck may give.
 LEARNER_LIMIT = 300
 DECK_LIMIT = 1000
@@ -280,27 +282,8 @@ UNICODE_OPS = {
     "∞": "oo",
     "π": "pi",
 }
-#: LaTeX commands that are only spacing or sizing.
-LATEX_IGNORED = {
-    "left",
-    "right",
-    "big",
-    "Big",
-    "bigg",
-    "Bigg",
-    "bigl",
-    "bigr",
-    "Bigl",
-    "Bigr",
-    "biggl",
-    "biggr",
-    "Biggl",
-    "Biggr",
-    "quad",
-    "qquad",
-    "displaystyle",
-    "mathrm",  # handled as a name when followed by a group
-}
+#: LaTeX commands that are only spacing or sizing (`\mathrm` and kin are read in `_latex`).
+LATEX_IGNORED = SIZING_COMMANDS | {"quad", "qquad", "displaystyle"}
 LATEX_OPS = {
     "cdot": "*",
     "times": "*",

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import sqlite3
 import zipfile
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
@@ -32,7 +32,6 @@ GRADES: dict[int, Grade] = {
     3: Grade.GOOD,  # Good
     4: Grade.PERFECT,  # Easy
 }
-BUTTONS = {1: "Again", 2: "Hard", 3: "Good", 4: "Easy"}
 
 #: revlog `type`: 0 learning, 1 review, 2 relearning, 3 filtered deck, 4 manual, 5 rescheduled.
 #: Manual and rescheduled entries are not answers.
@@ -236,14 +235,12 @@ ORDER BY r.id
 """
 
 
-def read_reviews(path: Path, cloze_model_ids: Sequence[int] | None = None) -> AnkiReviews:
+def read_reviews(path: Path) -> AnkiReviews:
     """Every answer in an Anki export, with the guid and ordinal of its card."""
-    if cloze_model_ids is None:
-        from flashcards.export import CLOZE_MODEL_ID
+    from flashcards.export import CLOZE_MODEL_ID
 
-        cloze_model_ids = (CLOZE_MODEL_ID,)
     data, name = collection_bytes(Path(path))
-    if data[:16] == b"SQLite format 3\x00" and data[18:20] == b"\x02\x02":
+    if data[18:20] == b"\x02\x02":  # collection_bytes checked the SQLite header
         # A collection saved in WAL mode (Anki's modern exports): an in-memory database
         # cannot open WAL, so mark the copy as a rollback-journal database.
         data = data[:18] + b"\x01\x01" + data[20:]
@@ -258,13 +255,12 @@ def read_reviews(path: Path, cloze_model_ids: Sequence[int] | None = None) -> An
             raise FlashcardsError(f"{path}: the Anki collection cannot be read ({error})") from None
     finally:
         conn.close()
-    clozes = set(cloze_model_ids)
     answers = tuple(
         AnkiAnswer(
             revlog_id=int(rid),
             guid=str(guid),
             anki_ord=int(ord_),
-            cloze=int(mid) in clozes,
+            cloze=int(mid) == CLOZE_MODEL_ID,
             ease=int(ease),
             revlog_type=int(rtype),
             ivl=int(ivl),

@@ -333,11 +333,6 @@ def anki_ordinal(kind: CardKind, ordinal: int) -> int:
     return ordinal - 1 if kind is CardKind.CLOZE else ordinal
 
 
-def card_ordinal(kind: CardKind, anki_ord: int) -> int:
-    """The flashcards card ordinal for Anki's card ordinal (the inverse of `anki_ordinal`)."""
-    return anki_ord + 1 if kind is CardKind.CLOZE else anki_ord
-
-
 def deck_id(name: str) -> int:
     """A stable Anki deck id from the deck's name (Anki itself matches decks by name)."""
     return (1 << 30) + int(hashlib.sha1(name.encode()).hexdigest()[:12], 16) % (1 << 40)

@@ -10,7 +10,6 @@ Usage: python benchmarks/bench_export.py [--cards 10000] [--files 100] [--repeat
 
 from __future__ import annotations
 
-import argparse
 import json
 import statistics
 import sys
@@ -21,7 +20,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_parse import generate  # noqa: E402  (the same generated decks as the parse benchmark)
+# the same generated decks, and the same options, as the parse benchmark
+from bench_parse import generate, tree_arguments  # noqa: E402
 
 
 def genanki_alone(rendered, path: Path, stamp: int) -> None:
@@ -43,11 +43,7 @@ def genanki_alone(rendered, path: Path, stamp: int) -> None:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--cards", type=int, default=10_000)
-    parser.add_argument("--files", type=int, default=100)
-    parser.add_argument("--repeat", type=int, default=5)
-    args = parser.parse_args()
+    args = tree_arguments(__doc__)
 
     from flashcards.decks import load_decks
     from flashcards.export import ExportRecord, assign_guids, render_decks, write_package

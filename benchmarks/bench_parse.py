@@ -52,12 +52,17 @@ def generate(root: Path, cards: int, files: int) -> None:
         (folder / f"deck{f:03}.md").write_text(text, encoding="utf-8")
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__)
+def tree_arguments(description: str | None) -> argparse.Namespace:
+    """The size of the generated tree and the repeat count, from the command line."""
+    parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--cards", type=int, default=10_000)
     parser.add_argument("--files", type=int, default=100)
     parser.add_argument("--repeat", type=int, default=5)
-    args = parser.parse_args()
+    return parser.parse_args()
+
+
+def main() -> int:
+    args = tree_arguments(__doc__)
 
     from markdown_it import MarkdownIt
 

@@ -24,7 +24,7 @@ from textual.worker import Worker, WorkerState
 
 from flashcards.cards import Card, Deck
 from flashcards.errors import Problem
-from tui.backend import Backend, card_index
+from tui.backend import Backend, card_index, in_decks
 
 #: Runs the editor on a file at a line; blocking, returns when the editor exits.
 EditorRunner = Callable[[Path, int], None]
@@ -278,10 +278,7 @@ class FlashcardsApp(App[None]):
             pool = [
                 cid
                 for cid, (card, deck) in self.cards.items()
-                if (
-                    chosen is None
-                    or any(deck.name == d or deck.name.startswith(d + "::") for d in chosen)
-                )
+                if (chosen is None or in_decks(deck.name, chosen))
                 and (self.options.tag is None or self.options.tag in (*deck.tags, *card.note.tags))
             ]
             rng = random.Random(self.options.seed)

@@ -92,6 +92,11 @@ def card_index(decks: Sequence[Deck]) -> dict[str, tuple[Card, Deck]]:
     return {card.id: (card, deck) for deck in decks for card in deck.cards}
 
 
+def in_decks(name: str, chosen: Iterable[str]) -> bool:
+    """Whether deck `name` is one of `chosen` or a sub-deck of one."""
+    return any(name == d or name.startswith(d + "::") for d in chosen)
+
+
 def describe_state(state: ReviewState) -> dict[str, Any]:
     """A card's scheduling numbers for the info panel."""
     return {

@@ -22,7 +22,7 @@ from flashcards.commands.study import resume_collector
 from flashcards.config import load_settings
 from flashcards.store import Store
 from tui.app import FlashcardsApp
-from tui.backend import DeckCounts
+from tui.backend import DeckCounts, in_decks
 from tui.screens.decks import DecksScreen, deck_tree
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -197,3 +197,14 @@ def test_the_deck_tree_sums_each_deck_into_all_its_parents() -> None:
         ("ml::probability::bayes", 2, DeckCounts(0, 1, 1)),
         ("mlx", 0, DeckCounts(5, 0, 0)),
     ]
+
+
+def test_a_chosen_deck_takes_in_its_sub_decks_but_not_look_alike_siblings() -> None:
+    chosen = ["ml::probability", "algebra"]
+    assert in_decks("ml::probability", chosen)
+    assert in_decks("ml::probability::bayes", chosen)
+    assert in_decks("algebra", chosen)
+    assert not in_decks("ml", chosen)
+    assert not in_decks("ml::probabilityx", chosen)
+    assert not in_decks("algebra2", chosen)
+    assert not in_decks("algebra", [])

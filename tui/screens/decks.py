@@ -10,7 +10,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
-from tui.backend import DeckCounts
+from tui.backend import DeckCounts, in_decks
 from tui.text import plain
 
 ALL = "*"  # the option id of "All decks" (deck names never start with `*`)
@@ -86,11 +86,7 @@ class DecksScreen(Screen[None]):
             loaded = {d.name for d in app.decks}
             counts = {n: c for n, c in counts.items() if n in loaded}
         if app.options.decks:
-            counts = {
-                n: c
-                for n, c in counts.items()
-                if any(n == d or n.startswith(d + "::") for d in app.options.decks)
-            }
+            counts = {n: c for n, c in counts.items() if in_decks(n, app.options.decks)}
         options = self.query_one(OptionList)
         keep = options.highlighted
         total = DeckCounts()

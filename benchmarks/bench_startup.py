@@ -39,6 +39,41 @@ def write_decks(root: Path, cards: int, files: int = 100) -> None:
         (folder / f"deck{f:03}.md").write_text("\n".join(body), encoding="utf-8")
 
 
+STUDY = [sys.executable, "-m", "flashcards", "study"]
+#: The totals line under the deck list, drawn with the counts in the first frame.
+FIRST_SCREEN = b"today:"
+
+
+def study_setup(root: Path, cards: int) -> tuple[dict[str, str], int, int]:
+    """Deck files, a config and a collection synced once (as after a first start) under `root`.
+
+    Returns the environment that runs `STUDY` on them, the cards in the collection and the
+    cards the sync added.
+    """
+    from flashcards.config import load_settings
+    from flashcards.decks import builtin_decks_dir
+    from flashcards.store import Store
+    from flashcards.sync import sync_paths
+
+    decks, data = root / "decks", root / "data"
+    data.mkdir(parents=True)
+    write_decks(decks, cards)
+    config = root / "config.toml"
+    config.write_text(f"deck_folders = [{str(decks)!r}]\n", encoding="utf-8")
+    env = {
+        **os.environ,
+        "FLASHCARDS_CONFIG": str(config),
+        "FLASHCARDS_DATA_DIR": str(data),
+        "TERM": "xterm-256color",
+    }
+    env.pop("FLASHCARDS_DB", None)
+    settings = load_settings(config=config, data_dir=data, env={})
+    with Store.open(settings) as store:
+        report = sync_paths(store, [builtin_decks_dir(), decks])
+        total = len(store.card_ids())
+    return env, total, report.added
+
+
 def run_in_pty(
     argv: list[str], env: dict[str, str], until: bytes | None = None, timeout: float = 60.0
 ) -> float:
@@ -85,41 +120,16 @@ def main() -> int:
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory() as tmp:
-        root = Path(tmp)
-        decks, data = root / "decks", root / "data"
-        data.mkdir()
-        write_decks(decks, args.cards)
-        config = root / "config.toml"
-        config.write_text(f"deck_folders = [{str(decks)!r}]\n", encoding="utf-8")
-        env = {
-            **os.environ,
-            "FLASHCARDS_CONFIG": str(config),
-            "FLASHCARDS_DATA_DIR": str(data),
-            "TERM": "xterm-256color",
-        }
-        env.pop("FLASHCARDS_DB", None)
+        env, cards, added = study_setup(Path(tmp), args.cards)
+        print(f"collection: {cards} cards ({added} added by the first sync)")
 
-        # The collection, synced once as after a first start.
-        from flashcards.config import load_settings
-        from flashcards.decks import builtin_decks_dir
-        from flashcards.store import Store
-        from flashcards.sync import sync_paths
-
-        settings = load_settings(config=config, data_dir=data, env={})
-        with Store.open(settings) as store:
-            report = sync_paths(store, [builtin_decks_dir(), decks])
-            cards = len(store.card_ids())
-        print(f"collection: {cards} cards ({report.added} added by the first sync)")
-
-        study = [sys.executable, "-m", "flashcards", "study"]
         imports = [sys.executable, "-c", "import textual, sqlmodel"]
-        # The totals line under the deck list is drawn with the counts in the first frame.
         # Interleaved, so a change in the machine's load hits both sides alike.
-        run_in_pty(study, env, b"today:")  # warm-up: file caches, .pyc files
+        run_in_pty(STUDY, env, FIRST_SCREEN)  # warm-up: file caches, .pyc files
         run_in_pty(imports, env)
         app_times, base_times = [], []
         for _ in range(args.repeat):
-            app_times.append(run_in_pty(study, env, b"today:"))
+            app_times.append(run_in_pty(STUDY, env, FIRST_SCREEN))
             base_times.append(run_in_pty(imports, env))
         app_median = statistics.median(app_times)
         base_median = statistics.median(base_times)

@@ -432,32 +432,10 @@ def time_math_checks(passes: int) -> dict[str, float]:
 def time_first_screen(workdir: Path, cards: int, repeat: int) -> float:
     """Median ms from starting `flashcards study` on a synced collection of `cards` deck cards
     until its first screen with today's counts is drawn (the start-up benchmark's measure)."""
-    from bench_startup import run_in_pty, write_decks
+    from bench_startup import FIRST_SCREEN, STUDY, run_in_pty, study_setup
 
-    from flashcards.config import load_settings
-    from flashcards.decks import builtin_decks_dir
-    from flashcards.store import Store
-    from flashcards.sync import sync_paths
-
-    root = workdir / "startup"
-    decks, data = root / "decks", root / "data"
-    data.mkdir(parents=True)
-    write_decks(decks, cards)
-    config = root / "config.toml"
-    config.write_text(f"deck_folders = [{str(decks)!r}]\n", encoding="utf-8")
-    env = {
-        **os.environ,
-        "FLASHCARDS_CONFIG": str(config),
-        "FLASHCARDS_DATA_DIR": str(data),
-        "TERM": "xterm-256color",
-    }
-    env.pop("FLASHCARDS_DB", None)
-    settings = load_settings(config=config, data_dir=data, env={})
-    with Store.open(settings) as store:
-        sync_paths(store, [builtin_decks_dir(), decks])
-    study = [sys.executable, "-m", "flashcards", "study"]
-    # The totals line under the deck list is drawn with the counts in the first frame.
-    return median_ms(lambda: run_in_pty(study, env, b"today:"), repeat)
+    env, _, _ = study_setup(workdir / "startup", cards)
+    return median_ms(lambda: run_in_pty(STUDY, env, FIRST_SCREEN), repeat)
 
 
 # --- driver ----------------------------------------------------------------------------------

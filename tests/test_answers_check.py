@@ -314,6 +314,30 @@ def test_warm_up_starts_the_worker_in_the_background() -> None:
     assert WORKER.alive
 
 
+def test_a_timeout_that_is_no_positive_number_means_the_default(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from flashcards.answers import worker as worker_module
+
+    waited: list[float] = []
+
+    class Slow(worker_module.Worker):
+        def run(self, job, timeout: float):
+            waited.append(timeout)
+            return None
+
+    monkeypatch.setattr(worker_module, "WORKER", Slow())
+    for timeout in (0, -1.0, float("nan"), float("inf")):
+        verdict = check_answer("2x", "x + x", timeout=timeout)
+        assert verdict.status is Status.TIMEOUT
+        assert "over 2 s" in verdict.feedback
+    assert waited == [2.0] * 4
+
+
+def test_an_infinite_timeout_still_gives_a_verdict(worker) -> None:
+    assert check_answer("2x", "x + x", timeout=float("inf")).status is Status.CORRECT
+
+
 # --------------------------------------------------------------------------------------------
 # The command line
 
@@ -333,6 +357,16 @@ def test_cli_exit_status_and_output(capsys: pytest.CaptureFixture[str], worker) 
     assert main(["answer", "x = 2", "2x = 4", "--mode", "equation"]) == 0
     assert main(["answer", "x^2-1", "(x-1)(x+1)", "--form", "expanded"]) == 1
     capsys.readouterr()
+
+
+@pytest.mark.parametrize("timeout", ["0", "-1", "inf", "nan", "soon"])
+def test_cli_rejects_a_timeout_that_is_no_positive_number(
+    capsys: pytest.CaptureFixture[str], timeout: str
+) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main(["answer", "x", "x", "--timeout", timeout])
+    assert exited.value.code == 2
+    assert "--timeout" in capsys.readouterr().err
 
 
 # --------------------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ worker process (or on the first in-process `judge_answer`).
 
 from __future__ import annotations
 
+import math
 import zlib
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -39,11 +40,19 @@ __all__ = [
     "judge_answer",
     "read",
     "read_answer",
+    "usable_timeout",
     "validate_expected",
     "warm_up",
 ]
 
 TIMEOUT_TEXT = "Took too long to check (over {:g} s); try a simpler form, or grade yourself."
+#: Seconds a check may take when no usable timeout is given.
+DEFAULT_TIMEOUT = 2.0
+
+
+def usable_timeout(seconds: object) -> bool:
+    """Whether `seconds` can bound a check: a positive, finite number."""
+    return isinstance(seconds, int | float) and 0 < seconds < math.inf
 
 
 def _expand(text: str, macros: Mapping[str, str] | None) -> str:
@@ -142,7 +151,7 @@ def check_answer(
     form: str | None = None,
     rel_tol: float | None = None,
     abs_tol: float | None = None,
-    timeout: float = 2.0,
+    timeout: float = DEFAULT_TIMEOUT,
     macros: Mapping[str, str] | None = None,
 ) -> Verdict:
     """Check a typed answer in the worker process; never raises for bad input.
@@ -167,13 +176,14 @@ def check_answer(
     assert reading is not None
     from flashcards.answers.worker import UNAVAILABLE, WORKER
 
-    outcome = WORKER.run(job, timeout if timeout and timeout > 0 else 2.0)
+    limit = timeout if usable_timeout(timeout) else DEFAULT_TIMEOUT
+    outcome = WORKER.run(job, limit)
     if outcome == UNAVAILABLE:
         return verdict(
             Status.TIMEOUT, "The checker could not start; grade yourself.", reading.pretty
         )
     if outcome is None:
-        return verdict(Status.TIMEOUT, TIMEOUT_TEXT.format(timeout), reading.pretty)
+        return verdict(Status.TIMEOUT, TIMEOUT_TEXT.format(limit), reading.pretty)
     return verdict(outcome.status, outcome.feedback, reading.pretty, outcome.hint)
 
 

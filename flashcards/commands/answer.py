@@ -4,10 +4,24 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import sys
 
 #: Exit statuses: accepted, rejected (wrong, wrong form, timeout), unreadable.
 EXIT_ACCEPTED, EXIT_REJECTED, EXIT_UNREADABLE = 0, 1, 2
+
+
+def _seconds(text: str) -> float:
+    """A --timeout value: a positive, finite number of seconds."""
+    from flashcards.answers import usable_timeout
+
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = math.nan
+    if not usable_timeout(seconds):
+        raise argparse.ArgumentTypeError(f"{text!r} is no positive number of seconds")
+    return seconds
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
@@ -55,7 +69,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
     parser.add_argument("--rel-tol", type=float, metavar="X", help="relative tolerance")
     parser.add_argument("--abs-tol", type=float, metavar="X", help="absolute tolerance")
     parser.add_argument(
-        "--timeout", type=float, default=2.0, metavar="S", help="seconds (default: 2)"
+        "--timeout", type=_seconds, default=2.0, metavar="S", help="seconds (default: 2)"
     )
     parser.add_argument("--json", action="store_true", help="print the verdict as JSON")
     return parser

@@ -428,6 +428,24 @@ def _state_values(state: ReviewState, prefix: str = "") -> dict[str, Any]:
     }
 
 
+def _log_values(e: LogEntry) -> dict[str, Any]:
+    """The column values of a review-log row to insert (its `id` is left to the database)."""
+    return {
+        "card_id": e.card_id,
+        "reviewed_at": _utc(e.reviewed_at),
+        "study_day": e.study_day,
+        "kind": e.kind,
+        "grade": int(e.grade),
+        "typed": e.typed,
+        "verdict": e.verdict,
+        "seconds": e.seconds,
+        "leech": e.leech,
+        "undone": e.undone,
+        **_state_values(e.before, "before_"),
+        **_state_values(e.after, "after_"),
+    }
+
+
 def _utc(now: datetime) -> datetime:
     """`now` in UTC; a naive `now` is taken as local time."""
     return now.astimezone(UTC)
@@ -775,21 +793,22 @@ class Store:
                 values["cid"] = card_id
                 values["suspended"] = bool(row.suspended) or leech
                 conn.execute(_UPDATE_STATE, values)
-            log = {
-                "card_id": card_id,
-                "reviewed_at": _utc(now),
-                "study_day": today,
-                "kind": kind,
-                "grade": int(grade),
-                "typed": typed,
-                "verdict": verdict,
-                "seconds": seconds,
-                "leech": leech,
-                "undone": False,
-                **_state_values(before, "before_"),
-                **_state_values(after, "after_"),
-            }
-            conn.execute(_INSERT_LOG, log)
+            entry = LogEntry(
+                id=0,  # the database numbers the row
+                card_id=card_id,
+                reviewed_at=now,
+                study_day=today,
+                kind=kind,
+                grade=int(grade),
+                typed=typed,
+                verdict=verdict,
+                seconds=seconds,
+                before=before,
+                after=after,
+                leech=leech,
+                undone=False,
+            )
+            conn.execute(_INSERT_LOG, _log_values(entry))
         return after
 
     def _random(self) -> Any:
@@ -825,11 +844,7 @@ class Store:
 
     def set_state(self, card_id: str, state: ReviewState) -> None:
         """Overwrite a card's SM-2 state (imports and repairs; not logged)."""
-        with self._tx(write=True) as conn:
-            values = _state_values(state)
-            result = conn.execute(sa.update(CARDS).where(CARDS.c.id == card_id).values(**values))
-            if result.rowcount == 0:
-                raise FlashcardsError(f"no card {card_id!r} in the collection")
+        self._update_card(card_id, **_state_values(state))
 
     def import_states(self, states: Mapping[str, ReviewState]) -> int:
         """Overwrite many cards' SM-2 states in one transaction (imports); returns the count."""
@@ -842,29 +857,13 @@ class Store:
 
     def import_log(self, entries: Sequence[LogEntry]) -> int:
         """Append review-log rows as given (imports; their `id` is ignored), in one transaction."""
-        rows = [
-            {
-                "card_id": e.card_id,
-                "reviewed_at": _utc(e.reviewed_at),
-                "study_day": e.study_day,
-                "kind": e.kind,
-                "grade": int(e.grade),
-                "typed": e.typed,
-                "verdict": e.verdict,
-                "seconds": e.seconds,
-                "leech": e.leech,
-                "undone": e.undone,
-                **_state_values(e.before, "before_"),
-                **_state_values(e.after, "after_"),
-            }
-            for e in entries
-        ]
+        rows = [_log_values(e) for e in entries]
         with self._tx(write=True) as conn:
             for chunk in _chunks(rows, 5000):
                 conn.execute(_INSERT_LOG, list(chunk))
         return len(rows)
 
-    def _set_flag(self, card_id: str, **values: Any) -> None:
+    def _update_card(self, card_id: str, **values: Any) -> None:
         with self._tx(write=True) as conn:
             result = conn.execute(sa.update(CARDS).where(CARDS.c.id == card_id).values(**values))
             if result.rowcount == 0:
@@ -872,19 +871,19 @@ class Store:
 
     def suspend(self, card_id: str) -> None:
         """Suspend a card: it never comes in a queue until unsuspended."""
-        self._set_flag(card_id, suspended=True)
+        self._update_card(card_id, suspended=True)
 
     def unsuspend(self, card_id: str) -> None:
         """Let a suspended card come again."""
-        self._set_flag(card_id, suspended=False)
+        self._update_card(card_id, suspended=False)
 
     def bury(self, card_id: str, until: date) -> None:
         """Keep a card out of the queue before study day `until`."""
-        self._set_flag(card_id, buried_until=until)
+        self._update_card(card_id, buried_until=until)
 
     def unbury(self, card_id: str) -> None:
         """Let a buried card come again today."""
-        self._set_flag(card_id, buried_until=None)
+        self._update_card(card_id, buried_until=None)
 
     # --- accepted answers and the log ---------------------------------------------------------
 

@@ -239,7 +239,6 @@ TAGS = NoteTagRow.__table__  # type: ignore[attr-defined]
 CARDS = CardRow.__table__  # type: ignore[attr-defined]
 LOG = ReviewLogRow.__table__  # type: ignore[attr-defined]
 ACCEPTED = AcceptedAnswerRow.__table__  # type: ignore[attr-defined]
-TABLES = (DECKS, FILES, NOTES, TAGS, CARDS, LOG, ACCEPTED)
 
 # --- values returned -----------------------------------------------------------------------
 

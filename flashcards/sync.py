@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from difflib import SequenceMatcher
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -251,26 +251,10 @@ def plan_sync(
     effective: dict[str, StoredNote] = dict(stored)
     for old, new in relinks:
         note = effective.pop(old)
-        effective[new] = StoredNote(
-            new,
-            note.kind,
-            note.front,
-            note.back,
-            note.content_hash,
-            note.removed,
-            note.tags,
-            tuple(
-                StoredCard(
-                    card_id(new, c.ordinal),
-                    c.ordinal,
-                    c.deck,
-                    c.source_path,
-                    c.line,
-                    c.position,
-                    c.removed,
-                )
-                for c in note.cards
-            ),
+        effective[new] = replace(
+            note,
+            id=new,
+            cards=tuple(replace(c, id=card_id(new, c.ordinal)) for c in note.cards),
         )
 
     new_notes: list[NoteRecord] = []
@@ -453,6 +437,4 @@ def sync_paths(
         progress=progress,
         file_stamps=new_stamps,
     )
-    from dataclasses import replace
-
     return replace(report, files_skipped=skipped_files, problems=tuple(problems))

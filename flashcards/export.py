@@ -26,12 +26,15 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flashcards.cards import CardKind, Deck, MathSpec, Note
 from flashcards.decks import image_problem
 from flashcards.errors import FlashcardsError
 from flashcards.macros import expand_macros
+
+if TYPE_CHECKING:
+    from flashcards.scheduler import ReviewState
 
 # --- Note types: fixed forever --------------------------------------------------------------
 # Anki matches note types by id and then by field and template names; changing any of them
@@ -364,23 +367,18 @@ def day_zero(now: datetime, rollover_hour: int = 4) -> datetime:
     return start if start <= now else start - timedelta(days=1)
 
 
-def anki_schedule(state: Any, anki_today: date) -> AnkiSchedule:
+def anki_schedule(state: ReviewState | None, anki_today: date) -> AnkiSchedule:
     """Anki's card columns for an SM-2 `ReviewState`; a new card stays new."""
-    due = getattr(state, "due", None)
-    if state is None or due is None:
+    if state is None or state.due is None:
         return NEW_CARD
-    ease_pct = getattr(state, "ease_pct", None)
-    if ease_pct is None:
-        ease_pct = round(float(getattr(state, "ease", 2.5)) * 100)
-    interval = max(1, int(getattr(state, "interval_days", 1) or 1))
     return AnkiSchedule(
         ctype=2,
         queue=2,
-        due=(due - anki_today).days,
-        ivl=interval,
-        factor=int(ease_pct) * 10,
-        reps=max(int(getattr(state, "repetitions", 0)), 1),
-        lapses=int(getattr(state, "lapses", 0)),
+        due=(state.due - anki_today).days,
+        ivl=max(1, state.interval_days),
+        factor=state.ease_pct * 10,
+        reps=max(state.repetitions, 1),
+        lapses=state.lapses,
     )
 
 
@@ -778,7 +776,7 @@ def render_decks(
     guids: Mapping[str, str],
     media_names: Mapping[tuple[str, str], str],
     *,
-    states: Mapping[str, Any] | None = None,
+    states: Mapping[str, ReviewState] | None = None,
     anki_today: date | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> list[RenderedDeck]:
@@ -857,7 +855,7 @@ def write_apkg(
     last_stamp: int | None = None,
     now: datetime | None = None,
     progress: Callable[[int, int], None] | None = None,
-    states: Mapping[str, Any] | None = None,
+    states: Mapping[str, ReviewState] | None = None,
     compress: bool = True,
 ) -> ExportReport:
     """Write `decks` to the Anki package `path`, whole or not at all.

@@ -314,6 +314,30 @@ def test_warm_up_starts_the_worker_in_the_background() -> None:
     assert WORKER.alive
 
 
+@pytest.mark.parametrize(
+    ("error", "feedback"),
+    [
+        (ZeroDivisionError, "Could not be checked (ZeroDivisionError); grade yourself."),
+        (MemoryError, "Too large to check; try a simpler form."),
+    ],
+)
+def test_a_failure_of_the_cas_gives_no_verdict(
+    monkeypatch: pytest.MonkeyPatch, error: type[BaseException], feedback: str
+) -> None:
+    from flashcards.answers import equivalence
+
+    def fail(job) -> None:
+        raise error()
+
+    monkeypatch.setattr(equivalence, "judge", fail)
+    verdict = judge_answer("2x", "x + x")
+    assert (verdict.status, verdict.feedback, verdict.reading) == (
+        Status.TIMEOUT,
+        feedback,
+        "x + x",
+    )
+
+
 def test_a_timeout_that_is_no_positive_number_means_the_default(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

@@ -18,8 +18,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from flashcards.answers.verdict import Status
-
 #: How long the first start (a Python process importing sympy) may take.
 START_TIMEOUT = 60.0
 #: Address-space cap of the worker, so a runaway expansion fails instead of swapping.
@@ -54,7 +52,7 @@ def _serve(conn: Any) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the app, not the worker
     _limit_memory()
     from flashcards.answers.build import Builder  # noqa: F401 - imports sympy now
-    from flashcards.answers.equivalence import Outcome, judge
+    from flashcards.answers.equivalence import judge_safely
 
     conn.send("ready")
     while True:
@@ -62,15 +60,7 @@ def _serve(conn: Any) -> None:
             job = conn.recv()
         except (EOFError, OSError):
             return
-        try:
-            outcome = judge(job)
-        except MemoryError:
-            outcome = Outcome(Status.TIMEOUT, "Too large to check; try a simpler form.")
-        except Exception as error:  # a sympy failure must not end the worker
-            outcome = Outcome(
-                Status.TIMEOUT, f"Could not be checked ({type(error).__name__}); grade yourself."
-            )
-        conn.send(outcome)
+        conn.send(judge_safely(job))
 
 
 @contextmanager

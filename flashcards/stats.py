@@ -326,13 +326,6 @@ def ease_buckets(counts: Iterable[tuple[int, int]]) -> Distribution:
 # --- the queries ------------------------------------------------------------------------------
 
 
-def _in_deck(column: Any, deck: str) -> Any:
-    """`column` names `deck` or one of its sub-decks (a range, so no LIKE escaping)."""
-    import sqlalchemy as sa
-
-    return sa.or_(column == deck, sa.and_(column > deck + "::", column < deck + ":;"))
-
-
 def _grouped(conn: Any, key: Any, where: Sequence[Any], summed: Any = None) -> list[Any]:
     """(key, cards[, sum of `summed`]) rows of the cards table grouped by the expression `key`.
 
@@ -357,10 +350,10 @@ def deck_exists(store: Store, deck: str) -> bool:
     """True when some card (even a removed one) lies in `deck` or a sub-deck."""
     import sqlalchemy as sa
 
-    from flashcards.store import CARDS
+    from flashcards.store import CARDS, deck_condition
 
     with store.reading() as conn:
-        query = sa.select(CARDS.c.id).where(_in_deck(CARDS.c.deck, deck)).limit(1)
+        query = sa.select(CARDS.c.id).where(deck_condition([deck])).limit(1)
         return conn.execute(query).first() is not None
 
 
@@ -370,9 +363,9 @@ def compute_stats(
     """Every statistic on study day `today`, for `deck` and its sub-decks (None: all cards)."""
     import sqlalchemy as sa
 
-    from flashcards.store import CARDS, LOG, NOTES
+    from flashcards.store import CARDS, LOG, NOTES, deck_condition
 
-    in_scope = [_in_deck(CARDS.c.deck, deck)] if deck else []
+    in_scope = [deck_condition([deck])] if deck else []
     # A deck narrows the log through its card ids, so the database can start from the deck's
     # cards (ix_review_log_card); the whole-collection views read the log alone.
     if deck:

@@ -956,7 +956,7 @@ class Store:
             sa.or_(CARDS.c.buried_until.is_(None), CARDS.c.buried_until <= today),
         ]
         if decks:
-            where.append(_deck_condition(decks))
+            where.append(deck_condition(decks))
         if tags:
             where.append(
                 CARDS.c.note_id.in_(sa.select(TAGS.c.note_id).where(TAGS.c.tag.in_(list(tags))))
@@ -1028,7 +1028,7 @@ class Store:
             .order_by(LOG.c.id)
         )
         if decks:
-            query = query.where(_deck_condition(decks))
+            query = query.where(deck_condition(decks))
         if tags:
             query = query.where(
                 CARDS.c.note_id.in_(sa.select(TAGS.c.note_id).where(TAGS.c.tag.in_(list(tags))))
@@ -1506,7 +1506,7 @@ def _under(column: Any, root: str) -> Any:
     )
 
 
-def _deck_condition(decks: Sequence[str]) -> Any:
+def deck_condition(decks: Sequence[str]) -> Any:
     """The card is in one of `decks` or in one of their sub-decks (`a::...` sorts between
     `a::` and `a:;`, byte order)."""
     return sa.or_(

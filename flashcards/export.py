@@ -705,19 +705,22 @@ def guid_map(path: Path) -> dict[str, str]:
     return {e.guid: note_id for note_id, e in read_record(path).notes if e.guid != note_id}
 
 
-def collect_media(decks: Sequence[Deck]) -> tuple[dict[tuple[str, str], str], dict[str, Path]]:
+def collect_media(
+    decks: Sequence[Deck],
+) -> tuple[dict[str, dict[str, str]], dict[str, Path]]:
     """Find, check and name every image of the decks.
 
-    Returns (deck name, src) -> packaged name, and packaged name -> file. Raises ExportError for
-    an image that is missing or not inside its deck's folder (symlinks are resolved first).
+    Returns deck name -> (src -> packaged name), and packaged name -> file. Raises ExportError
+    for an image that is missing or not inside its deck's folder (symlinks are resolved first).
     """
-    names: dict[tuple[str, str], str] = {}
+    names: dict[str, dict[str, str]] = {}
     files: dict[str, Path] = {}
     for deck in decks:
         folder = deck.path.parent.resolve()
+        deck_names = names.setdefault(deck.name, {})
         for note in deck.notes:
             for src in image_sources(note):
-                if (deck.name, src) in names:
+                if src in deck_names:
                     continue
                 where = f"{deck.path}:{note.line}"
                 # the same rule the deck loader and the study screen apply
@@ -732,7 +735,7 @@ def collect_media(decks: Sequence[Deck]) -> tuple[dict[tuple[str, str], str], di
                         f"{where}: image `{src}` cannot be read: {error.strerror or error}"
                     ) from None
                 name = media_name(src, hashlib.sha1(data).hexdigest())
-                names[(deck.name, src)] = name
+                deck_names[src] = name
                 files[name] = path
     return names, files
 
@@ -774,7 +777,7 @@ class RenderedDeck:
 def render_decks(
     decks: Sequence[Deck],
     guids: Mapping[str, str],
-    media_names: Mapping[tuple[str, str], str],
+    media_names: Mapping[str, Mapping[str, str]],
     *,
     states: Mapping[str, ReviewState] | None = None,
     anki_today: date | None = None,
@@ -784,7 +787,7 @@ def render_decks(
 
     Args:
         guids: note id -> guid (`assign_guids`).
-        media_names: (deck name, image src) -> packaged name (`collect_media`).
+        media_names: deck name -> (image src -> packaged name) (`collect_media`).
         states: card id -> SM-2 state, for an export with progress; `anki_today` then is the
             study day of the package's day zero.
     """
@@ -792,7 +795,7 @@ def render_decks(
     done = 0
     out = []
     for deck in decks:
-        media = {src: name for (dn, src), name in media_names.items() if dn == deck.name}
+        media = media_names.get(deck.name, {})
         notes = []
         for note in deck.notes:
             cards = []

@@ -19,6 +19,9 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
+from flashcards.grades import PASSING
+from flashcards.scheduler import MIN_EASE_PCT
+
 if TYPE_CHECKING:
     from flashcards.store import Store
 
@@ -34,7 +37,7 @@ MATURE_DAYS = 21
 #: after its first view or after it was forgotten.
 LEARNING_DAYS = 1
 #: Grades of at least this count as recalled.
-PASSING_GRADE = 3
+PASSING_GRADE = int(PASSING)
 #: How many of the hardest cards are listed.
 HARDEST_LIMIT = 10
 #: Ease bins, in hundredths: 1.3-1.4, 1.4-1.5, ..., and 3.0 or more.
@@ -304,7 +307,7 @@ def ease_buckets(counts: Iterable[tuple[int, int]]) -> Distribution:
     cards = sum(n for _, n in pairs)
     if not cards:
         return Distribution()
-    low = 130
+    low = MIN_EASE_PCT
     top = EASE_TOP_PCT
     bins: dict[int, int] = {b: 0 for b in range(low, top + 1, EASE_BIN_PCT)}
     for ease, n in pairs:

@@ -787,7 +787,7 @@ class Store:
                 after = schedule(before, grade, today)
                 if self.fuzz:
                     after = fuzz(after, today, self._random())
-                leech = grade < Grade.HARD and is_leech(after, self.leech_threshold)
+                leech = not grade.passing and is_leech(after, self.leech_threshold)
                 values = _state_values(after)
                 values["cid"] = card_id
                 values["suspended"] = bool(row.suspended) or leech

@@ -83,6 +83,7 @@ def load_states(settings: Any, card_ids: list[str]) -> dict[str, Any]:
 
 
 def run(args: argparse.Namespace) -> int:
+    from flashcards.commands.stats import plural
     from flashcards.config import settings_from_args
     from flashcards.decks import builtin_decks_dir, load_decks
     from flashcards.errors import FlashcardsError
@@ -100,7 +101,7 @@ def run(args: argparse.Namespace) -> int:
             print(problem, file=sys.stderr)
         more = f" (first 20 of {len(problems)} shown)" if len(problems) > 20 else ""
         raise FlashcardsError(
-            f"decks have {len(problems)} problem{'s' * (len(problems) != 1)}{more}; "
+            f"decks have {plural(len(problems), 'problem')}{more}; "
             "fix them (see `flashcards check`) and export again"
         )
     if not any(deck.notes for deck in decks):
@@ -122,13 +123,13 @@ def run(args: argparse.Namespace) -> int:
     )
     kinds = ", ".join(f"{n} {kind}" for kind, n in report.kinds)
     line = (
-        f"Wrote {report.path}: {report.decks} deck{'s' * (report.decks != 1)}, "
+        f"Wrote {report.path}: {plural(report.decks, 'deck')}, "
         f"{report.notes} notes ({kinds}), {report.cards} cards"
     )
     if report.media:
-        line += f", {report.media} image{'s' * (report.media != 1)}"
+        line += f", {plural(report.media, 'image')}"
     if args.with_progress:
         n = report.scheduled
-        line += f"; {n} card{'s' * (n != 1)} with {'its' if n == 1 else 'their'} schedule"
+        line += f"; {plural(n, 'card')} with {'its' if n == 1 else 'their'} schedule"
     print(line)
     return 0

@@ -24,6 +24,7 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
 def run(args: argparse.Namespace) -> int:
     from flashcards.anki_import import import_reviews
     from flashcards.commands.export import STAMP_FILE
+    from flashcards.commands.stats import plural
     from flashcards.config import settings_from_args
     from flashcards.errors import FlashcardsError
     from flashcards.export import guid_map
@@ -40,8 +41,7 @@ def run(args: argparse.Namespace) -> int:
             day_start=settings.day_start,
             note_ids=guid_map(settings.data_dir / STAMP_FILE),
         )
-    s = "s" if report.added != 1 else ""
-    line = f"Added {report.added} review{s} of {report.cards} card{'s' * (report.cards != 1)}"
+    line = f"Added {plural(report.added, 'review')} of {plural(report.cards, 'card')}"
     if report.repeats:
         line += f" ({report.repeats} on days the card was not due: logged as repeats)"
     if report.already:
@@ -54,7 +54,7 @@ def run(args: argparse.Namespace) -> int:
         )
     if report.unknown:
         print(
-            f"{report.unknown} review{'s' * (report.unknown != 1)} of cards not in the "
+            f"{plural(report.unknown, 'review')} of cards not in the "
             "collection were skipped; run `flashcards sync` on their decks first."
         )
     return 0

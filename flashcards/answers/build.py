@@ -147,12 +147,7 @@ class Builder:
                     local = dict(env)
                     local.update(zip(d.params, values, strict=True))
                     return b(d.body, local)
-                func = FUNCTIONS[name]
-                if func in (sympy.Max, sympy.Min, sympy.root, sympy.sqrt):
-                    return func(*values, evaluate=ev)
-                if name == "log" and len(values) == 2:
-                    return sympy.log(values[0], values[1], evaluate=ev)
-                return func(*values, evaluate=ev)
+                return FUNCTIONS[name](*values, evaluate=ev)
             case Eq(x, y):
                 return sympy.Eq(b(x, env), b(y, env), evaluate=False)
             case Tuple(items):

@@ -252,16 +252,14 @@ def prepare_restore(source: Path, work: Path) -> Path:
     return copy
 
 
-def check_collection_file(source: Path) -> None:
-    """Refuse a file that is not a flashcards collection this version can restore."""
-    import tempfile
-
-    with tempfile.TemporaryDirectory(prefix="flashcards-restore-") as work:
-        prepare_restore(source, Path(work))
-
-
-def restore(store: Store, settings: Settings, source: Path, now: datetime) -> Path:
+def restore(
+    store: Store, settings: Settings, source: Path, now: datetime, *, prepared: Path | None = None
+) -> Path:
     """Replace the open collection by the backup `source`, after backing up the current one.
+
+    Args:
+        prepared: what `prepare_restore` made of `source`, when the caller checked it already
+            (so the copy, upgrade and integrity check are not done twice).
 
     Returns the backup of the collection as it was before.
     """
@@ -270,7 +268,8 @@ def restore(store: Store, settings: Settings, source: Path, now: datetime) -> Pa
     if source.resolve() == collection_path(settings).resolve():
         raise FlashcardsError(f"{source}: this is the collection itself")
     with tempfile.TemporaryDirectory(prefix="flashcards-restore-") as work:
-        prepared = prepare_restore(source, Path(work))
+        if prepared is None:
+            prepared = prepare_restore(source, Path(work))
         before = take_backup(store, settings, "before-restore", now)
         store.restore_from(prepared)
     if not store.integrity_ok():

@@ -22,23 +22,29 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
 
 
 def run(args: argparse.Namespace) -> int:
+    import tempfile
     from datetime import datetime
 
-    from flashcards.backup import check_collection_file, collection_path, restore
+    import sqlalchemy as sa
+
+    from flashcards.backup import collection_path, prepare_restore, restore
     from flashcards.config import settings_from_args
-    from flashcards.store import Store
+    from flashcards.errors import FlashcardsError
+    from flashcards.store import LOG, Store
 
     settings = settings_from_args(args)
     path = collection_path(settings)
-    check_collection_file(args.file)  # before anything is created or changed
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as error:
-        from flashcards.errors import FlashcardsError
-
-        raise FlashcardsError(f"cannot write {path.parent}: {error.strerror or error}") from None
-    with Store(settings.db_url) as store:
-        before = restore(store, settings, args.file, datetime.now())
-        reviews = len(store.review_log())
+    with tempfile.TemporaryDirectory(prefix="flashcards-restore-") as work:
+        # checked before anything is created or changed, and the checked copy is restored
+        prepared = prepare_restore(args.file, Path(work))
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise FlashcardsError(
+                f"cannot write {path.parent}: {error.strerror or error}"
+            ) from None
+        with Store(settings.db_url) as store:
+            before = restore(store, settings, args.file, datetime.now(), prepared=prepared)
+            reviews = store.select(sa.select(sa.func.count()).select_from(LOG))[0][0]
     print(f"restored {args.file} ({reviews} reviews); the previous collection is in {before}")
     return 0

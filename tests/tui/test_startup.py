@@ -208,3 +208,29 @@ def test_a_chosen_deck_takes_in_its_sub_decks_but_not_look_alike_siblings() -> N
     assert not in_decks("ml::probabilityx", chosen)
     assert not in_decks("algebra2", chosen)
     assert not in_decks("algebra", [])
+
+
+async def test_studying_or_quizzing_before_the_decks_load_starts_nothing(store) -> None:
+    import threading
+
+    release = threading.Event()
+
+    def load(progress):
+        release.wait(5)
+        return [], []
+
+    app = FlashcardsApp(store, None, today=TODAY, deck_loader=load)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, DecksScreen) and not app.decks_ready
+        screen.action_study()
+        screen.action_quiz()
+        screen.study_all()
+        screen.quiz_all()
+        await pilot.pause()
+        messages = [n.message for n in app._notifications]
+        assert messages.count("Still loading the decks…") == 4
+        assert app.screen is screen
+        release.set()
+        await app.workers.wait_for_complete()

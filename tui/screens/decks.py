@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
@@ -130,37 +132,32 @@ class DecksScreen(Screen[None]):
         )
         self.query_one("#problems").add_class("shown")
 
-    def _selected(self) -> str | None:
+    def _chosen(self) -> list[str] | None:
+        """The highlighted deck, or None for every deck."""
         options = self.query_one(OptionList)
         if options.highlighted is None:
             return None
-        return options.get_option_at_index(options.highlighted).id
+        name = options.get_option_at_index(options.highlighted).id
+        return None if name in (None, ALL) else [name]
+
+    def _start(self, start: Callable[[list[str] | None], None], decks: list[str] | None) -> None:
+        """Start a study session or quiz once the decks are loaded."""
+        if self.app.decks_ready:
+            start(decks)
+        else:
+            self.notify("Still loading the decks…")
 
     def action_study(self) -> None:
-        if not self.app.decks_ready:
-            self.notify("Still loading the decks…")
-            return
-        name = self._selected()
-        self.app.start_study(None if name in (None, ALL) else [name])
+        self._start(self.app.start_study, self._chosen())
 
     def action_quiz(self) -> None:
-        if not self.app.decks_ready:
-            self.notify("Still loading the decks…")
-            return
-        name = self._selected()
-        self.app.start_quiz(None if name in (None, ALL) else [name])
+        self._start(self.app.start_quiz, self._chosen())
 
     def study_all(self) -> None:
-        if self.app.decks_ready:
-            self.app.start_study(None)
-        else:
-            self.notify("Still loading the decks…")
+        self._start(self.app.start_study, None)
 
     def quiz_all(self) -> None:
-        if self.app.decks_ready:
-            self.app.start_quiz(None)
-        else:
-            self.notify("Still loading the decks…")
+        self._start(self.app.start_quiz, None)
 
     def action_cursor_down(self) -> None:
         self.query_one(OptionList).action_cursor_down()

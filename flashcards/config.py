@@ -12,7 +12,7 @@ import argparse
 import os
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
@@ -287,15 +287,15 @@ def load_settings(
     """Settings from the config file, the environment (default `os.environ`) and options."""
     env = os.environ if env is None else env
     if config is not None:
-        path = config
+        path, origin = config, "option"
     elif env.get("FLASHCARDS_CONFIG"):
-        path = Path(env["FLASHCARDS_CONFIG"])
+        path, origin = Path(env["FLASHCARDS_CONFIG"]), "environment"
     else:
-        path = default_config_path()
+        path, origin = default_config_path(), "default"
     try:
         text: str | None = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        if config is not None or env.get("FLASHCARDS_CONFIG"):
+        if origin != "default":  # a file asked for by name must exist
             raise FlashcardsError(f"{path}: no such config file") from None
         text = None
     except (OSError, UnicodeDecodeError) as error:
@@ -309,15 +309,7 @@ def load_settings(
         db=db,
         home=Path.home(),
     )
-    origins = dict(settings.origins)
-    if config is not None:
-        origins["config"] = "option"
-    elif env.get("FLASHCARDS_CONFIG"):
-        origins["config"] = "environment"
-    else:
-        origins["config"] = "default"
-    from dataclasses import replace
-
+    origins = {**dict(settings.origins), "config": origin}
     return replace(settings, origins=tuple(sorted(origins.items())))
 
 

@@ -8,13 +8,14 @@ Usage: python benchmarks/bench_answers.py [--repeat 3] [--first 3]
 from __future__ import annotations
 
 import argparse
-import json
 import statistics
 import subprocess
 import sys
 import time
 from collections import Counter
 from pathlib import Path
+
+from collection import save_result
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -153,9 +154,7 @@ def main() -> int:
     )
     print(f"next check after a timeout (worker replaced): {restart_s * ms:.0f} ms")
     print(f"{len(HOSTILE)} hostile inputs refused, slowest in {max(hostile) * ms:.1f} ms")
-    out = Path(__file__).parent / "results"
-    out.mkdir(exist_ok=True)
-    (out / "answers.json").write_text(json.dumps(result, indent=2))
+    save_result("answers", result)
     return 0
 
 

@@ -10,7 +10,6 @@ Usage: python benchmarks/bench_export.py [--cards 10000] [--files 100] [--repeat
 
 from __future__ import annotations
 
-import json
 import statistics
 import sys
 import tempfile
@@ -22,6 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 # the same generated decks, and the same options, as the parse benchmark
 from bench_parse import generate, tree_arguments  # noqa: E402
+from collection import save_result  # noqa: E402
 
 
 def genanki_alone(rendered, path: Path, stamp: int) -> None:
@@ -132,9 +132,7 @@ def main() -> int:
         f"  write / genanki    {result['write_vs_genanki']:7.2f}    "
         f"(no deflate: {result['write_uncompressed_vs_genanki']:.2f}; target <= 1.2)"
     )
-    out = Path(__file__).parent / "results"
-    out.mkdir(exist_ok=True)
-    (out / "export.json").write_text(json.dumps(result, indent=2))
+    save_result("export", result)
     return 0
 
 

@@ -6,12 +6,13 @@ Usage: python benchmarks/bench_parse.py [--cards 10000] [--files 100] [--repeat 
 from __future__ import annotations
 
 import argparse
-import json
 import statistics
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+from collection import save_result
 
 KINDS = 8
 
@@ -98,9 +99,7 @@ def main() -> int:
     print(
         f"markdown-it-py alone, full parse of the same files: {result['markdown_it_full_parse_s'] * 1000:.0f} ms"
     )
-    out = Path(__file__).parent / "results"
-    out.mkdir(exist_ok=True)
-    (out / "parse.json").write_text(json.dumps(result, indent=2))
+    save_result("parse", result)
     return 0
 
 

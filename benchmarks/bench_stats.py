@@ -13,7 +13,6 @@ benchmarks/results/stats.json.
 from __future__ import annotations
 
 import argparse
-import json
 import random
 import shutil
 import sys
@@ -29,6 +28,7 @@ from benchmarks.collection import (  # noqa: E402
     TODAY,
     collection_copy,
     median_ms,
+    save_result,
 )
 
 TARGET_MS = 1000.0
@@ -138,7 +138,6 @@ def main() -> int:
         if name == "all_statistics":
             mark = f"  target {TARGET_MS:.0f}" + ("" if value <= TARGET_MS else "  MISSED")
         print(f"{name:<24} {value:>10.1f}{mark}")
-    RESULTS.mkdir(exist_ok=True)
     doc = {
         "cards": cards,
         "review_log_rows": rows,
@@ -146,7 +145,7 @@ def main() -> int:
         "median_ms": results,
         "target_ms": TARGET_MS,
     }
-    (RESULTS / "stats.json").write_text(json.dumps(doc, indent=2))
+    save_result("stats", doc)
     return 0
 
 

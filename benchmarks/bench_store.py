@@ -10,7 +10,6 @@ queue <= 58 ms, due counts <= 30 ms, one grade with its commit <= 0.84 ms, sync 
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import tempfile
 import time
@@ -20,10 +19,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks.collection import (  # noqa: E402
-    RESULTS,
     TODAY,
     collection_copy,
     median_ms,
+    save_result,
     write_deck_tree,
 )
 
@@ -88,14 +87,13 @@ def main() -> int:
             "" if target is None else f"{target:>10.2f}" + ("" if value <= target else "  MISSED")
         )
         print(f"{name:<30} {value:>10.2f} {mark}")
-    RESULTS.mkdir(exist_ok=True)
     doc = {
         "cards": args.cards,
         "repeat": args.repeat,
         "median_ms": results,
         "targets_ms": TARGETS_MS,
     }
-    (RESULTS / "store.json").write_text(json.dumps(doc, indent=2))
+    save_result("store", doc)
     return 0
 
 

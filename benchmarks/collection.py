@@ -11,6 +11,7 @@ review-log rows per reviewed card. Built through the store's own API and cached 
 
 from __future__ import annotations
 
+import json
 import random
 import shutil
 import statistics
@@ -161,6 +162,14 @@ def write_deck_tree(root: Path, cards: int = 10_000, files: int = 100) -> None:
             for j in range(per_file)
         ]
         (folder / f"deck{f:03}.md").write_text("\n".join(body), encoding="utf-8")
+
+
+def save_result(name: str, doc: dict) -> Path:
+    """Write a benchmark's figures as JSON to `benchmarks/results/<name>.json`."""
+    RESULTS.mkdir(exist_ok=True)
+    path = RESULTS / f"{name}.json"
+    path.write_text(json.dumps(doc, indent=2))
+    return path
 
 
 def median_ms(fn: Callable[[], object], repeat: int, warmup: int = 2) -> float:

@@ -14,6 +14,7 @@ import pytest
 from hypothesis import given as hgiven
 from hypothesis import settings
 from hypothesis import strategies as st
+from mpmath import mpf
 
 from flashcards.answers import Status, Verdict, check_answer, judge_answer, validate_expected
 from flashcards.answers.spec import parse_assumption
@@ -56,6 +57,25 @@ def test_identities_sympy_cannot_simplify_are_confirmed_numerically() -> None:
     assert accepted(r"\tanh(x)", "2 sigma(2x) - 1", definitions=SIG)
     assert accepted(r"\log(e^a + e^b)", "a + log(1 + e^(b - a))")
     assert accepted(r"\arcsin x + \arccos x", "pi/2")
+
+
+def test_a_defined_functions_body_sees_the_cards_variables_not_its_callers_parameters() -> None:
+    # g's x is the card's variable x, whatever f names its own parameter.
+    defs = ["g(t) = t + x", "f(x) = g(2)"]
+    assert accepted("f(5)", "2 + x", definitions=defs)
+    assert not accepted("f(5)", "7", definitions=defs)
+
+
+def test_a_definitions_body_is_evaluated_with_the_cards_variables() -> None:
+    from flashcards.answers.grammar import make_context, parse
+    from flashcards.answers.numeric import Evaluator
+    from flashcards.answers.spec import parse_definitions
+
+    defs, functions = parse_definitions(["c = 2x", "g(t) = t + x", "f(x) = g(2) + c"])
+    evaluate = Evaluator(defs).value
+    ctx = make_context(("c",), functions)
+    assert evaluate(parse("c", ctx), {"x": mpf(3)}) == 6
+    assert evaluate(parse("f(5)", ctx), {"x": mpf(3)}) == 11
 
 
 def test_undefined_where_the_expected_answer_is_defined_is_wrong() -> None:

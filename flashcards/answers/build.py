@@ -144,9 +144,7 @@ class Builder:
                 values = [b(a, env) for a in args]
                 d = self.defs.get(name)
                 if d is not None:
-                    local = dict(env)
-                    local.update(zip(d.params, values, strict=True))
-                    return b(d.body, local)
+                    return b(d.body, d.bind(values))
                 return FUNCTIONS[name](*values, evaluate=ev)
             case Eq(x, y):
                 return sympy.Eq(b(x, env), b(y, env), evaluate=False)

@@ -169,9 +169,12 @@ class Evaluator:
 
     def __init__(self, definitions: Sequence[Definition] = ()) -> None:
         self.defs = {d.name: d for d in definitions}
+        #: The point being evaluated at: a definition's body sees it, not its caller's names.
+        self._point: Mapping[str, mpf] = {}
 
     def value(self, node: Node, point: Mapping[str, mpf]) -> mpf:
         """The real value of `node` at `point`, or raise Undefined."""
+        self._point = point
         with mpmath.workdps(DPS):
             try:
                 return _check(self._ev(node, point))
@@ -188,7 +191,7 @@ class Evaluator:
                     return env[name]
                 d = self.defs.get(name)
                 if d is not None and not d.params:
-                    return ev(d.body, {})
+                    return ev(d.body, self._point)
                 raise Undefined(f"no value for {name}")
             case Const("e"):
                 return +mpmath.e
@@ -226,9 +229,7 @@ class Evaluator:
                 values = [ev(a, env) for a in args]
                 d = self.defs.get(name)
                 if d is not None:
-                    local = dict(env)
-                    local.update(zip(d.params, values, strict=True))
-                    return _check(ev(d.body, local))
+                    return _check(ev(d.body, {**self._point, **d.bind(values)}))
                 return _check(mpf(FUNCS[name](*values)))
         raise Undefined(f"cannot evaluate {type(node).__name__}")
 

@@ -7,6 +7,7 @@ import math
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import TypeVar
 
 from flashcards.answers.grammar import (
     DECK_LIMIT,
@@ -27,6 +28,8 @@ from flashcards.answers.grammar import (
     walk,
 )
 
+V = TypeVar("V")
+
 MODES = ("expression", "equation", "antiderivative", "set", "list")
 FORMS = ("simplified", "factored", "expanded")
 
@@ -38,6 +41,10 @@ class Definition:
     name: str
     params: tuple[str, ...]
     body: Node
+
+    def bind(self, values: Iterable[V]) -> dict[str, V]:
+        """The parameters bound to `values`: with the card's variables, all a body may see."""
+        return dict(zip(self.params, values, strict=True))
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,11 +18,16 @@ from pathlib import Path
 from typing import Any
 
 from flashcards.errors import FlashcardsError
+from flashcards.session import DEFAULT_LEECH_THRESHOLD
 
 APP_NAME = "flashcards"
 CONFIG_FILE = "config.toml"
 DB_FILE = "collection.sqlite3"
 DURABILITIES = ("normal", "full")
+#: The study day starts at this local time unless the file says otherwise.
+DEFAULT_DAY_START = time(4, 0)
+#: Daily backups kept unless the file says otherwise.
+DEFAULT_BACKUPS_KEPT = 10
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,16 +69,16 @@ class Settings:
     #: The TOML file read (or that would be read: it may not exist).
     config_path: Path
     #: Local time the study day starts: reviews before it count for the day before.
-    day_start: time = time(4, 0)
+    day_start: time = DEFAULT_DAY_START
     limits: Limits = field(default_factory=Limits)
     #: Deck folders synced besides the built-in decks.
     deck_folders: tuple[Path, ...] = ()
     #: "normal": a grade survives the app being killed; "full": also a power loss.
     durability: str = "normal"
     #: Lapses that make a card a leech, which is then suspended (0: never).
-    leech_threshold: int = 8
+    leech_threshold: int = DEFAULT_LEECH_THRESHOLD
     #: Daily backups of the collection kept.
-    backups_kept: int = 10
+    backups_kept: int = DEFAULT_BACKUPS_KEPT
     #: Spread due dates by up to 5% of the interval (off by default).
     fuzz: bool = False
     #: Where each setting came from: "default", "file", "environment" or "option".
@@ -89,7 +94,7 @@ class Settings:
         return study_day(now, self.day_start)
 
 
-def study_day(now: datetime, day_start: time = time(4, 0)) -> date:
+def study_day(now: datetime, day_start: time = DEFAULT_DAY_START) -> date:
     """The study day of `now` in local time: before `day_start` it is still the day before."""
     shift = timedelta(hours=day_start.hour, minutes=day_start.minute, seconds=day_start.second)
     return (now - shift).date()
@@ -228,9 +233,12 @@ def parse_settings(
     per_deck = tuple(
         (name, _limits(value, where, f"decks.{name}")) for name, value in sorted(decks_doc.items())
     )
+    default = Limits()
     limits = Limits(
-        new_per_day=base.new_per_day if base.new_per_day is not None else 20,
-        reviews_per_day=base.reviews_per_day if base.reviews_per_day is not None else 200,
+        new_per_day=default.new_per_day if base.new_per_day is None else base.new_per_day,
+        reviews_per_day=(
+            default.reviews_per_day if base.reviews_per_day is None else base.reviews_per_day
+        ),
         per_deck=per_deck,
     )
 
@@ -249,12 +257,14 @@ def parse_settings(
         data_dir=chosen_dir,
         db_url=url,
         config_path=config_path,
-        day_start=_day_start(doc.get("day_start", "04:00"), where),
+        day_start=_day_start(doc.get("day_start", DEFAULT_DAY_START), where),
         limits=limits,
         deck_folders=tuple(path_of(f, "deck_folders") for f in folders),
         durability=durability,
-        leech_threshold=_int(doc.get("leech_threshold", 8), where, "leech_threshold"),
-        backups_kept=_int(doc.get("backups_kept", 10), where, "backups_kept"),
+        leech_threshold=_int(
+            doc.get("leech_threshold", DEFAULT_LEECH_THRESHOLD), where, "leech_threshold"
+        ),
+        backups_kept=_int(doc.get("backups_kept", DEFAULT_BACKUPS_KEPT), where, "backups_kept"),
         fuzz=fuzz,
         origins=tuple(sorted(origins.items())),
     )

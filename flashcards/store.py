@@ -52,7 +52,7 @@ from flashcards.config import Limits, sqlite_path
 from flashcards.errors import FlashcardsError
 from flashcards.grades import SAME_DAY_OK, Grade
 from flashcards.scheduler import ReviewState, fuzz, schedule
-from flashcards.session import REVIEW_KINDS, is_leech
+from flashcards.session import DEFAULT_LEECH_THRESHOLD, REVIEW_KINDS, is_leech
 from flashcards.sync import (
     FileStamp,
     Progress,
@@ -489,7 +489,7 @@ class Store:
         url: str = "sqlite://",
         *,
         durability: str = "normal",
-        leech_threshold: int = 8,
+        leech_threshold: int = DEFAULT_LEECH_THRESHOLD,
         fuzz: bool = False,
         backup_dir: Path | None = None,
     ) -> None:

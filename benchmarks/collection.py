@@ -172,13 +172,22 @@ def save_result(name: str, doc: dict) -> Path:
     return path
 
 
-def median_ms(fn: Callable[[], object], repeat: int, warmup: int = 2) -> float:
-    """Median wall time of `fn` in milliseconds, over `repeat` runs after `warmup` runs."""
-    for _ in range(warmup):
-        fn()
+def median_ms(
+    fn: Callable[[], object],
+    repeat: int,
+    warmup: int = 2,
+    setup: Callable[[], object] | None = None,
+) -> float:
+    """Median wall time of `fn` in milliseconds, over `repeat` runs after `warmup` runs.
+
+    `setup`, when given, runs untimed before every run, warm-ups included.
+    """
     times = []
-    for _ in range(repeat):
+    for i in range(warmup + repeat):
+        if setup is not None:
+            setup()
         start = clock.perf_counter()
         fn()
-        times.append(clock.perf_counter() - start)
+        if i >= warmup:
+            times.append(clock.perf_counter() - start)
     return statistics.median(times) * 1000

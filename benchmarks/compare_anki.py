@@ -42,6 +42,7 @@ from anki_collection import (  # noqa: E402
     check_anki,
     synthetic_cards,
 )
+from collection import median_ms as shared_median_ms  # noqa: E402
 
 DEFAULT_OUT = HERE / "results" / "compare_anki.json"
 #: (name, new per day, reviews per day): Anki's default daily limits, and the highest it takes.
@@ -58,20 +59,9 @@ MIN_SIZE = 1_000
 def median_ms(
     work: Callable[[], Any], repeat: int, setup: Callable[[], Any] | None = None
 ) -> float:
-    """The median wall time of `work` in ms over `repeat` runs after one warm-up run.
-
-    `setup` runs untimed before each run (and before the warm-up).
-    """
-    times = []
-    for i in range(repeat + 1):
-        if setup is not None:
-            setup()
-        started = time.perf_counter()
-        work()
-        elapsed = (time.perf_counter() - started) * 1000
-        if i:
-            times.append(elapsed)
-    return statistics.median(times)
+    """The median wall time of `work` in ms over `repeat` runs after one warm-up run (each run
+    on a large collection is slow); `setup` runs untimed before every run."""
+    return shared_median_ms(work, repeat, warmup=1, setup=setup)
 
 
 def peak_mb() -> float:

@@ -26,6 +26,7 @@ from flashcards.answers.grammar import (
     Sym,
     Tuple,
     pretty,
+    rewrite,
     walk,
 )
 from flashcards.answers.numeric import (
@@ -401,26 +402,13 @@ def _wrong_text(reason: str) -> str:
 
 def _drop_constant(node: Node, keep: set[str]) -> Node:
     """Replace an arbitrary constant (`+ C`) that the expected answer does not use by 0."""
-    from flashcards.answers import grammar as g
 
-    def sub(n: Node) -> Node:
+    def change(n: Node) -> Node | None:
         if isinstance(n, Sym) and n.name in CONSTANT_NAMES and n.name not in keep:
             return Num("0")
-        if isinstance(n, Num | Sym | Const):
-            return n
-        if isinstance(n, g.Call):
-            return g.Call(n.name, tuple(sub(a) for a in n.args))
-        if isinstance(n, g.Mul):
-            return g.Mul(sub(n.left), sub(n.right), n.implicit)
-        if isinstance(n, g.Pow):
-            return g.Pow(sub(n.base), sub(n.exp))
-        if isinstance(n, g.Neg | g.Fact | g.Abs):
-            return type(n)(sub(n.arg))
-        if isinstance(n, g.Tuple):
-            return g.Tuple(tuple(sub(i) for i in n.items))
-        return type(n)(sub(n.left), sub(n.right))
+        return None
 
-    return sub(node)
+    return rewrite(node, change)
 
 
 def judge(job: Job) -> Outcome:

@@ -26,6 +26,7 @@ from flashcards.answers.grammar import (
     Sub,
     Sym,
     pretty,
+    rewrite,
     walk,
 )
 from flashcards.answers.numeric import Undefined, close
@@ -126,18 +127,7 @@ def _split_logs(node: Node) -> Iterator[tuple[Node, str]]:
 
 
 def _replace(node: Node, old: Node, new: Node) -> Node:
-    if node == old:
-        return new
-    from dataclasses import fields, replace
-
-    changes = {}
-    for f in fields(node):
-        value = getattr(node, f.name)
-        if isinstance(value, tuple):
-            changes[f.name] = tuple(_replace(v, old, new) for v in value)
-        elif not isinstance(value, str | bool):
-            changes[f.name] = _replace(value, old, new)
-    return replace(node, **changes)
+    return rewrite(node, lambda n: new if n == old else None)
 
 
 def _log_split(checker: Checker, expected: Node, given: Node, result: Comparison) -> str | None:

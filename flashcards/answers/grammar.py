@@ -20,8 +20,8 @@ import builtins
 import keyword
 import math
 import unicodedata
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field, fields, replace
 
 from flashcards.latexnames import SIZING_COMMANDS
 
@@ -1074,6 +1074,23 @@ def walk(node: Node) -> Iterable[Node]:
         current = stack.pop()
         yield current
         stack.extend(reversed(_children(current)))
+
+
+def rewrite(node: Node, change: Callable[[Node], Node | None]) -> Node:
+    """The tree with each outermost subtree that `change` maps to a new tree replaced by it."""
+    new = change(node)
+    if new is not None:
+        return new
+    if not _children(node):
+        return node
+    parts = {}
+    for f in fields(node):
+        value = getattr(node, f.name)
+        if isinstance(value, tuple):
+            parts[f.name] = tuple(rewrite(v, change) for v in value)
+        elif not isinstance(value, str | bool):
+            parts[f.name] = rewrite(value, change)
+    return replace(node, **parts)
 
 
 def symbols(node: Node) -> set[str]:

@@ -414,3 +414,15 @@ def test_deck_text_is_printed_without_control_characters(tmp_path, capsys):
     out = capsys.readouterr().out
     assert "[bold]wipe" in out  # shown as written, minus the controls
     assert not any(c in out for c in "\x1b\x07\u202e")
+
+
+def test_building_the_command_line_does_not_load_the_stats_queries():
+    import subprocess
+    import sys
+
+    probe = (
+        "from flashcards.cli import build_parser\nbuild_parser()\n"
+        "import sys\nprint('flashcards.stats' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert out.stdout.strip().splitlines()[-1] == "False"

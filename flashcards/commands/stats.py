@@ -16,8 +16,6 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from flashcards.stats import Distribution, Forecast, Heatmap, RetentionReport, Stats
 
-from flashcards.stats import STATES
-
 #: Markers of the heatmap's four levels, lightest first: they read without colour too.
 HEAT_MARKERS = ("·", "▪", "■", "█")
 HEAT_COLORS = ("cyan", "green", "orange", "red")
@@ -306,7 +304,7 @@ def report(stats: Stats, width: int = 80, colors: bool = False) -> str:
     out += [f"  {line}" for line in retention_lines(stats.retention)]
     out += ["", f"Cards by state: {plural(stats.states.total, 'card')}"]
     if stats.states.total:
-        out.append(chart(draw_states, min(width, 80), len(STATES) + 3, colors, stats))
+        out.append(chart(draw_states, min(width, 80), len(stats.states.items()) + 3, colors, stats))
     else:
         out.append("  No cards yet: run `flashcards sync`.")
     out += ["", distribution_heading("Ease", stats.ease)]

@@ -15,7 +15,7 @@ scheduled review of a day, and only of cards seen before.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -435,12 +435,8 @@ def compute_stats(
                 extra += 1
                 expected -= timedelta(days=1)
             older.close()
-            streak = Streak(
-                streak.current + extra,
-                max(streak.longest, streak.current + extra),
-                streak.studied_today,
-                streak.last_day,
-            )
+            current = streak.current + extra
+            streak = replace(streak, current=current, longest=max(streak.longest, current))
         if heatmap.days:
             has_reviews = True
         else:
@@ -449,7 +445,7 @@ def compute_stats(
             last = conn.execute(
                 sa.select(sa.func.max(LOG.c.study_day)).where(LOG.c.study_day <= today, kept)
             ).scalar()
-            streak = Streak(streak.current, streak.longest, streak.studied_today, last)
+            streak = replace(streak, last_day=last)
 
         # the forecast: active cards due per day (ix_cards_queue starts with `due`)
         end = today + timedelta(days=FORECAST_DAYS - 1)

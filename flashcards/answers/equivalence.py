@@ -242,11 +242,10 @@ class Checker:
                 return Outcome(Status.WRONG, "The answer is an equation: write it with '='.")
             if not isinstance(expected, Eq):
                 return Outcome(Status.WRONG, "The expected answer is not an equation.")
-            same, reason = self.same_equation(expected, given)
-            return self.finish(same, reason, expected, given)
+            return self.finish(*self.same_equation(expected, given), expected, given)
         if isinstance(given, Eq):
             if job.mode == "expression" and isinstance(expected, Eq):
-                return self.judge_eq_as_items(expected, given)
+                return self.finish(*self.same_equation(expected, given), expected, given)
             return Outcome(
                 Status.WRONG, "The answer is an expression, not an equation: leave out '='."
             )
@@ -261,10 +260,6 @@ class Checker:
         if result.equal:
             return self.check_form(expected, given)
         return self.wrong(result, expected, given)
-
-    def judge_eq_as_items(self, expected: Eq, given: Eq) -> Outcome:
-        same, reason = self.same_equation(expected, given)
-        return self.finish(same, reason, expected, given)
 
     def finish(self, same: bool, reason: str, expected: Node, given: Node) -> Outcome:
         if same:

@@ -1062,11 +1062,6 @@ def _children(node: Node) -> tuple[Node, ...]:
     return ()
 
 
-def children(node: Node) -> tuple[Node, ...]:
-    """The direct subtrees of a node."""
-    return _children(node)
-
-
 def walk(node: Node) -> Iterable[Node]:
     """Every node of a tree, parents first."""
     stack = [node]

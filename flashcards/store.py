@@ -958,9 +958,7 @@ class Store:
         if decks:
             where.append(deck_condition(decks))
         if tags:
-            where.append(
-                CARDS.c.note_id.in_(sa.select(TAGS.c.note_id).where(TAGS.c.tag.in_(list(tags))))
-            )
+            where.append(_tag_condition(tags))
         return where
 
     def _today_log(self, conn: sa.Connection, today: date) -> _TodayLog:
@@ -1030,9 +1028,7 @@ class Store:
         if decks:
             query = query.where(deck_condition(decks))
         if tags:
-            query = query.where(
-                CARDS.c.note_id.in_(sa.select(TAGS.c.note_id).where(TAGS.c.tag.in_(list(tags))))
-            )
+            query = query.where(_tag_condition(tags))
         return [(r[0], r[1]) for r in conn.execute(query)]
 
     def _pick(
@@ -1515,6 +1511,11 @@ def deck_condition(decks: Sequence[str]) -> Any:
             for d in decks
         )
     )
+
+
+def _tag_condition(tags: Sequence[str]) -> Any:
+    """The card's note has one of `tags`."""
+    return CARDS.c.note_id.in_(sa.select(TAGS.c.note_id).where(TAGS.c.tag.in_(list(tags))))
 
 
 def _deck_caps(

@@ -12,7 +12,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from collection import save_result
+from collection import save_result, write_deck_tree
 
 KINDS = 8
 
@@ -41,16 +41,15 @@ def card(i: int) -> str:
 
 
 def generate(root: Path, cards: int, files: int) -> None:
+    """The benchmark's deck tree: `files` decks with front matter, cards of every kind."""
     per_file = cards // files
-    for f in range(files):
-        folder = root / f"topic{f % 10}"
-        folder.mkdir(parents=True, exist_ok=True)
-        body = []
-        for j in range(per_file):
-            body.append(card(f * per_file + j))
-            body.append("---\n")
-        text = f"---\nname: Deck {f}\ntags: [bench]\n---\n\n" + "\n".join(body)
-        (folder / f"deck{f:03}.md").write_text(text, encoding="utf-8")
+    write_deck_tree(
+        root,
+        cards,
+        files,
+        card=lambda f, j: card(f * per_file + j) + "\n---\n",
+        header=lambda f: f"---\nname: Deck {f}\ntags: [bench]\n---\n\n",
+    )
 
 
 def tree_arguments(description: str | None) -> argparse.Namespace:

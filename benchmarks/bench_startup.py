@@ -25,18 +25,11 @@ import termios
 import time
 from pathlib import Path
 
+from collection import write_deck_tree
+
 CARD = """Q: What is $\\frac{{d}}{{dx}} x^{{{n}}}$ in deck {f}, card {j}?
 A: ${n} x^{{{m}}}$, by the power rule; see also $\\sum_{{i=1}}^{{{n}}} i$.
 """
-
-
-def write_decks(root: Path, cards: int, files: int = 100) -> None:
-    """`files` deck files under 10 folders, `cards` cards in all."""
-    for f in range(files):
-        folder = root / f"topic{f % 10}"
-        folder.mkdir(parents=True, exist_ok=True)
-        body = [CARD.format(n=j + 2, m=j + 1, f=f, j=j) for j in range(cards // files)]
-        (folder / f"deck{f:03}.md").write_text("\n".join(body), encoding="utf-8")
 
 
 STUDY = [sys.executable, "-m", "flashcards", "study"]
@@ -57,7 +50,7 @@ def study_setup(root: Path, cards: int) -> tuple[dict[str, str], int, int]:
 
     decks, data = root / "decks", root / "data"
     data.mkdir(parents=True)
-    write_decks(decks, cards)
+    write_deck_tree(decks, cards, card=lambda f, j: CARD.format(n=j + 2, m=j + 1, f=f, j=j))
     config = root / "config.toml"
     config.write_text(f"deck_folders = [{str(decks)!r}]\n", encoding="utf-8")
     env = {

@@ -151,17 +151,31 @@ def collection_copy(target: Path, cards: int = 100_000, decks: int = 100, seed: 
     return target
 
 
-def write_deck_tree(root: Path, cards: int = 10_000, files: int = 100) -> None:
-    """A deck tree of `files` Markdown files with `cards` Q/A cards in all."""
+def qa_card(f: int, j: int) -> str:
+    """Card `j` of file `f`: a plain Q/A card."""
+    return f"Q: What is the log of product {f}-{j}?\nA: The sum of the logs, {f}-{j}.\n"
+
+
+def write_deck_tree(
+    root: Path,
+    cards: int = 10_000,
+    files: int = 100,
+    card: Callable[[int, int], str] = qa_card,
+    header: Callable[[int], str] | None = None,
+) -> None:
+    """A deck tree of `files` Markdown files in 10 folders, `cards` cards in all.
+
+    Args:
+        card: the text of card j of file f, given (f, j); blank lines go between cards.
+        header: the text that opens file f (front matter), if any.
+    """
     per_file = cards // files
     for f in range(files):
         folder = root / f"topic{f % 10}"
         folder.mkdir(parents=True, exist_ok=True)
-        body = [
-            f"Q: What is the log of product {f}-{j}?\nA: The sum of the logs, {f}-{j}.\n"
-            for j in range(per_file)
-        ]
-        (folder / f"deck{f:03}.md").write_text("\n".join(body), encoding="utf-8")
+        body = "\n".join(card(f, j) for j in range(per_file))
+        text = header(f) + body if header is not None else body
+        (folder / f"deck{f:03}.md").write_text(text, encoding="utf-8")
 
 
 def save_result(name: str, doc: dict) -> Path:

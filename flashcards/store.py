@@ -48,6 +48,7 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
+from flashcards.cards import card_id as card_id_of  # parameters here are named card_id
 from flashcards.config import Limits, sqlite_path
 from flashcards.errors import FlashcardsError
 from flashcards.grades import SAME_DAY_OK, Grade
@@ -1388,7 +1389,7 @@ class Store:
                 sa.select(CARDS.c.id, CARDS.c.ordinal).where(CARDS.c.note_id == old)
             ).all()
             for cid, ordinal in card_ids:
-                new_id = f"{new}:{ordinal}"
+                new_id = card_id_of(new, ordinal)
                 conn.execute(
                     sa.update(CARDS).where(CARDS.c.id == cid).values(id=new_id, note_id=new)
                 )

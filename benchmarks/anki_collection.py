@@ -166,14 +166,7 @@ class AnkiCollection:
         self.col.close()
 
 
-def open_collection(path: Path) -> Collection:
-    """Open (or create) an Anki collection; `anki.collection` must be imported first."""
-    from anki.collection import Collection
-
-    return Collection(str(path))
-
-
-def _set_limits(col: Collection, new_per_day: int, reviews_per_day: int) -> None:
+def set_limits(col: Collection, new_per_day: int, reviews_per_day: int) -> None:
     """Give every deck the same daily limits (Anki's default preset is shared by all decks)."""
     conf = col.decks.get_config(1)
     conf["new"]["perDay"] = new_per_day
@@ -201,7 +194,7 @@ def build_anki(
     # Move the creation day back so that past due dates and review days are positive numbers.
     col.crt = col.crt - HISTORY_DAYS * 86_400
     today = col.sched.today
-    _set_limits(col, new_per_day, reviews_per_day)
+    set_limits(col, new_per_day, reviews_per_day)
     parent_id = int(col.decks.id(PARENT_DECK))
     deck_ids = {name: int(col.decks.id(name)) for name in sorted({c.deck for c in cards})}
     model = col.models.by_name("Basic")

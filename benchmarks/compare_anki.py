@@ -40,6 +40,7 @@ from anki_collection import (  # noqa: E402
     SyntheticCard,
     build_anki,
     check_anki,
+    set_limits,
     synthetic_cards,
 )
 from collection import median_ms as shared_median_ms  # noqa: E402
@@ -215,13 +216,6 @@ def _flashcards_log_rows(store: Any) -> int:
 # --- Anki ------------------------------------------------------------------------------------
 
 
-def _set_anki_limits(col: Any, new: int, reviews: int) -> None:
-    conf = col.decks.get_config(1)
-    conf["new"]["perDay"] = new
-    conf["rev"]["perDay"] = reviews
-    col.decks.update_config(conf)
-
-
 def time_anki(path: Path, repeat: int) -> dict[str, Any]:
     """Time the shared work on the Anki collection at `path`; return timings and what was done."""
     from anki.collection import Collection
@@ -240,7 +234,7 @@ def time_anki(path: Path, repeat: int) -> dict[str, Any]:
             col.decks.select(parent)
 
         for name, new, reviews in LIMITS:
-            _set_anki_limits(col, new, reviews)
+            set_limits(col, new, reviews)
             out["ms"][f"queue ({name})"] = median_ms(
                 lambda: col.sched.get_queued_cards(fetch_limit=1), repeat, setup=fresh_queue
             )
@@ -287,7 +281,7 @@ def time_anki_answers(path: Path, repeat: int) -> tuple[float, float]:
         close()
         shutil.copyfile(path, copy)
         col = Collection(str(copy))
-        _set_anki_limits(col, 20, 200)
+        set_limits(col, 20, 200)
         col.decks.select(col.decks.id_for_name(PARENT_DECK))
         col.sched.get_queued_cards(fetch_limit=1)  # today's queue, built before the clock runs
         session.update(col=col, rows=col.db.scalar("select count() from revlog"))

@@ -587,3 +587,36 @@ async def test_with_a_tag_the_deck_list_counts_only_tagged_cards(store, deck_dir
         assert counts["other"].new == 1 and counts["Sample"].new == 7
         totals = str(app.screen.query_one("#totals", Static).render())
         assert "today: 8 new" in totals and "tag: sample" in totals
+
+
+async def test_the_remaining_counts_follow_grades_and_undo_without_rereading_states(
+    store, deck_dir
+) -> None:
+    app = make_app(store, deck_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await start(app, pilot)
+        reads: dict[str, int] = {}
+        state = app.backend.state
+
+        def counted(card_id):
+            reads[card_id] = reads.get(card_id, 0) + 1
+            return state(card_id)
+
+        app.backend.state = counted
+
+        def remaining() -> str:
+            return str(screen.query_one("#remaining", Static).render())
+
+        first = len(screen.session.pending)
+        assert remaining() == f"{first} new · 0 review · 0 repeat"
+        while screen.card.kind is not CardKind.BASIC:
+            await answer_current(app, pilot)
+        left = len(screen.session.pending)
+        await answer_current(app, pilot, grade="1")  # wrong: comes back as a repeat
+        assert remaining() == f"{left - 1} new · 0 review · 1 repeat"
+        await answer_current(app, pilot)
+        assert remaining() == f"{left - 2} new · 0 review · 1 repeat"
+        assert reads == {}  # each card's state was read when the session began
+        await pilot.press("u")
+        await pilot.pause()
+        assert remaining() == f"{left - 1} new · 0 review · 1 repeat"

@@ -175,6 +175,8 @@ class ReviewScreen(Screen[None]):
         self.proposed: int | None = None
         self.stats = {"reviewed": 0, "correct": 0, "started": 0.0}
         self.choices: list[ChoiceOption] = []
+        #: Whether each ungraded card is new, read from the collection once (see `_is_new`).
+        self._new: dict[str, bool | None] = {}
 
     # -- layout -----------------------------------------------------------------------------
 
@@ -312,20 +314,30 @@ class ReviewScreen(Screen[None]):
                 repeat += 1
             elif self.practice:
                 review += 1
+            elif (is_new := self._is_new(cid)) is None:
+                continue
+            elif is_new:
+                new += 1
             else:
-                try:
-                    state = self.app.backend.state(cid)
-                except KeyError:
-                    continue
-                if state.is_new:
-                    new += 1
-                else:
-                    review += 1
+                review += 1
         if self.practice:
             text = f"{len(self.session.pending)} left"
         else:
             text = f"{new} new · {review} review · {repeat} repeat"
         self.query_one("#remaining", Static).update(text)
+
+    def _is_new(self, card_id: str) -> bool | None:
+        """Whether a card not graded in this session is new (None: not in the collection).
+
+        Read once per card: such a card's state stays as it was until it is graded (an undo
+        puts it back), and the count is redrawn for every card shown.
+        """
+        if card_id not in self._new:
+            try:
+                self._new[card_id] = self.app.backend.state(card_id).is_new
+            except KeyError:
+                self._new[card_id] = None
+        return self._new[card_id]
 
     def _maybe_warm_up(self) -> None:
         """Start the answer checker when a math card is among the next few."""

@@ -1200,25 +1200,27 @@ class Store:
             deck: (new_by_deck.get(deck, 0), review_by_deck.get(deck, 0))
             for deck in set(new_by_deck) | set(review_by_deck)
         }
+        shown = sorted(set(raw) | set(repeat_counts))
+        new_caps, review_caps = _deck_caps(limits, shown, studied)
         out = []
-        for deck in sorted(set(raw) | set(repeat_counts)):
+        for deck in shown:
             new, review = raw.get(deck, (0, 0))
             done_new, done_review = studied.get(deck, (0, 0))
-            deck_limits = limits.for_deck(deck)
-            if deck_limits.new_per_day is not None:
-                new = min(new, max(0, deck_limits.new_per_day - done_new))
-            if deck_limits.reviews_per_day is not None:
-                review = min(review, max(0, deck_limits.reviews_per_day - done_review))
-            new = min(new, max(0, limits.new_per_day - done_new))
-            review = min(review, max(0, limits.reviews_per_day - done_review))
+            new = min(new, new_caps.get(deck, new), max(0, limits.new_per_day - done_new))
+            review = min(
+                review,
+                review_caps.get(deck, review),
+                max(0, limits.reviews_per_day - done_review),
+            )
             out.append(DeckCounts(deck, new, repeat_counts.get(deck, 0), review))
-        new_done = sum(n for n, _ in studied.values())
-        review_done = sum(r for _, r in studied.values())
+        # what the global limits leave today, over all decks
+        new_left = max(0, limits.new_per_day - sum(n for n, _ in studied.values()))
+        review_left = max(0, limits.reviews_per_day - sum(r for _, r in studied.values()))
         total = DeckCounts(
             "total",
-            min(sum(c.new for c in out), max(0, limits.new_per_day - new_done)),
+            min(sum(c.new for c in out), new_left),
             sum(c.repeat for c in out),
-            min(sum(c.review for c in out), max(0, limits.reviews_per_day - review_done)),
+            min(sum(c.review for c in out), review_left),
         )
         return DueSummary(tuple(out), total)
 

@@ -14,6 +14,7 @@ import sys
 import time
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 from collection import save_result
 
@@ -34,6 +35,13 @@ print(imported - start, done - imported)
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+
+
+def outcome(verdict: Any) -> str:
+    """The evaluation set's word for a verdict: "accept", "form" or "reject"."""
+    from flashcards.answers import Status
+
+    return {Status.CORRECT: "accept", Status.WRONG_FORM: "form"}.get(verdict.status, "reject")
 
 
 def first_check(runs: int) -> tuple[float, float]:
@@ -80,9 +88,7 @@ def main() -> int:
             times.append(time.perf_counter() - t)
             if n:
                 continue
-            got = {Status.CORRECT: "accept", Status.WRONG_FORM: "form"}.get(
-                verdict.status, "reject"
-            )
+            got = outcome(verdict)
             if verdict.status is Status.TIMEOUT:
                 outcomes["timeout"] += 1
             if got == case.verdict:

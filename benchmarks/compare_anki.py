@@ -388,9 +388,9 @@ def time_math_checks(passes: int) -> dict[str, float]:
     app calls it) over the answer benchmark's evaluation set, `passes` times."""
     sys.path.insert(0, str(HERE.parent / "tests"))
     from answer_eval import CASES
-    from bench_answers import percentile
+    from bench_answers import outcome, percentile
 
-    from flashcards.answers import Status, check_answer
+    from flashcards.answers import check_answer
 
     check_answer("2x", "x + x")  # start the worker and load sympy in it: not a check's cost
     times: list[float] = []
@@ -401,10 +401,7 @@ def time_math_checks(passes: int) -> dict[str, float]:
             verdict = check_answer(case.expected, case.given, **case.options)
             times.append((time.perf_counter() - started) * 1000)
             if n == 0:
-                got = {Status.CORRECT: "accept", Status.WRONG_FORM: "form"}.get(
-                    verdict.status, "reject"
-                )
-                as_expected += got == case.verdict
+                as_expected += outcome(verdict) == case.verdict
     return {
         "median": statistics.median(times),
         "p99": percentile(times, 0.99),

@@ -1403,10 +1403,8 @@ class Store:
             conn.execute(sa.update(TAGS).where(TAGS.c.note_id == old).values(note_id=new))
         if plan.new_notes:
             conn.execute(sa.insert(NOTES), [_note_values(n) for n in plan.new_notes])
-        for note in plan.changed_notes:
-            values = _note_values(note)
-            values["removed"] = False
-            conn.execute(sa.update(NOTES).where(NOTES.c.id == note.id).values(**values))
+        for note in plan.changed_notes:  # _note_values also brings a removed note back
+            conn.execute(sa.update(NOTES).where(NOTES.c.id == note.id).values(**_note_values(note)))
         tagged = [*plan.new_notes, *plan.changed_notes]
         changed_ids = [n.id for n in plan.changed_notes]
         for chunk in _chunks(changed_ids):
@@ -1414,6 +1412,7 @@ class Store:
         tag_rows = [{"note_id": n.id, "tag": t} for n in tagged for t in n.tags]
         if tag_rows:
             conn.execute(sa.insert(TAGS), tag_rows)
+        new_state = _state_values(ReviewState())
         for chunk in _chunks(plan.new_cards, 2000):
             conn.execute(
                 sa.insert(CARDS),
@@ -1427,11 +1426,7 @@ class Store:
                         "source_path": c.source_path,
                         "line": c.line,
                         "position": c.position,
-                        "repetitions": 0,
-                        "interval_days": 0,
-                        "ease_pct": 250,
-                        "due": None,
-                        "lapses": 0,
+                        **new_state,
                         "suspended": False,
                         "buried_until": None,
                         "removed": False,

@@ -11,8 +11,6 @@ from typing import TypeVar
 
 from flashcards.answers.grammar import (
     DECK_LIMIT,
-    GREEK_ALIASES,
-    GREEK_LETTERS,
     Call,
     Context,
     Eq,
@@ -21,6 +19,7 @@ from flashcards.answers.grammar import (
     Sym,
     Tuple,
     _const_value,
+    _function_key,
     make_context,
     parse,
     strip_math_delimiters,
@@ -111,12 +110,6 @@ def _name_of(text: str, ctx: Context) -> str:
     return node.name
 
 
-def _function_name(raw: str) -> str:
-    raw = raw.lstrip("\\")
-    raw = GREEK_LETTERS.get(raw, raw)
-    return GREEK_ALIASES.get(raw, raw)
-
-
 def parse_definitions(
     definitions: Iterable[str], names: Iterable[str] = ()
 ) -> tuple[tuple[Definition, ...], dict[str, int]]:
@@ -131,7 +124,7 @@ def parse_definitions(
         m = _DEF.match(text)
         if not m:
             raise SpecError(f"cannot read definition '{text}': write it as f(x) = ... or c = ...")
-        name = _function_name(m.group(1))
+        name = _function_key(m.group(1))
         if name in ("e", "pi") or name in [d.name for d in defs]:
             raise SpecError(f"'{name}' cannot be defined (again)")
         params_text = m.group(2)

@@ -48,6 +48,7 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
+from flashcards.cards import CardKind
 from flashcards.cards import card_id as card_id_of  # parameters here are named card_id
 from flashcards.config import Limits, sqlite_path
 from flashcards.errors import FlashcardsError
@@ -314,7 +315,7 @@ class AcceptedAnswer:
 
 #: Card kinds whose notes make several cards (see `Note.ordinals`); every other kind's note
 #: has one card.
-_SEVERAL_CARDS = frozenset({"reversible", "cloze"})
+_SEVERAL_CARDS = frozenset({str(CardKind.REVERSIBLE), str(CardKind.CLOZE)})
 _SEVERAL_KINDS = tuple(sorted(_SEVERAL_CARDS))
 
 

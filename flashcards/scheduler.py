@@ -87,7 +87,8 @@ def schedule(state: ReviewState, grade: int, today: date) -> ReviewState:
             due=today + timedelta(days=interval),
             lapses=state.lapses + 1,
         )
-    interval = max(1, min(MAX_INTERVAL_DAYS, next_interval(state)))
+    # next_interval is capped already; a state imported with a 0-day interval still moves on
+    interval = max(1, next_interval(state))
     ease_pct = max(MIN_EASE_PCT, state.ease_pct + ease_delta_pct(grade))
     return replace(
         state,

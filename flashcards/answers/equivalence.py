@@ -94,7 +94,7 @@ class Checker:
     def __init__(self, job: Job) -> None:
         self.job = job
         self.ev = Evaluator(job.definitions)
-        self.defs = {d.name: d for d in job.definitions}
+        self.defs = self.ev.defs
         self.assumed = {a.name: a for a in job.assumptions}
         self.rng = random.Random(job.seed)
         self.custom_tol = job.rel_tol is not None or job.abs_tol is not None

@@ -855,18 +855,15 @@ def write_apkg(
     path: Path,
     *,
     stamp_file: Path | None = None,
-    last_stamp: int | None = None,
     now: datetime | None = None,
     progress: Callable[[int, int], None] | None = None,
     states: Mapping[str, ReviewState] | None = None,
-    compress: bool = True,
 ) -> ExportReport:
     """Write `decks` to the Anki package `path`, whole or not at all.
 
     Args:
         stamp_file: keeps the last export's stamp and the guids of hash-id notes (an
             `ExportRecord`); read before writing and updated after.
-        last_stamp: the last stamp, when no `stamp_file` is kept.
         now: the current time (time-zone aware); the clock by default.
         progress: called with (notes done, notes in all) while rendering.
         states: card id -> SM-2 `ReviewState`; given, cards carry their schedule into Anki.
@@ -876,9 +873,7 @@ def write_apkg(
     if now.tzinfo is None:
         now = now.astimezone()
     record = read_record(stamp_file) if stamp_file is not None else ExportRecord()
-    if record.stamp is not None:
-        last_stamp = record.stamp if last_stamp is None else max(record.stamp, last_stamp)
-    stamp = next_stamp(now.timestamp(), last_stamp)
+    stamp = next_stamp(now.timestamp(), record.stamp)
     zero = day_zero(now)
 
     _check_unique_ids(decks)
@@ -893,7 +888,6 @@ def write_apkg(
         stamp=stamp,
         crt=int(zero.timestamp()),
         media_files=media_files,
-        compress=compress,
     )
     if stamp_file is not None:
         save_record(stamp_file, next_record(decks, guids, record, stamp))

@@ -277,7 +277,7 @@ def test_review_state_becomes_an_anki_review_card():
 
 def test_package_is_a_zip_with_collection_media_and_renamed_images(tmp_path):
     decks = load(write_tree(tmp_path / "decks"))
-    report = write_apkg(decks, tmp_path / "out.apkg", last_stamp=None)
+    report = write_apkg(decks, tmp_path / "out.apkg")
     with zipfile.ZipFile(report.path) as z:
         names = set(z.namelist())
         assert {"collection.anki2", "media", "0"} <= names

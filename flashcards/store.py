@@ -853,7 +853,7 @@ class Store:
         if not rows:
             return 0
         with self._tx(write=True) as conn:
-            conn.execute(_UPDATE_IMPORTED_STATE, rows)
+            conn.execute(_UPDATE_STATE, rows)
         return len(rows)
 
     def import_log(self, entries: Sequence[LogEntry]) -> int:
@@ -1583,17 +1583,6 @@ _SELECT_STATE_FOR_UPDATE = _SELECT_STATE.with_for_update()
 # The SET clause comes from the parameter names (the state columns and `suspended`).
 _UPDATE_STATE = sa.update(CARDS).where(CARDS.c.id == sa.bindparam("cid"))
 _INSERT_LOG = sa.insert(LOG)
-_UPDATE_IMPORTED_STATE = (
-    sa.update(CARDS)
-    .where(CARDS.c.id == sa.bindparam("cid"))
-    .values(
-        repetitions=sa.bindparam("repetitions"),
-        interval_days=sa.bindparam("interval_days"),
-        ease_pct=sa.bindparam("ease_pct"),
-        due=sa.bindparam("due"),
-        lapses=sa.bindparam("lapses"),
-    )
-)
 
 
 # Today's queue and due counts, built once with `today` as a parameter (a statement of many

@@ -60,6 +60,24 @@ async def answer_current(app, pilot, *, right: bool = True, grade: str | None = 
 _SELF_GRADED = (CardKind.BASIC, CardKind.REVERSIBLE, CardKind.CLOZE)
 
 
+async def start_at(app, pilot, kind: CardKind) -> ReviewScreen:
+    """Study all decks, answering each card until one of `kind` shows."""
+    screen = await start(app, pilot)
+    while screen.card.kind is not kind:
+        await answer_current(app, pilot)
+    return screen
+
+
+def held_checker(release: threading.Event):
+    """The stand-in checker, answering only once `release` is set (5 s at most)."""
+
+    def check(*args):
+        release.wait(5)
+        return fake_checker(*args)
+
+    return check
+
+
 def log_rows(store, card_id=None):
     return [(e.card_id, e.kind, e.grade, e.undone) for e in store.review_log(card_id)]
 
@@ -143,9 +161,7 @@ async def test_suspend_and_bury_keep_cards_out_of_the_queue(store, deck_dir) -> 
 async def test_keys_type_into_the_answer_box(store, deck_dir) -> None:
     app = make_app(store, deck_dir)
     async with app.run_test(size=(80, 24)) as pilot:
-        screen = await start(app, pilot)
-        while screen.card.kind is not CardKind.MATH:
-            await answer_current(app, pilot)
+        screen = await start_at(app, pilot, CardKind.MATH)
         math_card = screen.card.id
         await pilot.press("minus", "exclamation_mark", "e", "u", "s", "question_mark", "space", "q")
         await pilot.pause()
@@ -161,15 +177,9 @@ async def test_enter_before_the_verdict_shows_never_grades(store, deck_dir, monk
     monkeypatch.setattr(ReviewScreen, "guard_clock", staticmethod(lambda: now[0]))
     release = threading.Event()
 
-    def slow_checker(*args):
-        release.wait(5)
-        return fake_checker(*args)
-
-    app = make_app(store, deck_dir, checker=slow_checker)
+    app = make_app(store, deck_dir, checker=held_checker(release))
     async with app.run_test(size=(80, 24)) as pilot:
-        screen = await start(app, pilot)
-        while screen.card.kind is not CardKind.MATH:
-            await answer_current(app, pilot)
+        screen = await start_at(app, pilot, CardKind.MATH)
         card = screen.card.id
         await pilot.press("2", "x", "enter")
         await pilot.pause()
@@ -190,15 +200,9 @@ async def test_enter_before_the_verdict_shows_never_grades(store, deck_dir, monk
 async def test_escape_cancels_a_check(store, deck_dir) -> None:
     release = threading.Event()
 
-    def slow_checker(*args):
-        release.wait(5)
-        return fake_checker(*args)
-
-    app = make_app(store, deck_dir, checker=slow_checker)
+    app = make_app(store, deck_dir, checker=held_checker(release))
     async with app.run_test(size=(80, 24)) as pilot:
-        screen = await start(app, pilot)
-        while screen.card.kind is not CardKind.MATH:
-            await answer_current(app, pilot)
+        screen = await start_at(app, pilot, CardKind.MATH)
         await pilot.press("2", "x", "enter")
         await pilot.pause()
         await pilot.press("escape")
@@ -212,9 +216,7 @@ async def test_escape_cancels_a_check(store, deck_dir) -> None:
 async def test_a_wrong_math_answer_can_be_accepted_and_is_remembered(store, deck_dir) -> None:
     app = make_app(store, deck_dir)
     async with app.run_test(size=(80, 24)) as pilot:
-        screen = await start(app, pilot)
-        while screen.card.kind is not CardKind.MATH:
-            await answer_current(app, pilot)
+        screen = await start_at(app, pilot, CardKind.MATH)
         card = screen.card.id
         await pilot.press(*"x+x", "enter")
         await settle(app, pilot)
@@ -230,9 +232,7 @@ async def test_a_wrong_math_answer_can_be_accepted_and_is_remembered(store, deck
 async def test_a_number_overrides_the_proposed_grade(store, deck_dir) -> None:
     app = make_app(store, deck_dir)
     async with app.run_test(size=(80, 24)) as pilot:
-        screen = await start(app, pilot)
-        while screen.card.kind is not CardKind.MATH:
-            await answer_current(app, pilot)
+        screen = await start_at(app, pilot, CardKind.MATH)
         card = screen.card.id
         await pilot.press("2", "x", "enter")
         await settle(app, pilot)
@@ -245,9 +245,7 @@ async def test_a_number_overrides_the_proposed_grade(store, deck_dir) -> None:
 async def test_choice_options_toggle_by_letter_and_click_and_are_marked(store, deck_dir) -> None:
     app = make_app(store, deck_dir)
     async with app.run_test(size=(80, 24)) as pilot:
-        screen = await start(app, pilot)
-        while screen.card.kind is not CardKind.CHOICE:
-            await answer_current(app, pilot)
+        screen = await start_at(app, pilot, CardKind.CHOICE)
         await pilot.press("a", "b")  # a right, b wrong
         await pilot.click("ChoiceOption", offset=(2, 0))  # the first option: a off again
         await pilot.pause()
@@ -266,9 +264,7 @@ async def test_choice_options_toggle_by_letter_and_click_and_are_marked(store, d
 async def test_typed_text_accepts_alternatives_after_normalising(store, deck_dir) -> None:
     app = make_app(store, deck_dir)
     async with app.run_test(size=(80, 24)) as pilot:
-        screen = await start(app, pilot)
-        while screen.card.kind is not CardKind.TEXT:
-            await answer_current(app, pilot)
+        screen = await start_at(app, pilot, CardKind.TEXT)
         await pilot.press(*"  Evidence  LOWER bound! ", "enter")
         await pilot.pause()
         assert screen.checked.accepted and screen.proposed == 4
@@ -277,9 +273,7 @@ async def test_typed_text_accepts_alternatives_after_normalising(store, deck_dir
 async def test_a_cloze_shows_its_hidden_text_in_place(store, deck_dir) -> None:
     app = make_app(store, deck_dir)
     async with app.run_test(size=(80, 24)) as pilot:
-        screen = await start(app, pilot)
-        while screen.card.kind is not CardKind.CLOZE:
-            await answer_current(app, pilot)
+        screen = await start_at(app, pilot, CardKind.CLOZE)
         front = screen.query_one("#front", Markdown)
         assert "1/x" not in front.source and "[…]" in front.source.replace("\\", "")
         await pilot.press("space")
@@ -446,9 +440,7 @@ def test_checker_failure_is_a_verdict_not_a_crash(store, deck_dir) -> None:
     async def run() -> None:
         app = make_app(store, deck_dir, checker=broken)
         async with app.run_test(size=(80, 24)) as pilot:
-            screen = await start(app, pilot)
-            while screen.card.kind is not CardKind.MATH:
-                await answer_current(app, pilot)
+            screen = await start_at(app, pilot, CardKind.MATH)
             await pilot.press("2", "x", "enter")
             await settle(app, pilot)
             assert screen.phase == "verdict" and not screen.checked.accepted
@@ -464,9 +456,7 @@ async def test_other_verdicts_propose_a_failing_grade(store, deck_dir, verdict_s
 
     app = make_app(store, deck_dir, checker=checker)
     async with app.run_test(size=(80, 24)) as pilot:
-        screen = await start(app, pilot)
-        while screen.card.kind is not CardKind.MATH:
-            await answer_current(app, pilot)
+        screen = await start_at(app, pilot, CardKind.MATH)
         await pilot.press("2", "x", "enter")
         await settle(app, pilot)
         assert screen.proposed == 1

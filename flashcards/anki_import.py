@@ -204,11 +204,10 @@ def collection_bytes(path: Path) -> tuple[bytes, str]:
         raise FlashcardsError(f"{path}: no such file") from None
     except IsADirectoryError:
         raise FlashcardsError(f"{path} is a folder, not an Anki export") from None
-    except (zipfile.BadZipFile, OSError) as error:
-        reason = "not an Anki export (.colpkg or .apkg)"
-        if isinstance(error, OSError) and not isinstance(error, zipfile.BadZipFile):
-            reason = f"cannot read it: {error.strerror or error}"
-        raise FlashcardsError(f"{path}: {reason}") from None
+    except zipfile.BadZipFile:
+        raise FlashcardsError(f"{path}: not an Anki export (.colpkg or .apkg)") from None
+    except OSError as error:
+        raise FlashcardsError(f"{path}: cannot read it: {error.strerror or error}") from None
     with archive:
         names = set(archive.namelist())
         name = next((n for n in COLLECTION_FILES if n in names), None)

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import argparse
 import json
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from flashcards.config import Settings
 
 
 def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
@@ -20,17 +24,21 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     return parser
 
 
-def settings_table(settings) -> list[tuple[str, str, str]]:
+def settings_table(settings: Settings) -> list[tuple[str, str, str]]:
     """(setting, value, origin) rows for the settings in effect."""
     origins = dict(settings.origins)
     limits = settings.limits
+
+    def row(key: str, value: object, origin_of: str | None = None) -> tuple[str, str, str]:
+        return (key, str(value), origins.get(origin_of or key, "default"))
+
     rows = [
-        ("config", str(settings.config_path), origins.get("config", "default")),
-        ("data_dir", str(settings.data_dir), origins.get("data_dir", "default")),
-        ("db", settings.db_url, origins.get("db", "default")),
-        ("day_start", settings.day_start.strftime("%H:%M"), origins.get("day_start", "default")),
-        ("limits.new_per_day", str(limits.new_per_day), origins.get("limits", "default")),
-        ("limits.reviews_per_day", str(limits.reviews_per_day), origins.get("limits", "default")),
+        row("config", settings.config_path),
+        row("data_dir", settings.data_dir),
+        row("db", settings.db_url),
+        row("day_start", settings.day_start.strftime("%H:%M")),
+        row("limits.new_per_day", limits.new_per_day, "limits"),
+        row("limits.reviews_per_day", limits.reviews_per_day, "limits"),
     ]
     for deck, deck_limits in limits.per_deck:
         for key in ("new_per_day", "reviews_per_day"):
@@ -38,19 +46,11 @@ def settings_table(settings) -> list[tuple[str, str, str]]:
             if value is not None:
                 rows.append((f'decks."{deck}".{key}', str(value), "file"))
     rows += [
-        (
-            "deck_folders",
-            ", ".join(str(p) for p in settings.deck_folders) or "(none)",
-            origins.get("deck_folders", "default"),
-        ),
-        ("durability", settings.durability, origins.get("durability", "default")),
-        (
-            "leech_threshold",
-            str(settings.leech_threshold),
-            origins.get("leech_threshold", "default"),
-        ),
-        ("backups_kept", str(settings.backups_kept), origins.get("backups_kept", "default")),
-        ("fuzz", str(settings.fuzz).lower(), origins.get("fuzz", "default")),
+        row("deck_folders", ", ".join(str(p) for p in settings.deck_folders) or "(none)"),
+        row("durability", settings.durability),
+        row("leech_threshold", settings.leech_threshold),
+        row("backups_kept", settings.backups_kept),
+        row("fuzz", str(settings.fuzz).lower()),
     ]
     return rows
 

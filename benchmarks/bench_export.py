@@ -17,11 +17,9 @@ import time
 from functools import partial
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
 # the same generated decks, and the same options, as the parse benchmark
-from bench_parse import generate, tree_arguments  # noqa: E402
-from collection import save_result  # noqa: E402
+from bench_parse import generate, tree_arguments
+from collection import save_result
 
 
 def genanki_alone(rendered, path: Path, stamp: int) -> None:

@@ -96,16 +96,21 @@ def heatmap_heading(heat: Heatmap) -> str:
 
 
 def forecast_heading(forecast: Forecast) -> str:
+    days = len(forecast.counts)
     if not forecast.total:
-        return "Due in the next 30 days: No cards due in the next 30 days."
+        return f"Due in the next {days} days: No cards due in the next {days} days."
     overdue = f", {forecast.overdue} overdue" if forecast.overdue else ""
-    return f"Due in the next 30 days: {plural(forecast.total, 'card')}{overdue}"
+    return f"Due in the next {days} days: {plural(forecast.total, 'card')}{overdue}"
+
+
+def _days(report: RetentionReport) -> int:
+    return (report.end - report.start).days + 1
 
 
 def retention_lines(report: RetentionReport) -> list[str]:
     """A table of young, mature and overall retention per deck."""
     if not report.total.total:
-        return ["No reviews of cards seen before in the last 30 days."]
+        return [f"No reviews of cards seen before in the last {_days(report)} days."]
 
     def cell(share: float | None, n: int) -> str:
         return f"{percent(share)} of {n}" if n else "-"
@@ -300,7 +305,11 @@ def report(stats: Stats, width: int = 80, colors: bool = False) -> str:
     out += ["", forecast_heading(stats.forecast)]
     if stats.forecast.total:
         out.append(chart(draw_forecast, forecast_width(stats.forecast), 12, colors, stats.forecast))
-    out += ["", "Retention, last 30 days (first review of a card a day, graded 3 or more)"]
+    out += [
+        "",
+        f"Retention, last {_days(stats.retention)} days "
+        "(first review of a card a day, graded 3 or more)",
+    ]
     out += [f"  {line}" for line in retention_lines(stats.retention)]
     out += ["", f"Cards by state: {plural(stats.states.total, 'card')}"]
     if stats.states.total:

@@ -27,6 +27,11 @@ class Choice:
     correct: bool
 
 
+#: How a math card compares answers, and the forms it may require (MathSpec.mode / .form).
+ANSWER_MODES = ("expression", "equation", "antiderivative", "set", "list")
+ANSWER_FORMS = ("simplified", "factored", "expanded")
+
+
 @dataclass(frozen=True, slots=True)
 class MathSpec:
     """What a math card expects and how the typed answer is checked.

@@ -14,13 +14,21 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from flashcards.cards import CardKind, Choice, Deck, ImageRef, MathSpec, Note, TextSpec
+from flashcards.cards import (
+    ANSWER_FORMS,
+    ANSWER_MODES,
+    CardKind,
+    Choice,
+    Deck,
+    ImageRef,
+    MathSpec,
+    Note,
+    TextSpec,
+)
 from flashcards.cloze import ClozeError, find_clozes
 from flashcards.errors import Problem
 from flashcards.mathspans import math_spans
 
-ANSWER_MODES = ("expression", "equation", "antiderivative", "set", "list")
-ANSWER_FORMS = ("simplified", "factored", "expanded")
 LIST_KEYS = ("define", "assume", "names", "accept", "reject", "alternatives")
 SCALAR_KEYS = ("expected", "mode", "form", "rel_tol", "abs_tol", "text")
 ANSWER_KEYS = SCALAR_KEYS[:5] + ("define", "assume", "names", "accept", "reject")

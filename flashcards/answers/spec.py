@@ -26,11 +26,12 @@ from flashcards.answers.grammar import (
     symbols,
     walk,
 )
+from flashcards.cards import ANSWER_FORMS, ANSWER_MODES
 
 V = TypeVar("V")
 
-MODES = ("expression", "equation", "antiderivative", "set", "list")
-FORMS = ("simplified", "factored", "expanded")
+MODES = ANSWER_MODES
+FORMS = ANSWER_FORMS
 
 
 @dataclass(frozen=True, slots=True)

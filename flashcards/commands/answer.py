@@ -7,6 +7,8 @@ import json
 import math
 import sys
 
+from flashcards.cards import ANSWER_FORMS, ANSWER_MODES
+
 #: Exit statuses: accepted, rejected (wrong, wrong form, timeout), unreadable.
 EXIT_ACCEPTED, EXIT_REJECTED, EXIT_UNREADABLE = 0, 1, 2
 
@@ -60,12 +62,10 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
     parser.add_argument(
         "--mode",
         default="expression",
-        choices=("expression", "equation", "antiderivative", "set", "list"),
+        choices=ANSWER_MODES,
         help="how answers are compared (default: expression)",
     )
-    parser.add_argument(
-        "--form", choices=("simplified", "factored", "expanded"), help="a required form"
-    )
+    parser.add_argument("--form", choices=ANSWER_FORMS, help="a required form")
     parser.add_argument("--rel-tol", type=float, metavar="X", help="relative tolerance")
     parser.add_argument("--abs-tol", type=float, metavar="X", help="absolute tolerance")
     parser.add_argument(

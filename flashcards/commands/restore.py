@@ -29,21 +29,15 @@ def run(args: argparse.Namespace) -> int:
 
     from flashcards.backup import collection_path, prepare_restore, restore
     from flashcards.config import settings_from_args
-    from flashcards.errors import FlashcardsError
     from flashcards.store import LOG, Store
 
     settings = settings_from_args(args)
-    path = collection_path(settings)
+    collection_path(settings)  # a collection that is not a file cannot be restored
     with tempfile.TemporaryDirectory(prefix="flashcards-restore-") as work:
         # checked before anything is created or changed, and the checked copy is restored
         prepared = prepare_restore(args.file, Path(work))
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-        except OSError as error:
-            raise FlashcardsError(
-                f"cannot write {path.parent}: {error.strerror or error}"
-            ) from None
-        with Store(settings.db_url) as store:
+        # the folder is created as for every command; the restore takes its own backup
+        with Store.open(settings, backup=False) as store:
             before = restore(store, settings, args.file, datetime.now(), prepared=prepared)
             reviews = store.select(sa.select(sa.func.count()).select_from(LOG))[0][0]
     print(f"restored {args.file} ({reviews} reviews); the previous collection is in {before}")

@@ -48,8 +48,8 @@ def run(args: argparse.Namespace) -> int:
         raise FlashcardsError(f"{path}: no collection yet (nothing to back up)")
     from flashcards.store import Store
 
-    # Store() rather than Store.open(): no daily copy on top of the one asked for.
-    with Store(settings.db_url) as store:
+    # no daily copy on top of the one asked for
+    with Store.open(settings, backup=False) as store:
         if args.to is not None:
             target = write_backup(store, args.to)
         else:

@@ -382,11 +382,12 @@ def _sqlite_engine(url: str, durability: str) -> sa.Engine:
 def _sqlite_copy(source: Path, target: Path) -> None:
     """Copy a live SQLite database consistently (the backup API, WAL included). SQLite-only."""
     import sqlite3
+    from contextlib import closing
 
-    with sqlite3.connect(source) as src, sqlite3.connect(target) as dst:
+    # closing(), not the connection's own `with`, which only commits: both are closed even
+    # when the copy fails
+    with closing(sqlite3.connect(source)) as src, closing(sqlite3.connect(target)) as dst:
         src.backup(dst)
-    src.close()
-    dst.close()
 
 
 def _storage_message(action: str, url: str, error: Exception) -> str:

@@ -401,3 +401,27 @@ def test_a_read_only_collection_gives_a_clear_error_on_grade(tmp_path):
     read_only = f"sqlite:///file:{tmp_path / 'c.db'}?mode=ro&uri=true"
     with Store(read_only) as s, pytest.raises(FlashcardsError, match="readonly"):
         s.grade("n1:0", 4, now=NOW, today=TODAY)
+
+
+def test_a_database_copy_that_fails_leaves_no_connection_open(tmp_path, monkeypatch):
+    import sqlite3
+
+    from flashcards.store import copy_database
+
+    source = tmp_path / "c.sqlite3"
+    Store(f"sqlite:///{source}").close()
+    opened = []
+    real_connect = sqlite3.connect
+
+    def connect(*args, **kwargs):
+        conn = real_connect(*args, **kwargs)
+        opened.append(conn)
+        return conn
+
+    monkeypatch.setattr(sqlite3, "connect", connect)
+    with pytest.raises(sqlite3.Error):
+        copy_database(source, tmp_path / "no such folder" / "copy.sqlite3")
+    assert opened
+    for conn in opened:
+        with pytest.raises(sqlite3.ProgrammingError):
+            conn.execute("SELECT 1")

@@ -160,14 +160,7 @@ def _limits(value: Any, where: str, key: str) -> DeckLimits:
     unknown = set(value) - _LIMIT_KEYS
     if unknown:
         raise _fail(where, f"unknown key `{sorted(unknown)[0]}` in `{key}`")
-    return DeckLimits(
-        new_per_day=_int(value["new_per_day"], where, f"{key}.new_per_day")
-        if "new_per_day" in value
-        else None,
-        reviews_per_day=_int(value["reviews_per_day"], where, f"{key}.reviews_per_day")
-        if "reviews_per_day" in value
-        else None,
-    )
+    return DeckLimits(**{k: _int(v, where, f"{key}.{k}") for k, v in value.items()})
 
 
 def parse_settings(

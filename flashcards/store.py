@@ -953,11 +953,7 @@ class Store:
         Notes seen today are not tested here: a `NOT IN` on every row of the index range cost
         more than the whole scan; callers skip or subtract them (see `_TodayLog`).
         """
-        where: list[Any] = [
-            CARDS.c.removed == sa.false(),
-            CARDS.c.suspended == sa.false(),
-            sa.or_(CARDS.c.buried_until.is_(None), CARDS.c.buried_until <= today),
-        ]
+        where: list[Any] = list(_active(today))
         if decks:
             where.append(deck_condition(decks))
         if tags:
@@ -1513,6 +1509,16 @@ def deck_condition(decks: Sequence[str]) -> Any:
     )
 
 
+def _active(today: Any) -> tuple[Any, ...]:
+    """The card may come on study day `today` (a date or a bound parameter): not removed,
+    not suspended, not buried past it."""
+    return (
+        CARDS.c.removed == sa.false(),
+        CARDS.c.suspended == sa.false(),
+        sa.or_(CARDS.c.buried_until.is_(None), CARDS.c.buried_until <= today),
+    )
+
+
 def _tag_condition(tags: Sequence[str]) -> Any:
     """The card's note has one of `tags`."""
     return CARDS.c.note_id.in_(sa.select(TAGS.c.note_id).where(TAGS.c.tag.in_(list(tags))))
@@ -1589,11 +1595,7 @@ _INSERT_LOG = sa.insert(LOG)
 # Today's queue and due counts, built once with `today` as a parameter (a statement of many
 # parts costs as much to build as to run on a small collection).
 _TODAY = sa.bindparam("today", type_=sa.Date)
-_ACTIVE = (
-    CARDS.c.removed == sa.false(),
-    CARDS.c.suspended == sa.false(),
-    sa.or_(CARDS.c.buried_until.is_(None), CARDS.c.buried_until <= _TODAY),
-)
+_ACTIVE = _active(_TODAY)
 _TODAY_LOG = (
     sa.select(
         LOG.c.id,

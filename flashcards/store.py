@@ -720,6 +720,12 @@ class Store:
             raise FlashcardsError(f"no card {card_id!r} in the collection")
         return _state(row)
 
+    def studied_states(self) -> dict[str, ReviewState]:
+        """The SM-2 state of every card studied at least once (due set), in one query."""
+        statement = sa.select(CARDS.c.id, *_STATE_COLUMNS).where(CARDS.c.due.is_not(None))
+        with self._tx() as conn:
+            return {row.id: _state(row) for row in conn.execute(statement)}
+
     def card(self, card_id: str) -> CardInfo:
         """A card's row: deck, source, state, suspended, buried, removed."""
         with self._tx() as conn:

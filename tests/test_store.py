@@ -425,3 +425,20 @@ def test_a_database_copy_that_fails_leaves_no_connection_open(tmp_path, monkeypa
     for conn in opened:
         with pytest.raises(sqlite3.ProgrammingError):
             conn.execute("SELECT 1")
+
+
+def test_studied_states_holds_every_studied_card_and_no_new_one(tmp_path):
+    from flashcards.grades import Grade
+    from flashcards.parsing import parse_deck
+
+    deck, _ = parse_deck("a :: b\nc :: d\n", tmp_path / "d.md")
+    store = Store("sqlite://")
+    store.sync([deck], [str(tmp_path)])
+    first, second = (card.id for card in deck.cards)
+    today = date(2026, 11, 26)
+    store.grade(
+        first, Grade.GOOD, now=datetime(2026, 11, 26, 12, tzinfo=UTC), today=today, kind="review"
+    )
+    assert store.studied_states() == {first: store.state(first)}
+    assert second not in store.studied_states()
+    store.close()

@@ -72,14 +72,8 @@ def load_states(settings: Any, card_ids: list[str]) -> dict[str, Any]:
     if path is not None and not path.exists():
         return {}  # no collection yet: nothing studied, and no empty one is created
     with Store.open(settings) as store:
-        stored = set(store.card_ids())
-        states = {}
-        for card_id in card_ids:
-            if card_id in stored:
-                state = store.state(card_id)
-                if state.due is not None:
-                    states[card_id] = state
-        return states
+        studied = store.studied_states()
+    return {card_id: studied[card_id] for card_id in card_ids if card_id in studied}
 
 
 def run(args: argparse.Namespace) -> int:

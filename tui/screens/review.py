@@ -217,13 +217,7 @@ class ReviewScreen(Screen[None]):
         if action == "accept_grade":
             return self.proposed is not None
         if action == "accept_anyway":
-            return (
-                not self.practice
-                and kind is CardKind.MATH
-                and self.checked is not None
-                and not self.checked.accepted
-                and bool(self.typed.strip())
-            )
+            return self._can_accept_anyway()
         if action == "undo":
             return bool(self.undo_stack)
         if action == "open_image":
@@ -350,17 +344,14 @@ class ReviewScreen(Screen[None]):
     def show_back(self) -> None:
         assert self.card is not None and self.deck is not None
         card, deck = self.card, self.deck
-        parts: list[str] = []
         if card.kind is CardKind.CLOZE:
             front, _ = side_markdown(front_source(card, reveal=True), deck.macro_map, deck.path)
             self.query_one("#front", Markdown).update(front)
         back, images = side_markdown(back_source(card), deck.macro_map, deck.path)
         self.images += images
         if back.strip():
-            parts.append(back)
-        if parts:
             back_md = self.query_one("#back", Markdown)
-            back_md.update("\n\n".join(parts))
+            back_md.update(back)
             back_md.display = True
 
     # -- question phase ---------------------------------------------------------------------
@@ -520,12 +511,7 @@ class ReviewScreen(Screen[None]):
             lines.append(f"Expected: {plain(expected)}")
         self.proposed = PROPOSED[checked.accepted]
         lines.append(f"Enter: grade {self.proposed} ({GRADE_SHORT[self.proposed]}), or 0-5.")
-        if (
-            not self.practice
-            and self.card.kind is CardKind.MATH
-            and not checked.accepted
-            and self.typed.strip()
-        ):
+        if self._can_accept_anyway():
             lines.append("a: my answer is right; accept it and remember it for this card.")
         from textual.content import Content
 
@@ -559,6 +545,17 @@ class ReviewScreen(Screen[None]):
             )
             return False
         return True
+
+    def _can_accept_anyway(self) -> bool:
+        """Whether the learner may overrule a rejected math answer (never in a quiz)."""
+        return (
+            not self.practice
+            and self.card is not None
+            and self.card.kind is CardKind.MATH
+            and self.checked is not None
+            and not self.checked.accepted
+            and bool(self.typed.strip())
+        )
 
     def action_accept_anyway(self) -> None:
         assert self.card is not None

@@ -5,6 +5,7 @@ need the file system (images, duplicates across files). The parsing itself is pu
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -169,7 +170,7 @@ def check_tree(decks: Iterable[Deck]) -> tuple[list[Deck], list[Problem]]:
 
 def image_problem(src: str, folder: Path) -> str | None:
     """Why an image reference cannot be shown, or None when it is a file in the deck folder."""
-    if "://" in src or src.startswith("data:"):
+    if re.match(r"[a-zA-Z][a-zA-Z0-9+.-]*:", src):  # a URL or URI: http:, file:, data:, ...
         return f"image `{src}` is not a local file; put the file next to the deck"
     if os.path.isabs(src) or src.startswith("~"):
         return f"image `{src}` has an absolute path; use a path relative to the deck file"

@@ -60,6 +60,7 @@ def test_duplicate_cards_across_files(tmp_path):
         ("/etc/passwd", "absolute path"),
         ("link.png", "outside the deck's folder"),
         ("https://example.org/x.png", "not a local file"),
+        ("file:///etc/passwd", "not a local file"),
     ],
 )
 def test_bad_images_are_reported_and_their_card_left_out(tmp_path, src, fragment):

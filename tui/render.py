@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from flashcards.cards import Card, CardKind, Deck
+from flashcards.decks import resolve_image
 from flashcards.latex import latex_to_unicode, markdown_for_terminal
 from tui.text import plain, strip_controls
 
@@ -63,20 +64,6 @@ def _images(markdown: str, deck_path: Path | None) -> tuple[str, list[ShownImage
         return f"\\[image: {caption} — press o to open\\]"
 
     return _IMAGE.sub(placeholder, markdown), found
-
-
-def resolve_image(src: str, deck_path: Path) -> Path | None:
-    """The image file, only if it lies inside the deck's folder."""
-    if not src or src.startswith(("/", "\\")) or re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", src):
-        return None
-    folder = deck_path.parent.resolve()
-    try:
-        path = (folder / src).resolve()
-    except (OSError, RuntimeError):
-        return None
-    if not path.is_relative_to(folder) or not path.is_file():
-        return None
-    return path
 
 
 def side_markdown(

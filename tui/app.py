@@ -10,7 +10,6 @@ import contextlib
 import os
 import subprocess
 import sys
-import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -306,7 +305,6 @@ class FlashcardsApp(App[None]):
             return self.checker(spec.expected, given, spec.options(), deck.macro_map)
         from flashcards.answers import check_answer
 
-        start_process_helpers()
         return check_answer(spec.expected, given, **spec.options(), macros=deck.macro_map)
 
     def warm_up_checker(self) -> None:
@@ -320,7 +318,6 @@ class FlashcardsApp(App[None]):
                 from flashcards.answers import warm_up
             except ImportError:
                 return
-            start_process_helpers()
             warm_up()
 
         self.run_worker(warm, thread=True, group="warm-up", exit_on_error=False)
@@ -363,27 +360,6 @@ class FlashcardsApp(App[None]):
 
     def action_toggle_theme(self) -> None:
         self.theme = "textual-light" if self.theme == "textual-dark" else "textual-dark"
-
-
-_HELPERS_LOCK = threading.Lock()
-
-
-def start_process_helpers() -> None:
-    """Start multiprocessing's resource tracker with the real stderr.
-
-    Inside the app `sys.stderr` is Textual's capture, whose `fileno()` is -1; the tracker
-    would pass that to the child and fail ("bad value(s) in fds_to_keep"), so the answer
-    checker's worker could never start. Once the tracker runs, later starts reuse it.
-    """
-    from multiprocessing import resource_tracker
-
-    with _HELPERS_LOCK:
-        saved = sys.stderr
-        sys.stderr = sys.__stderr__
-        try:
-            resource_tracker.ensure_running()
-        finally:
-            sys.stderr = saved
 
 
 def as_backend(store: Any, settings: Any = None, roots: Sequence[Path] = ()) -> Backend:

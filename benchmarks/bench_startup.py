@@ -60,6 +60,9 @@ def study_setup(root: Path, cards: int) -> tuple[dict[str, str], int, int]:
         "TERM": "xterm-256color",
     }
     env.pop("FLASHCARDS_DB", None)
+    # As after any install, both sides run from bytecode caches: pip compiles textual and
+    # sqlmodel when installing them, and the warm-up run writes the project's own.
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     settings = load_settings(config=config, data_dir=data, env={})
     with Store.open(settings) as store:
         report = sync_paths(store, [builtin_decks_dir(), decks])

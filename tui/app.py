@@ -150,9 +150,15 @@ class FlashcardsApp(App[None]):
 
     # -- start-up ---------------------------------------------------------------------------
 
+    def on_ready(self) -> None:
+        # Textual sends Ready after the first layout, but that frame may still be held back
+        # by a batch of updates: the frame that reaches the terminal comes with the next
+        # refresh, after which this runs.
+        self.call_after_refresh(self.first_screen_drawn)
+
     def first_screen_drawn(self) -> None:
-        """Called by the first screen once its content is on screen: now back up the
-        collection (the day's first start) and read the decks.
+        """Called once the first screen is on the terminal: now back up the collection (the
+        day's first start) and read the decks.
 
         Work in a thread still takes the GIL from the screen, so it starts only after the
         first frame is out.

@@ -181,6 +181,43 @@ def test_the_first_screen_loads_no_card_rendering_checker_or_parser(tmp_path) ->
     assert modules & not_needed == set()
 
 
+def test_the_first_frame_holds_the_whole_deck_list_before_any_deck_is_read(tmp_path) -> None:
+    """The deck list is filled in when composed, so one frame brings the rows and the totals
+    to the terminal; reading the decks and the backup start only after it is written."""
+    config = tmp_path / "config.toml"
+    config.write_text(f"deck_folders = [{str(DATA / 'study')!r}]\n", encoding="utf-8")
+    report = tmp_path / "frames.json"
+    probe = (
+        "import json, sys\n"
+        "from textual.drivers import linux_driver\n"
+        "frames = []\n"
+        "write = linux_driver.LinuxDriver.write\n"
+        "def spy(self, data):\n"
+        "    if 'All decks' in data or 'today:' in data:\n"
+        "        frames.append(['All decks' in data, 'today:' in data,\n"
+        "            [m for m in ('flashcards.parsing', 'flashcards.backup') if m in sys.modules]])\n"
+        "    return write(self, data)\n"
+        "linux_driver.LinuxDriver.write = spy\n"
+        "from flashcards.cli import main\n"
+        "status = main(['study', '--exit-after-first-screen'])\n"
+        f"open({str(report)!r}, 'w').write(json.dumps([status, frames]))\n"
+    )
+    env = {
+        **os.environ,
+        "FLASHCARDS_CONFIG": str(config),
+        "FLASHCARDS_DATA_DIR": str(tmp_path / "data"),
+        "TERM": "xterm-256color",
+    }
+    env.pop("FLASHCARDS_DB", None)
+    settings = load_settings(config=config, data_dir=tmp_path / "data", env={})
+    Store.open(settings).close()
+    assert run_on_a_terminal([sys.executable, "-c", probe], env) == 0
+    status, frames = json.loads(report.read_text(encoding="utf-8"))
+    assert status == 0
+    assert frames, "no frame with the deck list was written"
+    assert frames[0] == [True, True, []]
+
+
 def test_the_deck_tree_sums_each_deck_into_all_its_parents() -> None:
     counts = {
         "ml::probability": DeckCounts(1, 0, 2),

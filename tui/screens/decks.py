@@ -59,22 +59,22 @@ class DecksScreen(Screen[None]):
     ]
 
     def compose(self) -> ComposeResult:
-        yield Static("", id="heading", classes="title")
+        # Filled with today's counts from the start: the first frame is the whole screen.
+        rows, heading, totals = self._contents()
+        yield Static(heading, id="heading", classes="title")
         # An OptionList, not a DataTable: it draws the first frame much sooner.
         with Vertical(id="deck-box"):
             yield Static(row_text(" Deck", "New", "Repeat", "Review"), id="columns")
-            yield OptionList(id="deck-list")
-        yield Static("", id="totals", classes="quiet")
+            yield OptionList(*rows, id="deck-list")
+        yield Static(totals, id="totals", classes="quiet")
         with VerticalScroll(id="problems"):
             yield Static("", id="problem-list")
         yield Footer()
 
     def on_mount(self) -> None:
-        self.refresh_counts()
         if self.app.problems:  # problems already known at start show at once
             self.show_problems()
         self.query_one(OptionList).focus()
-        self.call_after_refresh(self.app.first_screen_drawn)
 
     def decks_changed(self) -> None:
         self.refresh_counts()
@@ -82,6 +82,17 @@ class DecksScreen(Screen[None]):
             self.show_problems()
 
     def refresh_counts(self) -> None:
+        rows, heading, totals = self._contents()
+        options = self.query_one(OptionList)
+        keep = options.highlighted
+        options.clear_options()
+        options.add_options(rows)
+        options.highlighted = keep if keep is not None and keep < len(rows) else 0
+        self.query_one("#heading", Static).update(heading)
+        self.query_one("#totals", Static).update(totals)
+
+    def _contents(self) -> tuple[list[Option], str, Content]:
+        """The deck list's rows, the heading and the totals line, from today's counts."""
         app = self.app
         counts = app.backend.counts(app.today, app.options.tag)
         if app.options.only_loaded:
@@ -89,8 +100,6 @@ class DecksScreen(Screen[None]):
             counts = {n: c for n, c in counts.items() if n in loaded}
         if app.options.decks:
             counts = {n: c for n, c in counts.items() if in_decks(n, app.options.decks)}
-        options = self.query_one(OptionList)
-        keep = options.highlighted
         total = DeckCounts()
         for c in counts.values():
             total = total + c
@@ -100,18 +109,13 @@ class DecksScreen(Screen[None]):
         for name, depth, c in deck_tree(counts):
             label = " " + "  " * depth + plain(name.split("::")[-1])
             rows.append(Option(row_text(label, *_cells(c.capped(limit))), id=name))
-        options.clear_options()
-        options.add_options(rows)
-        options.highlighted = keep if keep is not None and keep < len(rows) else 0
         heading = "Decks" if app.decks_ready else "Decks  (loading…)"
-        self.query_one("#heading", Static).update(heading)
         when = app.today.strftime("%A %d %B %Y")
-        self.query_one("#totals", Static).update(
-            Content(
-                f"{when}  ·  today: {total.new} new, {total.repeat} repeat, {total.review} review"
-                + (f"  ·  tag: {plain(app.options.tag)}" if app.options.tag else "")
-            )
+        totals = Content(
+            f"{when}  ·  today: {total.new} new, {total.repeat} repeat, {total.review} review"
+            + (f"  ·  tag: {plain(app.options.tag)}" if app.options.tag else "")
         )
+        return rows, heading, totals
 
     def show_loading(self, text: str) -> None:
         """Progress of reading and syncing the decks, in the heading."""

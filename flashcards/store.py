@@ -1206,20 +1206,15 @@ class Store:
         }
         shown = sorted(set(raw) | set(repeat_counts))
         new_caps, review_caps = _deck_caps(limits, shown, studied)
+        # what the global limits leave today, over all decks: no deck shows more than that
+        new_left = max(0, limits.new_per_day - sum(n for n, _ in studied.values()))
+        review_left = max(0, limits.reviews_per_day - sum(r for _, r in studied.values()))
         out = []
         for deck in shown:
             new, review = raw.get(deck, (0, 0))
-            done_new, done_review = studied.get(deck, (0, 0))
-            new = min(new, new_caps.get(deck, new), max(0, limits.new_per_day - done_new))
-            review = min(
-                review,
-                review_caps.get(deck, review),
-                max(0, limits.reviews_per_day - done_review),
-            )
+            new = min(new, new_caps.get(deck, new), new_left)
+            review = min(review, review_caps.get(deck, review), review_left)
             out.append(DeckCounts(deck, new, repeat_counts.get(deck, 0), review))
-        # what the global limits leave today, over all decks
-        new_left = max(0, limits.new_per_day - sum(n for n, _ in studied.values()))
-        review_left = max(0, limits.reviews_per_day - sum(r for _, r in studied.values()))
         total = DeckCounts(
             "total",
             min(sum(c.new for c in out), new_left),

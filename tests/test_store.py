@@ -223,6 +223,23 @@ def test_queue_respects_daily_limits_counting_what_was_studied(store):
     assert counts.total == DeckCounts("total", new=1, repeat=0, review=2)
 
 
+def test_no_deck_shows_more_than_the_global_limits_leave_today(store):
+    store.sync(
+        [
+            deck("a", *(note(f"a{i}", line=i) for i in range(5))),
+            deck("b", *(note(f"b{i}", line=i) for i in range(5))),
+        ],
+        ["/decks"],
+    )
+    limits = Limits(new_per_day=3)
+    store.grade("a0:0", Grade.PERFECT, now=NOW, today=TODAY)
+    summary = store.due_summary(TODAY, limits)
+    # 2 new cards are left today over both decks; b studied none but still gets only 2
+    assert {c.deck: c.new for c in summary.decks} == {"a": 2, "b": 2}
+    assert summary.total.new == 2
+    assert len(store.queue(TODAY, limits=limits)) == 2
+
+
 def test_per_deck_limits_apply_to_the_deck_and_its_sub_decks(store):
     store.sync(
         [

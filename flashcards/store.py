@@ -728,24 +728,32 @@ class Store:
 
     def card(self, card_id: str) -> CardInfo:
         """A card's row: deck, source, state, suspended, buried, removed."""
-        with self._tx() as conn:
-            row = conn.execute(sa.select(CARDS).where(CARDS.c.id == card_id)).first()
-        if row is None:
+        found = self.cards([card_id])
+        if card_id not in found:
             raise FlashcardsError(f"no card {card_id!r} in the collection")
-        m = row._mapping
-        return CardInfo(
-            m["id"],
-            m["note_id"],
-            m["ordinal"],
-            m["kind"],
-            m["deck"],
-            m["source_path"],
-            m["line"],
-            _state(row),
-            m["suspended"],
-            m["buried_until"],
-            m["removed"],
-        )
+        return found[card_id]
+
+    def cards(self, card_ids: Sequence[str]) -> dict[str, CardInfo]:
+        """The rows of these cards (those in the collection), a few queries for any number."""
+        found: dict[str, CardInfo] = {}
+        with self._tx() as conn:
+            for chunk in _chunks(list(card_ids)):
+                for row in conn.execute(sa.select(CARDS).where(CARDS.c.id.in_(chunk))):
+                    m = row._mapping
+                    found[m["id"]] = CardInfo(
+                        m["id"],
+                        m["note_id"],
+                        m["ordinal"],
+                        m["kind"],
+                        m["deck"],
+                        m["source_path"],
+                        m["line"],
+                        _state(row),
+                        m["suspended"],
+                        m["buried_until"],
+                        m["removed"],
+                    )
+        return found
 
     def card_ids(self, *, include_removed: bool = False) -> list[str]:
         """Every card id (removed ones too when asked), sorted."""

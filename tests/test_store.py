@@ -459,3 +459,16 @@ def test_studied_states_holds_every_studied_card_and_no_new_one(tmp_path):
     assert store.studied_states() == {first: store.state(first)}
     assert second not in store.studied_states()
     store.close()
+
+
+def test_cards_reads_many_rows_at_once_and_leaves_out_unknown_ids(store):
+    store.sync([deck("a", *(note(f"n{i:04}", line=i + 1) for i in range(1200)))], ["/decks"])
+    due(store, "n0700:0", 3)
+    ids = [f"n{i:04}:0" for i in range(1200)]
+    found = store.cards([*ids, "nope:0"])
+    assert sorted(found) == ids  # more ids than one IN (...) list takes
+    assert found["n0700:0"] == store.card("n0700:0")
+    assert found["n0700:0"].state.due == TODAY - timedelta(days=3)
+    assert found["n0001:0"].line == 2 and found["n0001:0"].deck == "a"
+    with pytest.raises(FlashcardsError, match="no card 'nope:0'"):
+        store.card("nope:0")

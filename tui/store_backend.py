@@ -43,8 +43,8 @@ class StoreBackend:
         """Today's queue of the cards with `tag`, counted by deck (due counts know no tags)."""
         counts = {name: DeckCounts() for name in self.store.decks() if name}
         total = DeckCounts()
-        for card_id in self.store.queue(today, None, [tag], self.limits):
-            info = self.store.card(card_id)
+        queue = self.store.queue(today, None, [tag], self.limits)
+        for info in self.store.cards(queue).values():
             state = info.state
             if state.is_new:
                 one = DeckCounts(new=1)
@@ -71,7 +71,8 @@ class StoreBackend:
         chosen = list(decks) if decks else None
         queue = self.store.queue(today, chosen, [tag] if tag else None, self.limits)
         # A queued card already graded today is a same-day repeat: its due date is ahead.
-        graded = [c for c in queue if (s := self.state(c)).due is not None and s.due > today]
+        infos = self.store.cards(queue)
+        graded = [c for c in queue if (s := infos[c].state).due is not None and s.due > today]
         return queue, graded
 
     def state(self, card_id: str) -> ReviewState:

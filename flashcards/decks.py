@@ -86,25 +86,47 @@ def deck_name(path: Path, root: Path | None, own_name: str) -> str:
     return SEPARATOR.join([*parts, own_name])
 
 
-def load_deck(path: Path, root: Path | None = None) -> tuple[Deck | None, list[Problem]]:
-    """Read and parse one deck file; `root` is the folder the deck tree is named from."""
-    # Imported here: the study app's start-up needs `builtin_decks_dir`, not the parser.
-    from flashcards.parsing import parse_deck
+#: Parses kept between loads: (file, root) -> (its text, the deck, its problems).
+ParseCache = dict[tuple[Path, Path | None], tuple[str, Deck | None, list[Problem]]]
 
+
+def load_deck(
+    path: Path, root: Path | None = None, cache: ParseCache | None = None
+) -> tuple[Deck | None, list[Problem]]:
+    """Read and parse one deck file; `root` is the folder the deck tree is named from.
+
+    With a `cache`, a file whose text is the same as at its last load is not parsed again
+    (the text is compared, not a time stamp: an edit within the file system's clock tick
+    still counts).
+    """
     text, problem = read_deck_text(path)
     if text is None:
         return None, [problem] if problem else []
+    if cache is not None:
+        hit = cache.get((path, root))
+        if hit is not None and hit[0] == text:
+            return hit[1], list(hit[2])
+    # Imported here: the study app's start-up needs `builtin_decks_dir`, not the parser.
+    from flashcards.parsing import parse_deck
+
     deck, problems = parse_deck(text, path)
     name = deck_name(path, root, deck.name)
-    return (replace(deck, name=name) if name != deck.name else deck), problems
+    if name != deck.name:
+        deck = replace(deck, name=name)
+    if cache is not None:
+        cache[path, root] = (text, deck, list(problems))
+    return deck, problems
 
 
 def load_decks(
-    paths: Sequence[Path], progress: Callable[[int, int], None] | None = None
+    paths: Sequence[Path],
+    progress: Callable[[int, int], None] | None = None,
+    cache: ParseCache | None = None,
 ) -> tuple[list[Deck], list[Problem]]:
     """Load deck files and folders into decks, with every problem found in them.
 
-    A folder is a deck tree: its subfolders become sub-decks (`ml::probability`).
+    A folder is a deck tree: its subfolders become sub-decks (`ml::probability`). With a
+    `cache` (kept by the caller between loads), only files whose text changed are parsed.
     """
     jobs: list[tuple[Path, Path | None]] = []
     problems: list[Problem] = []
@@ -124,7 +146,7 @@ def load_decks(
             problems.append(Problem(path, 1, 1, "no such deck file or folder"))
     decks: list[Deck] = []
     for n, (path, root) in enumerate(jobs, 1):
-        deck, found = load_deck(path, root)
+        deck, found = load_deck(path, root, cache)
         problems.extend(found)
         if deck is not None:
             decks.append(deck)

@@ -168,3 +168,35 @@ def test_check_json_lists_problems(tmp_path, capsys):
     report = json.loads(capsys.readouterr().out)
     assert [(p["line"], p["col"]) for p in report["problems"]] == [(3, 1)]
     assert set(report["problems"][0]) == {"path", "line", "col", "message"}
+
+
+def test_a_parse_cache_parses_again_only_files_whose_text_changed(tmp_path, monkeypatch):
+    import flashcards.parsing
+
+    calls: list[str] = []
+    parse = flashcards.parsing.parse_deck
+
+    def counting(text, path):
+        calls.append(path.name)
+        return parse(text, path)
+
+    monkeypatch.setattr(flashcards.parsing, "parse_deck", counting)
+    write(tmp_path / "ml" / "a.md", "a1 :: b1\n")
+    b = write(tmp_path / "ml" / "b.md", "a2 :: b2\n\nbroken {{c1::\n")
+    write(tmp_path / "c.md", "x :: y {#kl}\n")
+    cache: dict = {}
+    first = load_decks([tmp_path], None, cache)
+    assert sorted(calls) == ["a.md", "b.md", "c.md"]
+    calls.clear()
+    assert load_decks([tmp_path], None, cache) == first  # problems kept too
+    assert calls == []
+    stat = b.stat()
+    write(b, "a3 :: b2\n\nbroken {{c1::\n")  # same size, same time stamp: still re-read
+    os.utime(b, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    write(tmp_path / "d.md", "x :: y {#kl}\n")  # a duplicate id across files, checked again
+    decks, problems = load_decks([tmp_path], None, cache)
+    assert sorted(calls) == ["b.md", "d.md"]
+    assert (decks, problems) == load_decks([tmp_path])
+    assert any("a3" in n.front for d in decks for n in d.notes)
+    assert any("duplicate id" in p.message for p in problems)
+    assert len(first[1]) == 1 and first[1][0].path == b  # the unterminated cloze

@@ -92,10 +92,13 @@ def _run_app(
     from flashcards.store import Store
     from tui.app import FlashcardsApp, StudyOptions
 
+    # Parses kept from one load to the next: after an edit only the changed file is parsed.
+    parsed: dict[Any, Any] = {}
+
     def load(progress: Any = None) -> tuple[list[Any], list[Any]]:
         from flashcards.decks import load_decks
 
-        return load_decks(roots, progress)
+        return load_decks(roots, progress, parsed)
 
     today = settings.study_day(datetime.now())
     options = StudyOptions(

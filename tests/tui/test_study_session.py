@@ -610,3 +610,31 @@ async def test_the_remaining_counts_follow_grades_and_undo_without_rereading_sta
         await pilot.press("u")
         await pilot.pause()
         assert remaining() == f"{left - 1} new · 0 review · 1 repeat"
+
+
+async def test_the_footer_follows_the_phase_and_is_rebuilt_only_when_its_keys_change(store):
+    from textual.widgets._footer import FooterKey
+
+    from tui.widgets import Footer
+
+    def keys(screen) -> list[str]:
+        footer = screen.query_one(Footer)
+        return [k.description for k in footer.query(FooterKey) if not k.disabled]
+
+    app = make_app(store, DATA / "study")
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await start(app, pilot)
+        assert screen.card.kind in _SELF_GRADED
+        await pilot.pause()
+        asking = keys(screen)
+        assert not any(d in asking for d in ("Good", "Wrong"))
+        footer = screen.query_one(Footer)
+        built = footer.query(FooterKey).first()
+        screen.refresh_bindings()  # nothing it shows changed: the same keys stay
+        await pilot.pause()
+        assert footer.query(FooterKey).first() is built
+        await pilot.press("space")
+        await pilot.pause()
+        graded = keys(screen)
+        assert "Good" in graded and "Wrong" in graded  # the grades, now that they work
+        assert footer.query(FooterKey).first() is not built

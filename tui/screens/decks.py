@@ -9,11 +9,12 @@ from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from tui.backend import DeckCounts, in_decks
 from tui.text import plain
+from tui.widgets import Footer
 
 ALL = "*"  # the option id of "All decks" (deck names never start with `*`)
 #: Columns of the deck list: the deck name, then three counts.

@@ -8,7 +8,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from flashcards.cards import Card
 from flashcards.grades import Grade
@@ -16,6 +16,7 @@ from flashcards.session import Session
 from tui.backend import LogEntry
 from tui.render import one_line, plain
 from tui.screens.review import ReviewScreen
+from tui.widgets import Footer
 
 
 class QuizScreen(ReviewScreen):

@@ -20,7 +20,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.reactive import reactive
 from textual.screen import Screen
-from textual.widgets import Footer, Input, LoadingIndicator, Markdown, ProgressBar, Static
+from textual.widgets import Input, LoadingIndicator, Markdown, ProgressBar, Static
 from textual.worker import get_current_worker
 
 from flashcards.cards import Card, CardKind, Deck
@@ -37,6 +37,7 @@ from tui.render import (
     text_answer_matches,
     unescape_markdown,
 )
+from tui.widgets import Footer
 
 #: Short grade names for the footer (the full SM-2 meanings are in the help screen).
 GRADE_SHORT = {0: "Blank", 1: "Wrong", 2: "Almost", 3: "Hard", 4: "Good", 5: "Easy"}

@@ -16,7 +16,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 from textual.worker import Worker, WorkerState
 from textual_plotext import PlotextPlot
 
@@ -38,6 +38,7 @@ from flashcards.commands.stats import (
     today_lines,
 )
 from flashcards.stats import STATES, Stats
+from tui.widgets import Footer
 
 #: From this width the panels sit two by two.
 WIDE = 110

@@ -9,9 +9,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from flashcards.commands.stats import duration
+from tui.widgets import Footer
 
 
 class SummaryScreen(Screen[None]):

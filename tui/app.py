@@ -89,7 +89,9 @@ def decks_screen() -> Any:
 class FlashcardsApp(App[None]):
     """The study app: the deck list, reviews, quizzes, and the summary."""
 
-    CSS_PATH = "app.tcss"
+    # The deck list's style sheet is read with the app's: loaded with its screen instead,
+    # it made Textual parse every style sheet again before the first frame.
+    CSS_PATH = ["app.tcss", "screens/decks.tcss"]
     TITLE = "flashcards"
     # The deck list is the base screen itself, not pushed over an empty one: the first frame
     # drawn is the deck list's, and one screen fewer is mounted and drawn at start.

@@ -47,7 +47,7 @@ def deck_tree(counts: dict[str, DeckCounts]) -> list[tuple[str, int, DeckCounts]
 class DecksScreen(Screen[None]):
     """The first screen: every deck with what is due today."""
 
-    CSS_PATH = "decks.tcss"
+    # Its style sheet (decks.tcss) is the app's: see FlashcardsApp.CSS_PATH.
     BINDINGS = [
         Binding("enter", "study", "Study", priority=True),
         Binding("z", "quiz", "Quiz"),

@@ -55,22 +55,11 @@ from flashcards.errors import FlashcardsError
 from flashcards.grades import SAME_DAY_OK, Grade
 from flashcards.scheduler import ReviewState, fuzz, schedule
 from flashcards.session import DEFAULT_LEECH_THRESHOLD, REVIEW_KINDS, is_leech
-from flashcards.sync import (
-    FileStamp,
-    Progress,
-    StoredCard,
-    StoredNote,
-    SyncPlan,
-    SyncReport,
-    deck_digest,
-    deck_path,
-    in_scope,
-    plan_sync,
-)
 
 if TYPE_CHECKING:
     from flashcards.cards import Deck
     from flashcards.config import Settings
+    from flashcards.sync import FileStamp, Progress, StoredNote, SyncPlan, SyncReport
 
 #: The alembic revision the tables below match; checked at open without importing alembic.
 SCHEMA_REVISION = "0003"
@@ -1243,6 +1232,8 @@ class Store:
             rows = conn.execute(
                 sa.select(FILES).where(sa.or_(*(_under(FILES.c.path, r) for r in roots)))
             ).all()
+        from flashcards.sync import FileStamp
+
         return {r.path: FileStamp(r.mtime_ns, r.size, r.sha256) for r in rows}
 
     def set_file_stamps(self, stamps: Mapping[str, FileStamp], scanned: Sequence[str]) -> None:
@@ -1283,6 +1274,9 @@ class Store:
         gone from the scanned paths are marked removed (cards elsewhere are untouched), and a
         deck whose content is unchanged since the last sync is skipped.
         """
+        # Imported here: opening the collection to study does not need the sync's code.
+        from flashcards.sync import SyncReport, deck_digest, deck_path, in_scope, plan_sync
+
         scanned = [str(Path(p).absolute()) for p in scanned_paths]
         with self._tx(write=True) as conn:
             known = {
@@ -1334,6 +1328,8 @@ class Store:
         self, conn: sa.Connection, decks: Sequence[Deck], scanned: Sequence[str]
     ) -> dict[str, StoredNote]:
         """Notes with a card under `scanned`, or sharing an id with a note of `decks`."""
+        from flashcards.sync import StoredCard, StoredNote
+
         note_ids: set[str] = set()
         if scanned:
             for chunk in _chunks(scanned, 100):

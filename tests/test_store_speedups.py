@@ -202,9 +202,9 @@ def reference(
                 n = min(n, max(0, own.new_per_day - done[0]))
             if own.reviews_per_day is not None:
                 r = min(r, max(0, own.reviews_per_day - done[1]))
-            # each deck row takes off its own studied cards; the total row takes off all
-            n = min(n, max(0, limits.new_per_day - done[0]))
-            r = min(r, max(0, limits.reviews_per_day - done[1]))
+            # no deck row shows more than the global limits leave today, over all decks
+            n = min(n, max(0, limits.new_per_day - sum(s[0] for s in studied.values())))
+            r = min(r, max(0, limits.reviews_per_day - sum(s[1] for s in studied.values())))
             if n or r or rep or deck in {c.deck for c in new_pool + due_pool}:
                 counts[deck] = (n, rep, r)
     return queue, counts

@@ -165,6 +165,7 @@ def test_the_first_screen_loads_no_card_rendering_checker_or_parser(tmp_path) ->
     assert "tui.screens.decks" in modules  # the probe did reach the first screen
     not_needed = {
         "flashcards.parsing",
+        "flashcards.sync",
         "flashcards.backup",
         "flashcards.answers",
         "flashcards.latex",

@@ -402,12 +402,12 @@ def sync_paths(
     if load is None:
         from flashcards.decks import load_decks as load
 
-    roots = [p.absolute() for p in paths]
-    missing = [p for p in roots if not p.exists()]
+    missing = [p for p in paths if not p.exists()]
     if missing:
         from flashcards.errors import FlashcardsError
 
-        raise FlashcardsError(f"{missing[0]}: no such file or folder")
+        raise FlashcardsError(f"{missing[0]}: no such deck file or folder")
+    roots = [p.absolute() for p in paths]
     scanned = scan_files(roots)
     known = store.file_stamps(list(scanned))
     to_load: list[Path] = []

@@ -276,7 +276,7 @@ def test_progress_is_reported(store, decks):
 def test_a_missing_path_is_a_clear_error(store, tmp_path):
     from flashcards.errors import FlashcardsError
 
-    with pytest.raises(FlashcardsError, match="no such file or folder"):
+    with pytest.raises(FlashcardsError, match="nope: no such deck file or folder"):
         sync_paths(store, [tmp_path / "nope"])
 
 

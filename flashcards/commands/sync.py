@@ -56,7 +56,6 @@ def _progress_printer(stream: TextIO) -> Callable[[int, int], None] | None:
 def run(args: argparse.Namespace) -> int:
     from flashcards.config import settings_from_args
     from flashcards.decks import builtin_decks_dir, load_decks
-    from flashcards.errors import FlashcardsError
     from flashcards.store import Store
     from flashcards.sync import sync_paths
 
@@ -64,9 +63,6 @@ def run(args: argparse.Namespace) -> int:
     paths = list(args.paths)
     if not paths:
         paths = [builtin_decks_dir(), *(p for p in settings.deck_folders if p.exists())]
-    missing = [p for p in paths if not p.exists()]
-    if missing:
-        raise FlashcardsError(f"{missing[0]}: no such deck file or folder")
     progress = None if args.quiet else _progress_printer(sys.stderr)
 
     def load(roots):

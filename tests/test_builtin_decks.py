@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 
 import pytest
 
+from flashcards.answers import judge_answer, read_answer
 from flashcards.cards import CardKind
 from flashcards.checking import check_decks
 from flashcards.decks import builtin_decks_dir, load_decks
@@ -50,3 +52,39 @@ def test_every_topic_is_a_deck_with_sources(builtin):
         assert deck.name.startswith("ML::")
         assert deck.sources, deck.name
         assert deck.description, deck.name
+
+
+#: Writes a named function applied to something: `\sigma(`, `\sigma\left(`, `σ(`, `sigma(`.
+_FUNCTION_CALL = re.compile(r"(?:\\|\b)(sigma|softmax|softplus)\s*(?:\\left\s*)?\(|σ\s*\(")
+#: Cards whose answer must be written without the function their text uses.
+_WRITTEN_WITHOUT = {"calc-log-sigmoid"}
+
+
+def test_math_cards_that_write_a_function_read_the_typed_call_as_that_function(builtin):
+    decks, _ = builtin
+    misread = []
+    for deck in decks:
+        for note in deck.notes:
+            if not note.math or note.id in _WRITTEN_WITHOUT:
+                continue
+            text = "\n".join([note.front, note.back, note.math.expected])
+            for name in {m.group(1) or "sigma" for m in _FUNCTION_CALL.finditer(text)}:
+                shown = "σ(t)" if name == "sigma" else f"{name}(t)"
+                for typed in {f"{name}(t)", shown}:
+                    reading = read_answer(typed, **note.math.options())
+                    if reading.pretty != shown:
+                        misread.append(f"{deck.path.name}:{note.line} {typed} -> {reading.pretty}")
+    assert misread == []
+
+
+@pytest.mark.parametrize("typed", ["σ(a-b)", "sigma(a-b)", "1/(1 + e^(b-a))"])
+def test_log_sum_exp_gradient_card_accepts_the_sigmoid_of_the_logit_difference(builtin, typed):
+    decks, _ = builtin
+    note = next(n for d in decks for n in d.notes if n.id == "calc-lse-grad")
+    assert judge_answer(note.math.expected, typed, **note.math.options()).accepted
+
+
+def test_log_sum_exp_gradient_card_rejects_the_sigmoid_of_the_wrong_difference(builtin):
+    decks, _ = builtin
+    note = next(n for d in decks for n in d.notes if n.id == "calc-lse-grad")
+    assert not judge_answer(note.math.expected, "σ(b-a)", **note.math.options()).accepted

@@ -16,7 +16,14 @@ from hypothesis import settings
 from hypothesis import strategies as st
 from mpmath import mpf
 
-from flashcards.answers import Status, Verdict, check_answer, judge_answer, validate_expected
+from flashcards.answers import (
+    Status,
+    Verdict,
+    check_answer,
+    judge_answer,
+    read_answer,
+    validate_expected,
+)
 from flashcards.answers.spec import parse_assumption
 from flashcards.answers.worker import WORKER
 from flashcards.cards import MathSpec
@@ -136,6 +143,61 @@ def test_a_decimal_comma_gets_a_word() -> None:
     verdict = judge_answer("0.5", "0,5")
     assert verdict.status is Status.WRONG
     assert "decimals with a point" in verdict.feedback
+
+
+@pytest.mark.parametrize(
+    ("expected", "typed"),
+    [
+        ("38597376", "38,597,376"),
+        ("1024", "1,024"),
+        ("-1024.5", "-1,024.5"),
+        ("-1024.5", "−1,024.5"),
+        ("1000000", " +1,000,000 "),
+        ("2^20", "1,048,576"),
+    ],
+)
+def test_a_number_with_thousands_separators_is_one_number_when_one_answer_is_expected(
+    expected: str, typed: str
+) -> None:
+    verdict = judge_answer(expected, typed)
+    assert verdict.status is Status.CORRECT, verdict.feedback
+    assert "," not in verdict.reading
+
+
+@pytest.mark.parametrize(
+    ("expected", "typed", "options"),
+    [
+        # Not groups of exactly three digits, or not the whole answer: still a list.
+        ("12", "1,2", {}),
+        ("124", "1,24", {}),
+        ("12345", "12,345x", {}),
+        ("10245", "1,0245", {}),
+        # A leading zero group is not thousands: 0,500 is a decimal comma.
+        ("500", "0,500", {}),
+        ("1024", "(1,024)", {}),
+        # A card that expects several values keeps commas as separators.
+        ("1024", "1,024", {"mode": "set"}),
+    ],
+)
+def test_commas_that_are_not_thousands_separators_keep_their_meaning(
+    expected: str, typed: str, options: dict
+) -> None:
+    assert judge_answer(expected, typed, **options).status is not Status.CORRECT
+
+
+def test_a_list_answer_still_reads_three_digit_groups_as_items() -> None:
+    assert accepted("1, 24", "1,024", mode="list")
+    assert accepted("1, 24, 512", "1,024,512", mode="set")
+
+
+def test_a_decimal_comma_after_zero_still_gets_a_word() -> None:
+    verdict = judge_answer("0.5", "0,500")
+    assert "decimals with a point" in verdict.feedback
+
+
+def test_the_live_reading_drops_thousands_separators_under_a_one_answer_card() -> None:
+    assert read_answer("38,597,376").pretty == "38597376"
+    assert read_answer("1,024", mode="set").pretty != "1024"
 
 
 def test_tolerances() -> None:

@@ -18,6 +18,7 @@ from flashcards.answers.grammar import (
     Reading,
     Tuple,
     describe,
+    drop_thousands_separators,
     error_text,
     read,
 )
@@ -104,7 +105,7 @@ def _prepare(
         return None, None, problem
     if given is None:
         return None, expected_reading, None
-    reading = read(given, ctx_names, functions, limit=LEARNER_LIMIT)
+    reading = read(_one_answer_text(given, mode), ctx_names, functions, limit=LEARNER_LIMIT)
     if not reading.ok:
         return None, reading, None
     seed = zlib.crc32(f"{expected}\x00{given}".encode("utf-8", "replace"))
@@ -120,6 +121,11 @@ def _prepare(
         seed,
     )
     return job, reading, None
+
+
+def _one_answer_text(given: str, mode: str) -> str:
+    """The typed text as read: `38,597,376` is one number unless the card wants a list."""
+    return given if mode in ("set", "list") else drop_thousands_separators(given)
 
 
 def _mode_problem(mode: str, reading: Reading) -> str | None:
@@ -217,7 +223,8 @@ def read_answer(text: str, **options: Any) -> Reading:
         _defs, functions = parse_definitions(_as_tuple(options.get("definitions")), names)
     except SpecError:
         functions = {}
-    return read(text, names, functions, limit=LEARNER_LIMIT)
+    mode = options.get("mode") or "expression"
+    return read(_one_answer_text(text, mode), names, functions, limit=LEARNER_LIMIT)
 
 
 def warm_up() -> None:

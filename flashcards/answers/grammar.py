@@ -19,6 +19,7 @@ from __future__ import annotations
 import builtins
 import keyword
 import math
+import re
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, fields, replace
@@ -1230,6 +1231,19 @@ def _check_placement(tree: Node) -> None:
                     raise ReadError("a list (with ',') is only allowed as the whole answer")
                 if isinstance(node, Eq):
                     raise ReadError("'=' is only allowed at the top of an answer")
+
+
+#: A whole answer that is one number written with thousands separators (`38,597,376`,
+#: `-1,024.5`): groups of exactly three digits after a first group of one to three that does
+#: not start with 0, so `1,2`, `1,24` and `0,500` (a decimal comma) are not.
+_THOUSANDS = re.compile(r"\s*[+\-−]?[1-9][0-9]{0,2}(?:,[0-9]{3})+(?:\.[0-9]+)?\s*")
+
+
+def drop_thousands_separators(text: str) -> str:
+    """`text` without its commas if the whole of it is one thousands-separated number."""
+    if isinstance(text, str) and _THOUSANDS.fullmatch(text):
+        return text.replace(",", "")
+    return text
 
 
 def read(

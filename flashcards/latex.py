@@ -460,9 +460,9 @@ class _Renderer:
         if name in ("frac", "dfrac", "tfrac", "cfrac"):
             top, bottom = self.sub(self._next_arg()), self.sub(self._next_arg())
             fraction = f"{_operand(top)}/{_operand(bottom, strict=True)}"
-            before = next((piece for piece in reversed(out) if piece.strip()), "")
-            if before.endswith("\x00"):
-                fraction = f"({fraction})"  # `log (a/b)`, not `log a/b`
+            if not _is_differential(top):
+                # Bracketed or not once its neighbours are known (`_bracket_fractions`).
+                fraction = f"\x06{fraction}\x07"
             out.append(fraction + "\x05")  # like an operator name: a space before a word
         elif name == "sqrt":
             index = self._optional_arg()
@@ -631,7 +631,7 @@ def _one_factor(text: str) -> bool:
 
 
 def _needs_parens(text: str, strict: bool) -> bool:
-    if not text or (text[0] in "([{⟨|‖" and _balanced_whole(text)):
+    if not text or (text[0] in "([{⟨|‖\x01" and _balanced_whole(text)):
         return False
     depth = 0
     for i, ch in enumerate(text):
@@ -653,7 +653,7 @@ def _needs_parens(text: str, strict: bool) -> bool:
 
 def _balanced_whole(text: str) -> bool:
     """True if the opening bracket at 0 closes at the very end."""
-    pairs = {"(": ")", "[": "]", "{": "}", "⟨": "⟩", "|": "|", "‖": "‖"}
+    pairs = {"(": ")", "[": "]", "{": "}", "⟨": "⟩", "|": "|", "‖": "‖", "\x01": "\x02"}
     close = pairs[text[0]]
     if close == text[0]:
         return text.endswith(close) and text.count(close) == 2
@@ -671,8 +671,40 @@ def _balanced_whole(text: str) -> bool:
 def _accent(text: str, mark: str) -> str:
     """Put a combining mark on every base character."""
     return "".join(
-        c + mark if not unicodedata.combining(c) and not c.isspace() else c for c in text
+        c + mark if c.isprintable() and not c.isspace() and not unicodedata.combining(c) else c
+        for c in text
     )
+
+
+def _is_differential(numerator: str) -> bool:
+    """`d`, `∂²`: the fraction is an operator on what follows (`d/dx log x`), not a factor."""
+    return re.fullmatch(r"[d∂δ][⁰¹²³⁴⁵⁶⁷⁸⁹]*", numerator.strip()) is not None
+
+
+#: What may stand before or after a fraction left unbracketed: an end, an operator that is
+#: not a product by juxtaposition, a relation, a bracket (box marks included), a new row.
+_ALONE_BEFORE = frozenset("+-−±∓=,;:([{⟨⌊⌈|‖·×\n\x01") | _RELATIONS
+_ALONE_AFTER = frozenset("+-−±∓=,;:)]}⟩⌋⌉|‖·×\n\x02") | _RELATIONS
+#: Looked through when finding a fraction's neighbours: spaces, fence and fraction marks.
+_SEE_THROUGH = " \x03\x04\x06\x07"
+
+
+def _bracket_fractions(text: str) -> str:
+    """Settle each marked fraction: `(1/2) x`, `-(1/T) ∑ₜ`, `2(1/3)`, but `1/2 + x` and `(1/2)`.
+
+    A product written without an operator binds tighter than `/` when an answer is typed
+    (`1/2 x` is 1/(2x)), so a fraction shown next to such a factor is bracketed: what the
+    learner sees reads the same when typed. `·` and `×` are explicit and read left to right.
+    """
+    while (m := re.search("\x06([^\x06\x07]*)\x07", text)) is not None:
+        before = text[: m.start()].rstrip(_SEE_THROUGH)
+        after = text[m.end() :].lstrip(_SEE_THROUGH)
+        alone = (not before or before[-1] in _ALONE_BEFORE) and (
+            not after or after[0] in _ALONE_AFTER
+        )
+        shown = m.group(1) if alone else f"({m.group(1)})"
+        text = text[: m.start()] + shown + text[m.end() :]
+    return text.replace("\x06", "").replace("\x07", "")  # an unpaired mark, should one occur
 
 
 # ---------------------------------------------------------------------------------------------
@@ -682,7 +714,7 @@ def _accent(text: str, mark: str) -> str:
 def latex_to_unicode(latex: str, macros: Mapping[str, str] | None = None) -> str:
     """A LaTeX formula (without `$`) as Unicode text, the deck's macros expanded first."""
     text = expand_macros(latex, macros) if macros else latex
-    rendered = _Renderer(_parse(text)).render()
+    rendered = _bracket_fractions(_Renderer(_parse(text)).render())
     return _finish(rendered).strip()
 
 
@@ -707,7 +739,7 @@ def _escape_markdown(text: str) -> str:
 
 def _math_markdown(latex: str, macros: Mapping[str, str] | None, display: bool) -> str:
     text = expand_macros(latex, macros) if macros else latex
-    rendered = _Renderer(_parse(text)).render()
+    rendered = _bracket_fractions(_Renderer(_parse(text)).render())
     rendered = rendered.replace("\x00", "").replace("\x03", "").replace("\x04", "")
     rendered = re.sub(r"\x01 +", "\x01", re.sub(r" +\x02", "\x02", rendered))
     rendered = re.sub(r" *\n *", "\n", rendered).strip()

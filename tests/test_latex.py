@@ -30,7 +30,7 @@ GOLDEN = [
     ),
     (
         "\\mathcal{N}(x \\mid \\mu, \\sigma^2) = \\frac{1}{\\sqrt{2\\pi\\sigma^2}} \\exp\\left(-\\frac{(x-\\mu)^2}{2\\sigma^2}\\right)",
-        "𝒩(x | μ, σ²) = 1/√(2πσ²) exp(-(x-μ)²/(2σ²))",
+        "𝒩(x | μ, σ²) = (1/√(2πσ²)) exp(-(x-μ)²/(2σ²))",
     ),
     ("\\sum_i x_i", "∑ᵢ xᵢ"),
     ("\\sum_{i=1}^{n} x_i", "∑ᵢ₌₁ⁿ xᵢ"),
@@ -43,7 +43,7 @@ GOLDEN = [
         "\\hat{\\theta}_{\\text{MLE}} = \\arg\\max_\\theta \\sum_i \\log p(x_i \\mid \\theta)",
         "θ̂_MLE = arg max_θ ∑ᵢ log p(xᵢ | θ)",
     ),
-    ("\\bar{x} = \\frac{1}{n}\\sum_i x_i", "x̄ = 1/n ∑ᵢ xᵢ"),
+    ("\\bar{x} = \\frac{1}{n}\\sum_i x_i", "x̄ = (1/n) ∑ᵢ xᵢ"),
     ("\\tilde{x}", "x̃"),
     ("\\dot{x}", "ẋ"),
     ("\\sqrt{x}", "√x"),
@@ -84,6 +84,28 @@ GOLDEN = [
     (r"\log \frac{p(x, z)}{q(z)}", "log (p(x, z)/q(z))"),
     (r"\frac{d^2 f}{dx^2}", "d²f/dx²"),
     (r"\frac{3}{3x}", "3/(3x)"),
+    # A fraction next to a factor is bracketed: typed back, `1/2 x` would read as 1/(2x).
+    (r"\frac{1}{2} x", "(1/2) x"),
+    (r"\frac{1}{2} x^{-1/2}", "(1/2) x^(-1/2)"),
+    (r"-\frac{1}{T}\sum_t \log p(x_t)", "-(1/T) ∑ₜ log p(xₜ)"),
+    (r"-\frac{1}{2}\log(2\pi\sigma^2)", "-(1/2) log(2πσ²)"),
+    (r"\frac{1}{2}(x - \mu)^2", "(1/2)(x - μ)²"),
+    (r"\tfrac{1}{2}x + \dfrac{1}{3}y", "(1/2) x + (1/3) y"),
+    (r"\frac{a+b}{c} x", "((a+b)/c) x"),
+    (r"2\frac{1}{3}", "2(1/3)"),
+    (r"x\frac{1}{2}", "x(1/2)"),
+    (r"\frac{1}{2}\frac{1}{4}", "(1/2)(1/4)"),
+    (r"a/\frac{1}{2}", "a/(1/2)"),
+    (r"e^{\frac{1}{2}x}", "e^((1/2)x)"),
+    (r"\frac{d}{d\theta} \frac{k}{\theta}", "d/dθ (k/θ)"),
+    (r"\begin{pmatrix} \frac{1}{2} & \frac{1}{4} \end{pmatrix}", "((1/2) (1/4))"),
+    (r"\pi = \frac{1}{\boxed{Z}} \pi_0", "π = (1/[Z]) π₀"),
+    # Standing alone, it keeps its short form.
+    (r"\frac{1}{2}", "1/2"),
+    (r"\gamma = \frac{1}{2} + \frac{r}{1 - \gamma}, \frac{3}{4}", "γ = 1/2 + r/(1 - γ), 3/4"),
+    (r"\mathrm{Bern}(\frac{1}{4}) \le \left[\frac{1}{2}\right]", "Bern(1/4) ≤ [1/2]"),
+    (r"2 + \frac{1}{2} \cdot 6", "2 + 1/2 · 6"),
+    (r"\frac{p(x)}{\boxed{q(x)}}", "p(x)/[q(x)]"),
 ]
 
 
@@ -120,6 +142,32 @@ def test_markdown_math_spans_are_converted() -> None:
     assert (
         markdown_for_terminal(md) == "The derivative is σ\\(x\\)\\(1\\-σ\\(x\\)\\), and\n\n∑ᵢ xᵢ\n"
     )
+
+
+def test_markdown_math_brackets_a_fraction_next_to_a_factor() -> None:
+    assert markdown_for_terminal(r"So $\frac{1}{2} x$, not $\frac{1}{2}$.") == (
+        "So \\(1\\/2\\) x, not 1\\/2."
+    )
+
+
+@pytest.mark.parametrize(
+    "latex",
+    [
+        r"\frac{1}{2} x^{-1/2}",
+        r"-\frac{1}{2}\log(2\pi\sigma^2)",
+        r"\frac{1}{2}(x - \mu)^2",
+        r"2\frac{1}{3}",
+        r"\tfrac{1}{2}x + \dfrac{1}{3}y",
+        r"\frac{x+1}{3} y",
+        r"\frac{1}{2}\frac{1}{4}",
+        r"x - \frac{1}{2} + \frac{1}{2} \cdot 6 x",
+    ],
+)
+def test_a_shown_formula_typed_back_reads_as_the_formula(latex: str) -> None:
+    from flashcards.answers import judge_answer
+
+    shown = latex_to_unicode(latex)
+    assert judge_answer(latex, shown).accepted, shown
 
 
 def test_markdown_code_is_left_alone() -> None:

@@ -22,6 +22,7 @@ COMMANDS = (
     "answer",
     "sync",
     "due",
+    "suspended",
     "stats",
     "export",
     "import_reviews",

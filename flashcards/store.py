@@ -882,6 +882,18 @@ class Store:
         """Let a suspended card come again."""
         self._update_card(card_id, suspended=False)
 
+    def suspended_cards(self) -> list[CardInfo]:
+        """Every suspended card still in a deck file, in deck order."""
+        statement = (
+            sa.select(CARDS.c.id)
+            .where(CARDS.c.suspended == sa.true(), CARDS.c.removed == sa.false())
+            .order_by(CARDS.c.deck, CARDS.c.position, CARDS.c.id)
+        )
+        with self._tx() as conn:
+            ids = list(conn.execute(statement).scalars())
+        found = self.cards(ids)
+        return [found[i] for i in ids]
+
     def bury(self, card_id: str, until: date) -> None:
         """Keep a card out of the queue before study day `until`."""
         self._update_card(card_id, buried_until=until)

@@ -116,8 +116,14 @@ class StoreBackend:
     def suspend(self, card_id: str) -> None:
         self.store.suspend(card_id)
 
+    def unsuspend(self, card_id: str) -> None:
+        self.store.unsuspend(card_id)
+
     def bury(self, card_id: str, until: date) -> None:
         self.store.bury(card_id, until)
+
+    def unbury(self, card_id: str) -> None:
+        self.store.unbury(card_id)
 
     def add_accepted_answer(self, card_id: str, answer: str) -> None:
         self.store.add_accepted_answer(card_id, answer)

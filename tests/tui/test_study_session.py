@@ -158,6 +158,35 @@ async def test_suspend_and_bury_keep_cards_out_of_the_queue(store, deck_dir) -> 
     assert suspended not in store.queue(TODAY + timedelta(days=1))
 
 
+async def test_undo_takes_back_a_suspension_or_a_burial_not_the_grade_before(
+    store, deck_dir
+) -> None:
+    app = make_app(store, deck_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await start(app, pilot)
+        graded = screen.card.id
+        await pilot.press("space", "5")
+        await pilot.pause()
+        for key, flag in (("exclamation_mark", "suspended"), ("minus", "buried_until")):
+            card = screen.card.id
+            remaining = str(screen.query_one("#remaining", Static).render())
+            await pilot.press(key)
+            await pilot.pause()
+            assert screen.card.id != card and getattr(store.card(card), flag)
+            await pilot.press("u")
+            await pilot.pause()
+            assert screen.card.id == card  # the same card again, free to come today
+            assert not getattr(store.card(card), flag)
+            assert card in store.queue(TODAY)
+            assert str(screen.query_one("#remaining", Static).render()) == remaining
+        # the grade before them was never touched; one more undo takes it back
+        assert [r[2] for r in log_rows(store, graded)] == [5]
+        await pilot.press("u")
+        await pilot.pause()
+        assert screen.card.id == graded
+        assert log_rows(store, graded) == [(graded, "review", 5, True)]
+
+
 async def test_keys_type_into_the_answer_box(store, deck_dir) -> None:
     app = make_app(store, deck_dir)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -449,7 +478,7 @@ def test_checker_failure_is_a_verdict_not_a_crash(store, deck_dir) -> None:
     asyncio.run(run())
 
 
-@pytest.mark.parametrize("verdict_status", ["wrong_form", "unreadable", "timeout"])
+@pytest.mark.parametrize("verdict_status", ["wrong_form", "timeout"])
 async def test_other_verdicts_propose_a_failing_grade(store, deck_dir, verdict_status) -> None:
     def checker(*args):
         return FakeVerdict(False, verdict_status, "feedback here", "2*x")
@@ -461,6 +490,35 @@ async def test_other_verdicts_propose_a_failing_grade(store, deck_dir, verdict_s
         await settle(app, pilot)
         assert screen.proposed == 1
         assert "feedback here" in str(screen.query_one("#verdict", Static).render())
+        # only an answer the checker read and judged may be accepted as right
+        assert screen._can_accept_anyway() is (verdict_status == "wrong_form")
+
+
+async def test_an_unreadable_answer_goes_back_to_the_box_and_is_never_accepted(
+    store, deck_dir
+) -> None:
+    def checker(expected, given, options, macros):
+        if "(" in given and ")" not in given:
+            return FakeVerdict(False, "unreadable", "the answer ends too early.", "")
+        return fake_checker(expected, given, options, macros)
+
+    app = make_app(store, deck_dir, checker=checker)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await start_at(app, pilot, CardKind.MATH)
+        card = screen.card.id
+        await pilot.press("2", "(", "x", "enter")
+        await settle(app, pilot)
+        assert screen.phase == "typing" and screen.card.id == card
+        assert screen.query_one("#answer", Input).has_focus
+        verdict = str(screen.query_one("#verdict", Static).render())
+        assert "Could not read that: the answer ends too early" in verdict
+        assert "Expected" not in verdict and not screen.query_one("#back").display
+        await pilot.press("a")  # types into the box: no accept-anyway here
+        assert screen.query_one("#answer", Input).value == "2(xa"
+        await pilot.press("backspace", "backspace", "backspace", "x", "enter")
+        await settle(app, pilot)
+        assert screen.phase == "verdict" and screen.checked.accepted
+    assert store.accepted_answers(card) == []
 
 
 def test_data_folder_is_where_the_tests_expect() -> None:
@@ -638,3 +696,85 @@ async def test_the_footer_follows_the_phase_and_is_rebuilt_only_when_its_keys_ch
         graded = keys(screen)
         assert "Good" in graded and "Wrong" in graded  # the grades, now that they work
         assert footer.query(FooterKey).first() is not built
+
+
+async def test_esc_after_esc_showed_the_answer_does_not_end_the_session(store, deck_dir) -> None:
+    app = make_app(store, deck_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await start_at(app, pilot, CardKind.MATH)
+        card = screen.card.id
+        await pilot.press("escape")  # gives up: the answer shows
+        await pilot.pause()
+        assert screen.phase == "verdict"
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is screen and screen.card.id == card and screen.phase == "verdict"
+        await pilot.press("1")
+        await pilot.pause()
+        assert screen.card.id != card
+
+
+async def test_out_of_the_answer_box_the_card_keys_work_again(store, deck_dir) -> None:
+    app = make_app(store, deck_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await start_at(app, pilot, CardKind.MATH)
+        card = screen.card.id
+        await pilot.press("tab")
+        await pilot.pause()
+        assert screen.phase == "question"
+        await pilot.press("enter")  # back into the box
+        await pilot.pause()
+        assert screen.phase == "typing" and screen.query_one("#answer", Input).has_focus
+        await pilot.press("tab", "exclamation_mark")
+        await pilot.pause()
+        assert store.card(card).suspended and screen.card.id != card
+
+
+async def test_a_choice_needs_a_pick_before_enter_submits(store, deck_dir) -> None:
+    app = make_app(store, deck_dir)
+    notes = []
+    app.notify = lambda message, **kw: notes.append(message)  # type: ignore[method-assign]
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await start_at(app, pilot, CardKind.CHOICE)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert screen.phase == "question" and screen.checked is None
+        assert any(n.startswith("Pick your answer first") for n in notes)
+        await pilot.press("a", "enter")
+        await pilot.pause()
+        assert screen.phase == "verdict"
+
+
+async def test_option_letters_hide_the_card_keys_they_take(store, deck_dir) -> None:
+    from dataclasses import replace
+
+    app = make_app(store, deck_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await start_at(app, pilot, CardKind.CHOICE)
+        assert screen.check_action("edit", ()) is True  # three options: a-c
+        card, deck = screen.card, screen.deck
+        five = (*card.note.choices, card.note.choices[1], card.note.choices[1])
+        screen.show_card(replace(card, note=replace(card.note, choices=five)), deck)
+        await pilot.pause()
+        assert screen.check_action("edit", ()) is False  # `e` ticks option e)
+        assert screen.check_action("info", ()) is True
+        await pilot.press("e")
+        assert screen.choices[4].selected
+
+
+async def test_ending_a_quiz_early_asks_first(store, deck_dir) -> None:
+    app = make_app(store, deck_dir, options=StudyOptions(quiz=True, count=20, seed=3))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        screen = app.screen
+        assert isinstance(screen, QuizScreen)
+        await answer_current(app, pilot, grade="4")
+        key = "q" if screen.phase == "question" else "tab"
+        if key == "tab":  # a math or text card: leave the answer box first
+            await pilot.press("tab")
+        await pilot.press("q")
+        await pilot.pause()
+        assert app.screen is screen
+        await pilot.press("q")
+        await pilot.pause()
+        assert isinstance(app.screen, QuizSummaryScreen)

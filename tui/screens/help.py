@@ -15,14 +15,16 @@ HELP = """\
 z starts a quiz · p shows the deck problems · q quits.
 
 **Study**, question: Space or Enter shows the answer · letters a, b, c… pick options of a
-choice card, Enter submits · math and text cards: type the answer, Enter checks it,
-Esc shows the answer without one.
+choice card, Enter submits · math and text cards: type the answer, Enter checks it (an
+answer that cannot be read stays in the box to fix), Esc shows the answer without one;
+Tab leaves the answer box, Enter goes back to it.
 
 **Study**, answer shown: 0-5 grade · Enter accepts the proposed grade · a accepts a
 rejected math answer as right and remembers it for the card.
 
-Any time outside an answer box: u undo · ! suspend · - bury until tomorrow · e edit in
-`$EDITOR` · i card info · o open the image · q end the session.
+Any time outside an answer box: u undo the last grade, suspension or burial ·
+! suspend · - bury until tomorrow · e edit in `$EDITOR` · i card info · o open the image ·
+q end the session (Esc too, from a question). A quiz asks before ending early.
 
 Everywhere outside an answer box: s statistics · ? this help · Ctrl+P command palette ·
 Ctrl+T light/dark · Ctrl+Q quit.

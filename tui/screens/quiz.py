@@ -27,6 +27,8 @@ class QuizScreen(ReviewScreen):
     def __init__(self, cards: list[str]) -> None:
         super().__init__(cards)
         self.results: dict[str, bool] = {}
+        #: The card on screen when ending the quiz was asked for (a second press ends it).
+        self._leave_asked: Card | None = None
 
     def after_grade(self, card: Card, grade: int, entry: LogEntry) -> None:
         # A quiz asks each card once; no same-day repeats, no leeches.
@@ -40,16 +42,29 @@ class QuizScreen(ReviewScreen):
 
     def action_undo(self) -> None:
         if self.undo_stack:
-            self.results.pop(self.undo_stack[-1][0].card_id, None)
+            self.results.pop(self.undo_stack[-1].card_id, None)
         super().action_undo()
+
+    def action_leave(self, _key: str = "") -> None:
+        # Ending early throws the rest of the round away: the first press only asks.
+        left = len(self.session.pending)
+        if left and self._leave_asked != self.card:
+            self._leave_asked = self.card
+            key = "Esc" if _key == "escape" else "q"
+            self.notify(f"{left} card(s) not answered yet: press {key} again to end the quiz.")
+            return
+        super().action_leave(_key)
 
     def finish(self) -> None:
         self.phase = "done"
         self.app.switch_screen(QuizSummaryScreen(dict(self.results)))
 
 
-def score_table(results: dict[str, bool], cards: dict) -> tuple[list[str], list[str]]:
-    """Lines of the score by deck and by kind, and the missed cards."""
+def score_table(
+    results: dict[str, bool], cards: dict, width: int = 72
+) -> tuple[list[str], list[str]]:
+    """Lines of the score by deck and by kind, and the missed cards (each line at most
+    `width` long)."""
     by_deck: Counter[str] = Counter()
     right_deck: Counter[str] = Counter()
     by_kind: Counter[str] = Counter()
@@ -63,7 +78,7 @@ def score_table(results: dict[str, bool], cards: dict) -> tuple[list[str], list[
         right_kind[card.kind.value] += ok
         if not ok:
             where = f"{deck.path.name}:{card.note.line}"
-            question = one_line(card, deck, max(20, 72 - len(where)))
+            question = one_line(card, deck, max(20, width - 1 - len(where)))
             missed.append(f"{plain(where)} {plain(question)}")
     lines = ["By deck"]
     lines += [f"  {plain(d):<40} {right_deck[d]}/{n}" for d, n in sorted(by_deck.items())]
@@ -93,7 +108,10 @@ class QuizSummaryScreen(Screen[None]):
         right = sum(self.results.values())
         total = len(self.results)
         lines, missed = score_table(
-            {c: ok for c, ok in self.results.items() if c in self.app.cards}, self.app.cards
+            {c: ok for c, ok in self.results.items() if c in self.app.cards},
+            self.app.cards,
+            # inside the border, the padding and a scroll bar
+            self.app.size.width - 9,
         )
         with VerticalScroll(id="quiz-summary"):
             yield Static(f"Quiz score: {right}/{total}", classes="title")

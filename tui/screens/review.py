@@ -58,6 +58,7 @@ PHASE_ACTIONS: dict[str, set[str]] = {
         "open_image",
         "leave",
         "focus_answer",
+        "give_up",
     },
     "typing": {"give_up"},
     "checking": {"cancel_check"},
@@ -87,6 +88,18 @@ class Checked:
     feedback: str
     reading: str
     hint: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Undoable:
+    """One step `u` can take back: a grade (its log entry), a suspension or a burial, with
+    the session and counts as they were before it."""
+
+    action: str  # "grade", "suspend" or "bury"
+    card_id: str
+    session: Session
+    stats: dict[str, int]
+    entry: LogEntry | None = None
 
 
 class ChoiceOption(Static):
@@ -134,7 +147,7 @@ class ReviewScreen(Screen[None]):
         Binding("enter", "reveal", "Show answer", show=False),
         Binding("enter", "submit_choice", "Submit"),
         Binding("enter", "accept_grade", "Accept"),
-        Binding("enter", "focus_answer", "Answer", show=False),
+        Binding("enter", "focus_answer", "Answer"),
         *(Binding(str(g), f"grade({g})", f"{GRADE_SHORT[g]}") for g in range(6)),
         Binding("a", "accept_anyway", "It's right"),
         Binding("escape", "cancel_check", "Cancel"),
@@ -156,7 +169,9 @@ class ReviewScreen(Screen[None]):
         Binding("pageup", "scroll_card(-10)", "Scroll", show=False),
         Binding("pagedown", "scroll_card(10)", "Scroll", show=False),
         Binding("q", "leave", "End"),
-        Binding("escape", "leave", "End", show=False),
+        # Esc ends the session only from a question: pressed again after Esc showed an
+        # answer, it must not throw the rest of the session (or a quiz) away.
+        Binding("escape", "leave('escape')", "End", show=False),
     ]
 
     phase: reactive[str] = reactive("question", init=False)
@@ -165,7 +180,7 @@ class ReviewScreen(Screen[None]):
         super().__init__()
         self.session = Session.start(queue, graded or ())
         self.total = len(self.session.pending)
-        self.undo_stack: list[tuple[LogEntry, Session, dict[str, int]]] = []
+        self.undo_stack: list[Undoable] = []
         self.card: Card | None = None
         self.deck: Deck | None = None
         self.images: list[ShownImage] = []
@@ -189,7 +204,7 @@ class ReviewScreen(Screen[None]):
         with VerticalScroll(id="card"):
             yield Markdown("", id="front")
             yield VerticalScroll(id="choices")
-            yield Input(placeholder="your answer", id="answer")
+            yield Input(placeholder="your answer", id="answer", select_on_focus=False)
             yield Static("", id="preview", classes="quiet")
             yield LoadingIndicator(id="spinner")
             yield Static("", id="verdict")
@@ -215,6 +230,14 @@ class ReviewScreen(Screen[None]):
             return kind is CardKind.CHOICE
         if action == "focus_answer":
             return kind in (CardKind.MATH, CardKind.TEXT)
+        if action == "give_up":
+            return self.phase == "typing" or kind in (CardKind.MATH, CardKind.TEXT)
+        if action == "leave" and parameters:  # Esc
+            return self.phase == "done" or kind not in (CardKind.MATH, CardKind.TEXT)
+        if self.phase == "question" and kind is CardKind.CHOICE:
+            letter = _LETTER_KEYS.get(action)
+            if letter is not None and ord(letter) - ord("a") < len(self.choices):
+                return False  # the letter picks an option on this card
         if action == "accept_grade":
             return self.proposed is not None
         if action == "accept_anyway":
@@ -231,6 +254,18 @@ class ReviewScreen(Screen[None]):
 
     def watch_phase(self, _old: str, _new: str) -> None:
         self.refresh_bindings()
+
+    def on_descendant_blur(self, event: Any) -> None:
+        # Leaving the answer box (Tab, a click) turns the keys back into commands.
+        if self.phase == "typing" and getattr(event, "widget", None) is self._answer_box():
+            self.phase = "question"
+
+    def on_descendant_focus(self, event: Any) -> None:
+        if self.phase == "question" and getattr(event, "widget", None) is self._answer_box():
+            self.phase = "typing"
+
+    def _answer_box(self) -> Input | None:
+        return self.query_one("#answer", Input) if self.is_mounted else None
 
     # -- showing a card ---------------------------------------------------------------------
 
@@ -389,6 +424,10 @@ class ReviewScreen(Screen[None]):
 
     def action_submit_choice(self) -> None:
         assert self.card is not None
+        if not any(o.selected for o in self.choices):
+            last = chr(ord("a") + len(self.choices) - 1)
+            self.notify(f"Pick your answer first: a-{last} tick options, then Enter.")
+            return
         right = True
         for option, choice in zip(self.choices, self.card.note.choices, strict=False):
             if option.selected and choice.correct:
@@ -455,7 +494,7 @@ class ReviewScreen(Screen[None]):
                 str(getattr(verdict, "hint", "") or ""),
             )
         except Exception as error:  # noqa: BLE001 - the checker failing must not end the session
-            checked = Checked(False, "unreadable", f"The answer could not be checked: {error}", "")
+            checked = Checked(False, "error", f"The answer could not be checked: {error}", "")
         if not get_current_worker().is_cancelled:
             self.app.call_from_thread(self.answer_checked, card.id, typed, checked)
 
@@ -463,17 +502,29 @@ class ReviewScreen(Screen[None]):
         if self.phase != "checking" or self.card is None or self.card.id != card_id:
             return  # cancelled, or another card by now
         self.typed = typed
+        if checked.status == "unreadable":
+            # A typo (an unclosed bracket, a stray sign) is not an answer: back to the box.
+            self._back_to_typing(
+                f"Could not read that: {checked.feedback.rstrip('.')}. "
+                "Fix it and press Enter, or Esc to see the answer."
+            )
+            return
         self.checked = checked
         self.show_verdict()
 
-    def action_cancel_check(self) -> None:
-        self.workers.cancel_group(self, "answers")
+    def _back_to_typing(self, message: str) -> None:
+        from textual.content import Content
+
         self.query_one("#spinner").display = False
-        self.query_one("#verdict", Static).update("Check cancelled; edit and press Enter again.")
+        self.query_one("#verdict", Static).update(Content(message))
         answer = self.query_one("#answer", Input)
         answer.disabled = False
         self.phase = "typing"
         answer.focus()
+
+    def action_cancel_check(self) -> None:
+        self.workers.cancel_group(self, "answers")
+        self._back_to_typing("Check cancelled; edit and press Enter again.")
 
     def action_give_up(self) -> None:
         self.typed = self.query_one("#answer", Input).value
@@ -495,8 +546,8 @@ class ReviewScreen(Screen[None]):
             lines.append("✓ Correct.")
         elif checked.status == "wrong_form":
             lines.append("≈ Right value, not in the required form.")
-        elif checked.status == "unreadable":
-            lines.append("? Could not read the answer.")
+        elif checked.status == "error":
+            lines.append("? The answer could not be checked.")
         elif checked.status == "timeout":
             lines.append("⌛ The check took too long.")
         else:
@@ -548,13 +599,15 @@ class ReviewScreen(Screen[None]):
         return True
 
     def _can_accept_anyway(self) -> bool:
-        """Whether the learner may overrule a rejected math answer (never in a quiz)."""
+        """Whether the learner may overrule a rejected math answer (never in a quiz): only
+        one the checker read and judged, not one it could not read or finish checking."""
         return (
             not self.practice
             and self.card is not None
             and self.card.kind is CardKind.MATH
             and self.checked is not None
             and not self.checked.accepted
+            and self.checked.status in ("wrong", "wrong_form")
             and bool(self.typed.strip())
         )
 
@@ -597,8 +650,7 @@ class ReviewScreen(Screen[None]):
                 f"The grade was not saved: {error}", severity="error", markup=False, timeout=10
             )
             return
-        stats_before = {k: v for k, v in self.stats.items() if k != "started"}
-        self.undo_stack.append((entry, self.session, stats_before))
+        self._remember("grade", card.id, entry)
         self.stats["reviewed"] += 1
         self.stats["correct"] += int(grade >= Grade.HARD)
         self.after_grade(card, grade, entry)
@@ -624,36 +676,56 @@ class ReviewScreen(Screen[None]):
 
     # -- any phase --------------------------------------------------------------------------
 
+    def _remember(self, action: str, card_id: str, entry: LogEntry | None = None) -> None:
+        """Keep what `u` needs to take this step back."""
+        stats = {k: v for k, v in self.stats.items() if k != "started"}
+        self.undo_stack.append(Undoable(action, card_id, self.session, stats, entry))
+
     def action_undo(self) -> None:
         if not self.undo_stack:
             return
-        entry, session, stats = self.undo_stack[-1]
-        if not self._saved("The undo", self.app.backend.undo, entry):
-            return
+        step = self.undo_stack[-1]
+        backend = self.app.backend
+        if step.action == "grade":
+            assert step.entry is not None
+            if not self._saved("The undo", backend.undo, step.entry):
+                return
+            entry = step.entry
+            if entry.kind == "review" and backend.state(entry.card_id) != entry.before:
+                self.notify("Undo did not restore the card's state.", severity="error")
+            message = "Undone; the card is shown again."
+        elif step.action == "suspend":
+            if not self._saved("The undo", backend.unsuspend, step.card_id):
+                return
+            message = "Unsuspended; the card is shown again."
+        else:
+            if not self._saved("The undo", backend.unbury, step.card_id):
+                return
+            message = "No longer buried; the card is shown again."
         self.undo_stack.pop()
-        if entry.kind == "review" and self.app.backend.state(entry.card_id) != entry.before:
-            self.notify("Undo did not restore the card's state.", severity="error")
-        self.session = session
-        self.stats.update(stats)
-        self.notify("Undone; the card is shown again.")
+        self.session = step.session
+        self.stats.update(step.stats)
+        self.notify(message)
         self.show_next()
 
     def action_suspend(self, _quiet: str = "") -> None:
         assert self.card is not None
-        if not self._saved("The suspension", self.app.backend.suspend, self.card.id):
+        card_id = self.card.id
+        if not self._saved("The suspension", self.app.backend.suspend, card_id):
             return
-        self.notify("Suspended: it will not come again until unsuspended.")
-        self.session = self.session.skip(self.card.id)
+        self._remember("suspend", card_id)
+        self.notify("Suspended: it will not come again (u takes it back; `flashcards suspended`).")
+        self.session = self.session.skip(card_id)
         self.show_next()
 
     def action_bury(self, _quiet: str = "") -> None:
         assert self.card is not None
-        if not self._saved(
-            "Burying", self.app.backend.bury, self.card.id, buried_until(self.app.today)
-        ):
+        card_id = self.card.id
+        if not self._saved("Burying", self.app.backend.bury, card_id, buried_until(self.app.today)):
             return
-        self.notify("Buried until tomorrow.")
-        self.session = self.session.skip(self.card.id)
+        self._remember("bury", card_id)
+        self.notify("Buried until tomorrow (u takes it back).")
+        self.session = self.session.skip(card_id)
         self.show_next()
 
     def action_edit(self, _quiet: str = "") -> None:
@@ -720,7 +792,7 @@ class ReviewScreen(Screen[None]):
         """Scroll a card longer than the screen (the answer box keeps its own keys)."""
         self.query_one("#card", VerticalScroll).scroll_relative(y=lines, animate=False)
 
-    def action_leave(self) -> None:
+    def action_leave(self, _key: str = "") -> None:
         self.finish()
 
     def finish(self) -> None:
@@ -730,6 +802,9 @@ class ReviewScreen(Screen[None]):
         elapsed = self.app.clock() - self.stats["started"]
         self.app.switch_screen(SummaryScreen(dict(self.stats), elapsed))
 
+
+#: Actions bound to a letter, which a choice card's options may take (a, b, c, ...).
+_LETTER_KEYS = {"undo": "u", "edit": "e", "info": "i", "open_image": "o", "leave": "q"}
 
 #: Actions whose footer entry is hidden once the answer shows (the keys still work).
 _QUIET_IN_VERDICT = {"suspend", "bury", "edit", "info", "open_image"}

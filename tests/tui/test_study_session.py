@@ -778,3 +778,38 @@ async def test_ending_a_quiz_early_asks_first(store, deck_dir) -> None:
         await pilot.press("q")
         await pilot.pause()
         assert isinstance(app.screen, QuizSummaryScreen)
+
+
+async def test_an_edit_that_changes_nothing_reloads_nothing(store, deck_dir) -> None:
+    edited: list[tuple[Path, int]] = []
+    app = make_app(store, deck_dir, editor=lambda path, line: edited.append((path, line)))
+    reloads: list[bool] = []
+    app.reload_after_edit = lambda: reloads.append(True)  # type: ignore[method-assign]
+    notes = []
+    app.notify = lambda message, **kw: notes.append(message)  # type: ignore[method-assign]
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await start(app, pilot)
+        await pilot.press("space", "4")
+        await pilot.pause()
+        card = screen.card.id
+        await pilot.press("e")
+        await pilot.pause()
+        assert edited and reloads == [] and notes[-1] == "No change."
+        assert screen.card.id == card and screen.check_action("undo", ()) is True
+
+
+async def test_built_in_decks_are_not_opened_in_the_editor(store) -> None:
+    from flashcards.decks import builtin_decks_dir
+
+    edited: list[Path] = []
+    app = make_app(store, builtin_decks_dir(), editor=lambda path, line: edited.append(path))
+    notes = []
+    app.notify = lambda message, **kw: notes.append(message)  # type: ignore[method-assign]
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await start(app, pilot)
+        if screen.phase == "typing":
+            await pilot.press("tab")
+        await pilot.press("e")
+        await pilot.pause()
+    assert edited == []
+    assert any("built-in deck" in n and "deck_folders" in n for n in notes)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from textual import on, work
@@ -734,6 +735,19 @@ class ReviewScreen(Screen[None]):
         path, line = deck.path, card.note.line
         from textual.app import SuspendNotSupported
 
+        from flashcards.decks import builtin_decks_dir
+
+        if path.absolute().is_relative_to(builtin_decks_dir().absolute()):
+            self.notify(
+                "This is a built-in deck, installed with the app: changes there are lost on "
+                "the next upgrade. Copy its file into one of your deck folders "
+                "(`deck_folders` in the settings) and edit the copy.",
+                severity="warning",
+                timeout=10,
+                markup=False,
+            )
+            return
+        before = _file_bytes(path)
         try:
             try:
                 with self.app.suspend():
@@ -742,6 +756,9 @@ class ReviewScreen(Screen[None]):
                 self.app.editor(path, line)  # headless (tests): nothing to hand over
         except Exception as error:  # noqa: BLE001 - a failing editor must not end the session
             self.notify(f"Could not run the editor: {error}", severity="error", markup=False)
+            return
+        if _file_bytes(path) == before:
+            self.notify("No change.")
             return
         from flashcards.errors import FlashcardsError
 
@@ -801,6 +818,14 @@ class ReviewScreen(Screen[None]):
         self.phase = "done"
         elapsed = self.app.clock() - self.stats["started"]
         self.app.switch_screen(SummaryScreen(dict(self.stats), elapsed))
+
+
+def _file_bytes(path: Path) -> bytes | None:
+    """A deck file's content, to tell whether an edit changed it (None: unreadable)."""
+    try:
+        return path.read_bytes()
+    except OSError:
+        return None
 
 
 #: Actions bound to a letter, which a choice card's options may take (a, b, c, ...).

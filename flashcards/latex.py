@@ -568,14 +568,21 @@ def _plain_text(arg: list[_Tok] | None) -> str | None:
     return None
 
 
+_SCRIPT_CHARS = "".join(sorted(set(_SUPERSCRIPT.values()) | set(_SUBSCRIPT.values())))
+_NAME_THEN_WORD = re.compile(
+    rf"[\x00\x05](?=(?![{re.escape(_SCRIPT_CHARS)}])[^\W_]|[\\√∑∏∫∂∇𝐀-𝟿ℝℂℕℤℚℙ𝔼])"
+)
+
+
 def _tidy(text: str, script: bool) -> str:
     """Collapse the spaces, drop them in scripts, and settle operator names."""
     if script:
         text = text.replace(" ", "")
     else:
         text = re.sub(r" {2,}", " ", text)
-        # An operator name before a letter, digit or other name needs a space: `log x`.
-        text = re.sub(r"[\x00\x05](?=[^\W_]|[\\√∑∏∫∂∇𝐀-𝟿ℝℂℕℤℚℙ𝔼])", " ", text)
+        # An operator name before a letter, digit or other name needs a space: `log x`;
+        # not before its own script: `sin² x`, `(1/2)ⁿ`.
+        text = _NAME_THEN_WORD.sub(" ", text)
     text = re.sub(r"\x03 +", "\x03", text)
     text = re.sub(r" +\x04", "\x04", text)
     return text.replace("\x00", "").replace("\x05", "")

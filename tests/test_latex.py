@@ -106,6 +106,10 @@ GOLDEN = [
     (r"\mathrm{Bern}(\frac{1}{4}) \le \left[\frac{1}{2}\right]", "Bern(1/4) ≤ [1/2]"),
     (r"2 + \frac{1}{2} \cdot 6", "2 + 1/2 · 6"),
     (r"\frac{p(x)}{\boxed{q(x)}}", "p(x)/[q(x)]"),
+    # A script stays on what it belongs to.
+    (r"\frac{1}{2}^n", "(1/2)ⁿ"),
+    (r"\sin^2 x + \cos^2 x = 1", "sin² x + cos² x = 1"),
+    (r"\log_2 x = \frac{\ln x}{\ln 2}", "log₂ x = (ln x)/(ln 2)"),
 ]
 
 

@@ -135,17 +135,73 @@ def _braced_powers(text: str) -> str:
     return "".join(out)
 
 
+_ARTICLES = frozenset({"a", "an", "the"})
+#: A number written with thousands separators: 1,024 and 38,597,376, not 1,2 or 1,24.
+_GROUPED_NUMBER = re.compile(r"(?<![\w,.])\d{1,3}(?:,\d{3})+(?![\w,])")
+#: A decimal number, a run of letters and digits, or any other single character.
+_TEXT_TOKEN = re.compile(r"\d+(?:\.\d+)+|[^\W_]+|\S")
+_BRACKETS = {"(": ")", "[": "]", "{": "}"}
+#: Characters that change what a math-like answer says (x+1, x^2, O(n), A*), kept as tokens
+#: with the math symbols (Unicode category Sm: + = < > ≤ ...).
+_KEPT = frozenset("()[]{}^*/%")
+
+
+def _balanced(tokens: list[str]) -> bool:
+    depth = 0
+    for token in tokens:
+        depth += (token in _BRACKETS) - (token in _BRACKETS.values())
+        if depth < 0:
+            return False
+    return depth == 0
+
+
 def normalise_text(text: str) -> str:
-    """Case, spacing and punctuation folded, for typed-text answers."""
-    text = unicodedata.normalize("NFKC", text).casefold()
-    text = re.sub(r"[^\w\s]", " ", text)
-    return " ".join(text.split())
+    """Case, spacing and punctuation folded, for typed-text answers.
+
+    Punctuation around and between words goes, as do thousands separators (`1,024`) and
+    brackets around the whole answer. What changes a math-like answer stays: operators and
+    other math symbols, brackets, a decimal point between digits, and a minus sign in front
+    of something (`-1`); a hyphen or minus between two terms separates them like a space
+    (`lower-bound`, `x-1`).
+    """
+    text = unicodedata.normalize("NFKC", text).casefold().replace("\u2212", "-")
+    text = _GROUPED_NUMBER.sub(lambda m: m.group().replace(",", ""), text)
+    matches = list(_TEXT_TOKEN.finditer(text))
+    tokens: list[str] = []
+    for i, match in enumerate(matches):
+        token = match.group()
+        if token[0].isalnum():
+            tokens.append(token)
+        elif token == "-":
+            before = matches[i - 1].group() if i else ""
+            after = matches[i + 1] if i + 1 < len(matches) else None
+            unary = not before or not (before[0].isalnum() or before in ")]}")
+            if unary and after is not None and after.start() == match.end():
+                tokens.append(token)
+        elif token in _KEPT or unicodedata.category(token) == "Sm":
+            tokens.append(token)
+    while len(tokens) >= 2 and _BRACKETS.get(tokens[0]) == tokens[-1] and _balanced(tokens[1:-1]):
+        tokens = tokens[1:-1]
+    return " ".join(tokens)
 
 
 def text_answer_matches(given: str, answer: str, alternatives: tuple[str, ...] = ()) -> bool:
-    """True if `given` equals the answer or an alternative after normalising."""
-    g = normalise_text(given)
-    return bool(g) and any(g == normalise_text(a) for a in (answer, *alternatives))
+    """True if `given` equals the answer or an alternative after normalising.
+
+    A leading article (a, an, the) in `given` is ignored unless the answer starts with one.
+    """
+    typed = normalise_text(given).split()
+    if not typed:
+        return False
+    for option in (answer, *alternatives):
+        wanted = normalise_text(option).split()
+        if not wanted:
+            continue
+        if typed[0] in _ARTICLES and wanted[0] not in _ARTICLES and typed[1:] == wanted:
+            return True
+        if typed == wanted:
+            return True
+    return False
 
 
 def unescape_markdown(markdown: str) -> str:

@@ -11,6 +11,7 @@ from tui_helpers import DATA
 from flashcards.decks import load_decks
 from tui.render import (
     expected_text,
+    normalise_text,
     resolve_image,
     side_markdown,
     strip_controls,
@@ -59,6 +60,52 @@ def test_typed_text_is_compared_after_normalising() -> None:
     assert text_answer_matches("elbo", "evidence lower bound", ("ELBO",))
     assert not text_answer_matches("lower bound", "evidence lower bound")
     assert not text_answer_matches("", "")
+
+
+def test_typed_text_ignores_a_leading_article_and_surrounding_punctuation() -> None:
+    assert text_answer_matches("An Ablation study!", "ablation study")
+    assert text_answer_matches("the collider.", "collider")
+    assert text_answer_matches("  'a collider'  ", "collider")
+    assert text_answer_matches("(evidence lower bound)", "evidence lower bound")
+    assert text_answer_matches("evidence, lower bound", "evidence lower bound")
+    assert text_answer_matches("Return to go?", "return-to-go")
+
+
+def test_a_leading_article_counts_when_the_answer_starts_with_one() -> None:
+    assert text_answer_matches("The Bitter Lesson", "the bitter lesson")
+    assert not text_answer_matches("a", "a star")
+    assert not text_answer_matches("the", "ablation")
+    assert not text_answer_matches("an", "")
+
+
+def test_typed_text_drops_thousands_separators_between_digits() -> None:
+    assert text_answer_matches("1,024", "1024")
+    assert text_answer_matches("1,024 tokens", "1024", ("1024 tokens",))
+    assert text_answer_matches("38,597,376", "38597376")
+    assert normalise_text("1,024.5") == "1024.5"
+    assert not text_answer_matches("1,2", "12")
+    assert not text_answer_matches("1,24", "124")
+
+
+def test_typed_text_still_rejects_different_answers() -> None:
+    assert not text_answer_matches("lower bound", "evidence lower bound")
+    assert not text_answer_matches("not ablation", "ablation")
+    assert not text_answer_matches("an ablation study", "ablation")
+    assert not text_answer_matches("ablations", "ablation")
+    assert not text_answer_matches("1024", "1,024,000")
+
+
+def test_typed_text_keeps_the_characters_that_matter_in_math_like_answers() -> None:
+    assert not text_answer_matches("x+1", "x-1")
+    assert not text_answer_matches("-1", "1")
+    assert not text_answer_matches("3.14", "314")
+    assert not text_answer_matches("O(n)^2", "O(n^2)")
+    assert not text_answer_matches("x^2", "x2")
+    assert not text_answer_matches("p <= q", "p = q")
+    assert text_answer_matches("O(n^2).", "O(n^2)")
+    assert text_answer_matches("x + 1", "x+1")
+    assert text_answer_matches("-1", "−1")
+    assert text_answer_matches("3.14!", "3.14")
 
 
 def test_expected_math_answer_is_shown_readably() -> None:

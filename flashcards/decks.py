@@ -9,6 +9,7 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from flashcards.cards import Deck
 from flashcards.errors import Problem
@@ -25,6 +26,12 @@ def builtin_decks_dir() -> Path:
     import decks
 
     return Path(decks.__file__).resolve().parent
+
+
+def deck_folders(settings: Any) -> list[Path]:
+    """The built-in decks and the configured deck folders that exist: what `study` and
+    `sync` load by default, and what names the decks inside them."""
+    return [builtin_decks_dir(), *(p for p in settings.deck_folders if p.exists())]
 
 
 def deck_files(root: Path) -> list[Path]:
@@ -118,20 +125,32 @@ def load_deck(
     return deck, problems
 
 
+def naming_root(path: Path, name_roots: Sequence[Path]) -> Path | None:
+    """The deck folder among `name_roots` that holds `path` (the innermost), if any."""
+    target = path.absolute()
+    holding = [r for r in name_roots if target.is_relative_to(r.absolute()) and r.is_dir()]
+    return max(holding, key=lambda r: len(r.absolute().parts), default=None)
+
+
 def load_decks(
     paths: Sequence[Path],
     progress: Callable[[int, int], None] | None = None,
     cache: ParseCache | None = None,
+    name_roots: Sequence[Path] = (),
 ) -> tuple[list[Deck], list[Problem]]:
     """Load deck files and folders into decks, with every problem found in them.
 
-    A folder is a deck tree: its subfolders become sub-decks (`ml::probability`). With a
-    `cache` (kept by the caller between loads), only files whose text changed are parsed.
+    A folder is a deck tree: its subfolders become sub-decks (`ml::probability`). A file or
+    folder inside one of the `name_roots` (the deck folders: built-in and configured) is
+    named from that folder, as when the whole folder is loaded, so a deck keeps its name
+    however it is opened. With a `cache` (kept by the caller between loads), only files
+    whose text changed are parsed.
     """
     jobs: list[tuple[Path, Path | None]] = []
     problems: list[Problem] = []
     for given in paths:
         path = Path(given)
+        base = naming_root(path, name_roots)
         if path.is_dir():
             resolved = path.resolve()
             for f in deck_files(path):
@@ -139,9 +158,9 @@ def load_decks(
                 if refused:
                     problems.append(refused)
                 else:
-                    jobs.append((f, path))
+                    jobs.append((f, base or path))
         elif path.is_file():
-            jobs.append((path, None))
+            jobs.append((path, base))
         else:
             problems.append(Problem(path, 1, 1, "no such deck file or folder"))
     decks: list[Deck] = []

@@ -200,3 +200,19 @@ def test_a_parse_cache_parses_again_only_files_whose_text_changed(tmp_path, monk
     assert any("a3" in n.front for d in decks for n in d.notes)
     assert any("duplicate id" in p.message for p in problems)
     assert len(first[1]) == 1 and first[1][0].path == b  # the unterminated cloze
+
+
+def test_a_deck_inside_a_deck_folder_keeps_its_name_however_it_is_opened(tmp_path):
+    folder = tmp_path / "decks"
+    write(folder / "ml" / "vi.md", "---\nname: Variational inference\n---\na :: b\n")
+    write(folder / "ml" / "deep" / "x.md", "c :: d\n")
+    outside = write(tmp_path / "elsewhere" / "y.md", "e :: f\n")
+    whole, _ = load_decks([folder])
+    names = sorted(d.name for d in whole)
+    assert names == ["ml::Variational inference", "ml::deep::x"]
+    for given in (folder / "ml" / "vi.md", folder / "ml", folder / "ml" / "deep" / "x.md"):
+        decks, _ = load_decks([given], name_roots=[tmp_path / "nope", folder])
+        assert {d.name for d in decks} <= set(names) and decks
+    # without the deck folders, or outside them, a file is a top-level deck
+    assert [d.name for d in load_decks([folder / "ml" / "vi.md"])[0]] == ["Variational inference"]
+    assert [d.name for d in load_decks([outside], name_roots=[folder])[0]] == ["y"]

@@ -362,3 +362,22 @@ def test_sync_and_due_commands(tmp_path, decks, capsys, monkeypatch):
     assert "b.md:1:" in err
     assert main(["sync", str(tmp_path / "nope"), *data]) == 1
     assert "no such deck file or folder" in capsys.readouterr().err
+
+
+def test_syncing_one_file_of_a_deck_folder_keeps_its_deck_name(tmp_path, capsys, monkeypatch):
+    from flashcards.cli import main
+
+    folder = tmp_path / "decks"
+    write(folder / "ml" / "vi.md", "a :: b {#vi-a}\n")
+    config = tmp_path / "config.toml"
+    config.write_text(f"deck_folders = [{str(folder)!r}]\n")
+    monkeypatch.setenv("FLASHCARDS_CONFIG", str(config))
+    data = ["--data-dir", str(tmp_path / "data")]
+    assert main(["sync", *data]) == 0
+    assert main(["sync", str(folder / "ml" / "vi.md"), *data]) == 0
+    capsys.readouterr()
+    assert main(["due", "--json", *data]) == 0
+    import json
+
+    decks = [d["deck"] for d in json.loads(capsys.readouterr().out)["decks"]]
+    assert "ml::vi" in decks and "vi" not in decks

@@ -79,7 +79,7 @@ def load_states(settings: Any, card_ids: list[str]) -> dict[str, Any]:
 def run(args: argparse.Namespace) -> int:
     from flashcards.commands.stats import plural
     from flashcards.config import settings_from_args
-    from flashcards.decks import builtin_decks_dir, load_decks
+    from flashcards.decks import builtin_decks_dir, deck_folders, load_decks
     from flashcards.errors import FlashcardsError
     from flashcards.export import write_apkg
 
@@ -88,8 +88,10 @@ def run(args: argparse.Namespace) -> int:
         raise FlashcardsError(f"{output}: an Anki package must end in .apkg")
     if output.is_dir():
         raise FlashcardsError(f"{output} is a folder; give the .apkg file to write")
+    settings = settings_from_args(args)
     paths = args.paths or [builtin_decks_dir()]
-    decks, problems = load_decks(paths)
+    # named as the study app names them (a file inside a deck folder keeps its place)
+    decks, problems = load_decks(paths, name_roots=deck_folders(settings))
     if problems:
         for problem in problems[:20]:
             print(problem, file=sys.stderr)
@@ -100,7 +102,6 @@ def run(args: argparse.Namespace) -> int:
         )
     if not any(deck.notes for deck in decks):
         raise FlashcardsError("no cards to export in " + ", ".join(str(p) for p in paths))
-    settings = settings_from_args(args)
     states = None
     if args.with_progress:
         states = load_states(settings, [card.id for deck in decks for card in deck.cards])

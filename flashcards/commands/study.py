@@ -46,7 +46,7 @@ def open_app(
 ) -> int:
     """Open the collection and run the study app on it."""
     from flashcards.config import settings_from_args
-    from flashcards.decks import builtin_decks_dir
+    from flashcards.decks import deck_folders
     from flashcards.errors import FlashcardsError
 
     settings = settings_from_args(args)
@@ -56,7 +56,7 @@ def open_app(
             raise FlashcardsError(f"{missing[0]}: no such deck file or folder")
         roots = [p.absolute() for p in args.paths]
     else:
-        roots = [builtin_decks_dir(), *(p for p in settings.deck_folders if p.exists())]
+        roots = deck_folders(settings)
     if count < 1:
         raise FlashcardsError("--count must be 1 or more")
 
@@ -89,16 +89,19 @@ def _run_app(
 ) -> int:
     from datetime import datetime
 
+    from flashcards.decks import deck_folders
     from flashcards.store import Store
     from tui.app import FlashcardsApp, StudyOptions
 
+    # Decks inside the deck folders keep the names the folders give them, however opened.
+    name_roots = deck_folders(settings)
     # Parses kept from one load to the next: after an edit only the changed file is parsed.
     parsed: dict[Any, Any] = {}
 
     def load(progress: Any = None) -> tuple[list[Any], list[Any]]:
         from flashcards.decks import load_decks
 
-        return load_decks(roots, progress, parsed)
+        return load_decks(roots, progress, parsed, name_roots)
 
     today = settings.study_day(datetime.now())
     options = StudyOptions(

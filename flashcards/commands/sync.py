@@ -55,19 +55,18 @@ def _progress_printer(stream: TextIO) -> Callable[[int, int], None] | None:
 
 def run(args: argparse.Namespace) -> int:
     from flashcards.config import settings_from_args
-    from flashcards.decks import builtin_decks_dir, load_decks
+    from flashcards.decks import deck_folders, load_decks
     from flashcards.store import Store
     from flashcards.sync import sync_paths
 
     settings = settings_from_args(args)
-    paths = list(args.paths)
-    if not paths:
-        paths = [builtin_decks_dir(), *(p for p in settings.deck_folders if p.exists())]
+    name_roots = deck_folders(settings)
+    paths = list(args.paths) or name_roots
     progress = None if args.quiet else _progress_printer(sys.stderr)
 
     def load(roots):
         # parsing is the slow part of a first sync: the bar follows the files
-        return load_decks(roots, progress=progress)
+        return load_decks(roots, progress=progress, name_roots=name_roots)
 
     with Store.open(settings) as store:
         report = sync_paths(store, paths, load=load, force=args.force)

@@ -255,6 +255,9 @@ class HardCard:
     suspended: bool
     #: The start of the note's front, for recognising it.
     front: str
+    #: The card's kind (`CardKind` value) and ordinal: a cloze card hides its own deletion.
+    kind: str = "basic"
+    ordinal: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -562,6 +565,8 @@ def compute_stats(
                 CARDS.c.interval_days,
                 CARDS.c.suspended,
                 sa.func.substr(NOTES.c.front, 1, 200),
+                CARDS.c.kind,
+                CARDS.c.ordinal,
             )
             .select_from(CARDS.outerjoin(NOTES, NOTES.c.id == CARDS.c.note_id))
             .where(CARDS.c.removed == sa.false(), CARDS.c.lapses > 0, *in_scope)
@@ -569,8 +574,10 @@ def compute_stats(
             .limit(hardest)
         ).all()
     hard = tuple(
-        HardCard(cid, d, path, int(line), int(lapses), int(e), int(iv), bool(susp), front or "")
-        for cid, d, path, line, lapses, e, iv, susp, front in hard_rows
+        HardCard(
+            cid, d, path, int(line), int(lapses), int(e), int(iv), bool(susp), front or "", kind, n
+        )
+        for cid, d, path, line, lapses, e, iv, susp, front, kind, n in hard_rows
     )
     return Stats(
         today,

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import re
+from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
@@ -10,8 +12,18 @@ import pytest
 
 from flashcards.cards import CardKind, Deck, Note
 from flashcards.cli import main
+from flashcards.commands.stats import (
+    bar_length,
+    cells,
+    fit,
+    hardest_lines,
+    question_line,
+    report,
+    state_bars,
+)
 from flashcards.scheduler import ReviewState
 from flashcards.stats import (
+    CardStates,
     DayCount,
     Streak,
     compute_stats,
@@ -426,3 +438,100 @@ def test_building_the_command_line_does_not_load_the_stats_queries():
     )
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert out.stdout.strip().splitlines()[-1] == "False"
+
+
+# --- the report's words and bars ---------------------------------------------------------------
+
+BLOCKS = "█▉▊▋▌▍▎▏"
+STATE_LINE = re.compile(
+    rf"(new|learning|young|mature|suspended|removed)\s+(\d+)[^{BLOCKS}\d]*([{BLOCKS}]*)"
+)
+
+
+def drawn_bars(text: str) -> dict[str, tuple[int, float]]:
+    """State -> (count, bar length in columns) from the lines under "Cards by state"."""
+    bars = {}
+    for line in text.split("Cards by state", 1)[1].splitlines()[1:8]:
+        m = STATE_LINE.search(line)
+        if m:
+            bars[m.group(1)] = (int(m.group(2)), bar_length(m.group(3)))
+    return bars
+
+
+def test_state_bars_in_the_report_are_to_scale(filled):
+    counts = CardStates(new=540, learning=20, young=35, mature=3, suspended=0, removed=1)
+    stats = replace(compute_stats(filled, T), states=counts)
+    bars = drawn_bars(report(stats, width=80))
+    assert {s: n for s, (n, _) in bars.items()} == dict(counts.items())
+    full = bars["new"][1]
+    assert full > 50
+    for state, (n, length) in bars.items():
+        assert length == pytest.approx(full * n / 540, abs=1 / 8), state
+    assert bars["removed"][1] > 0  # one card still shows
+    assert bars["suspended"][1] == 0
+
+
+def test_state_bars_fit_their_width_and_keep_a_sliver_for_one_card():
+    counts = CardStates(new=100_000, learning=1, young=2, mature=500)
+    for width in (30, 60, 78):
+        lines = state_bars(counts, width)
+        assert all(cells(line) <= width for line in lines)
+        lengths = {line.split()[0]: bar_length(line) for line in lines}
+        assert lengths["learning"] > 0 and lengths["young"] > 0
+        assert lengths["suspended"] == 0 and lengths["removed"] == 0
+
+
+def test_hardest_questions_are_readable_text(tmp_path, capsys):
+    deck_file = tmp_path / "calc.md"
+    deck_file.write_text(
+        "---\nname: calc\nmacros:\n  \\E: \\mathbb{E}\n---\n\n"
+        "Q: What is $\\frac{d}{dx} e^{-x^2/2}$ in terms of $x$ and the density itself?\n"
+        "A: $-x e^{-x^2/2}$\n\nQ: $\\E[X]$, $\\nabla_\\theta L$?\nA: a mean\n"
+    )
+    config = tmp_path / "config.toml"
+    config.write_text("")
+    url = f"sqlite:///{tmp_path / 'c.sqlite3'}"
+    from flashcards.decks import load_deck
+
+    deck, _ = load_deck(deck_file)
+    with Store(url) as s:
+        s.sync([deck], [deck_file])
+        for card in deck.cards:
+            mature(s, card.id, 30, T)
+            s.grade(card.id, 0, now=at(0), today=T)
+    assert main(["stats", "--day", T.isoformat(), "--config", str(config), "--db", url]) == 0
+    out = capsys.readouterr().out
+    hardest = out.split("Hardest cards")[1].splitlines()[1:]
+    assert len(hardest) == 2
+    assert not any(c in line for line in hardest for c in "\\$")
+    gauss, mean = sorted(hardest, key=lambda line: "𝔼" in line)
+    assert "d/dx" in gauss and gauss.endswith("…")  # cut to fit
+    assert "𝔼[X]" in mean and "∇" in mean  # the deck's macro \E, and plain LaTeX
+
+
+def test_hardest_lines_fit_the_width(filled):
+    stats = compute_stats(filled, T)
+    long = "What is $\\frac{d}{dx} e^{-x^2/2}$ in terms of $x$ and the Gaussian density itself?"
+    hard = tuple(replace(h, path="decks/calc.md", front=long) for h in stats.hardest)
+    stats = replace(stats, hardest=hard)
+    for width in (60, 78, 118):
+        lines = hardest_lines(stats, width)
+        assert all(cells(line) <= width for line in lines)
+        assert all("\\" not in line and "$" not in line for line in lines)
+    assert all(line.endswith("…") for line in hardest_lines(stats, 60))
+
+
+def test_question_line_renders_math_and_unescapes_markdown():
+    assert question_line("## What is $x^2$ *here*?\n\nMore") == "What is x² *here*?"
+    assert question_line("$\\E[X]$", {"\\E": "\\mathbb{E}"}) == "𝔼[X]"
+    assert question_line("a \x1b[2J\u202eb") == "a [2J b"
+    cloze = "Then $\\frac{d}{dx}\\log x = {{c1::\\frac{1}{x}}}$, for {{c2::$x > 0$::domain}}."
+    assert question_line(cloze, cloze=1) == "Then d/dx log x = […], for x > 0."
+    assert question_line(cloze, cloze=2) == "Then d/dx log x = 1/x, for [domain]."
+
+
+def test_fit_cuts_by_display_width():
+    assert fit("short", 10) == "short"
+    assert fit("abcdefghij", 5) == "abcd…"
+    assert fit("日本語の文章", 7) == "日本語…"  # six columns of text, then the mark
+    assert cells(fit("日本語の文章", 8)) <= 8

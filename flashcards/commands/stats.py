@@ -3,18 +3,25 @@
 The charts are drawn by plotext. The `draw_*` functions take a plotext-like object (the
 `plotext` module here, a textual-plotext `PlotextPlot.plt` in the Stats screen) and the
 numbers from `flashcards.stats`, so the terminal report and the study app draw the same.
+The card states are lines of text (`state_bars`): plotext's horizontal bars, one row each,
+bled into the next row and were not to scale. The hardest cards' questions are shown with
+their math as Unicode (`question_line`), cut by display width (`fit`).
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import math
+import re
+import unicodedata
+from collections.abc import Mapping
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from flashcards.stats import Distribution, Forecast, Heatmap, RetentionReport, Stats
+    from flashcards.stats import CardStates, Distribution, Forecast, Heatmap, RetentionReport, Stats
 
 #: Markers of the heatmap's four levels, lightest first: they read without colour too.
 HEAT_MARKERS = ("·", "▪", "■", "█")
@@ -22,17 +29,77 @@ HEAT_COLORS = ("cyan", "green", "orange", "red")
 #: Columns and rows of a heatmap chart beyond one column a week and one row a weekday:
 #: the weekday labels and the frame; the frame and the month labels.
 HEAT_MARGIN = (5, 3)
+#: Bars of the card states are drawn in eighths of a column: these end a bar, shortest first.
+EIGHTHS = ("▏", "▎", "▍", "▌", "▋", "▊", "▉")
+BLOCKS = ("█", *EIGHTHS)
 
 # --- words -----------------------------------------------------------------------------------
 
 
 def clean(text: str) -> str:
     """Text from a deck made safe to print: no control, escape or bidi characters."""
-    import unicodedata
-
     return "".join(
         " " if unicodedata.category(c) in ("Cc", "Cf") and c != "\u200d" else c for c in text
     )
+
+
+def cells(text: str) -> int:
+    """Terminal columns `text` takes: wide (East Asian) characters two, combining marks none."""
+    return sum(
+        0
+        if unicodedata.combining(c) or unicodedata.category(c) in ("Mn", "Me", "Cf")
+        else 2
+        if unicodedata.east_asian_width(c) in ("W", "F")
+        else 1
+        for c in text
+    )
+
+
+def fit(text: str, width: int) -> str:
+    """`text` cut to at most `width` columns, ending in `…` when something was cut."""
+    if cells(text) <= width:
+        return text
+    out, used = [], 0
+    for c in text:
+        w = cells(c)
+        if used + w > width - 1:
+            break
+        out.append(c)
+        used += w
+    return "".join(out).rstrip() + "…" if width > 0 else ""
+
+
+_MARKDOWN_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
+
+
+def question_line(
+    front: str, macros: Mapping[str, str] | None = None, cloze: int | None = None
+) -> str:
+    """A card's question (Markdown with `$…$` math) as one line of plain terminal text.
+
+    The math becomes Unicode with the deck's `macros`, as the study app shows it; Markdown
+    escapes and emphasis marks are removed, and only the first non-empty line is kept.
+
+    Args:
+        cloze: the number of a cloze card, whose deletion is then shown hidden (`[…]`).
+    """
+    from flashcards.latex import markdown_for_terminal
+
+    if cloze is not None:
+        from flashcards.cloze import ClozeError, render_cloze
+
+        # a front cut short inside a deletion is shown as stored
+        with contextlib.suppress(ClozeError):
+            front = render_cloze(front, cloze, reveal=False)
+    text = markdown_for_terminal(clean_lines(front), macros)
+    first = next((line.strip() for line in text.splitlines() if line.strip()), "")
+    first = _MARKDOWN_ESCAPE.sub(r"\1", first.lstrip("#").strip()).replace("**", "")
+    return " ".join(clean(first).split())
+
+
+def clean_lines(text: str) -> str:
+    """`clean`, keeping the line breaks."""
+    return "\n".join(clean(line) for line in text.splitlines())
 
 
 def plural(n: int, word: str, many: str | None = None) -> str:
@@ -145,19 +212,54 @@ def distribution_heading(name: str, dist: Distribution, unit: str = "") -> str:
     return f"{name} of {plural(dist.cards, 'card')} seen: mean {mean}"
 
 
-def hardest_lines(stats: Stats, limit: int | None = None) -> list[str]:
-    """The cards with most lapses, each as `path:line` to open and rewrite."""
+def hardest_lines(
+    stats: Stats,
+    width: int = 78,
+    macros: Mapping[str, Mapping[str, str]] | None = None,
+) -> list[str]:
+    """The cards with most lapses, each as `path:line` to open and rewrite, then its question.
+
+    Args:
+        width: columns each line may take; the question is cut to fit.
+        macros: each deck file's LaTeX macros, by its path as stored, for the questions' math.
+    """
     if not stats.hardest:
         return ["No card has lapsed yet."]
     lines = []
-    for h in stats.hardest[:limit]:
-        front = " ".join(clean(h.front).split())
-        if len(front) > 48:
-            front = front[:47] + "…"
+    for h in stats.hardest:
         leech = ", suspended" if h.suspended else ""
-        where = f"{clean(h.path)}:{h.line}"
-        lines.append(f"{plural(h.lapses, 'lapse') + leech:<10}  {where}  {front}")
+        start = f"{plural(h.lapses, 'lapse') + leech:<10}  {clean(h.path)}:{h.line}  "
+        cloze = h.ordinal if h.kind == "cloze" else None
+        question = question_line(h.front, (macros or {}).get(h.path), cloze)
+        # a long path leaves the question at least a few words
+        lines.append(start + fit(question, max(width - cells(start), 20)))
     return lines
+
+
+def state_bars(states: CardStates, width: int, colors: bool = False) -> list[str]:
+    """One line a state, `learning   20 ██▍`: bars to scale, a sliver for any card at all.
+
+    Bars are drawn in eighths of a column; the longest takes what `width` leaves after the
+    names and counts.
+    """
+    items = states.items()
+    name_w = max(len(name) for name, _ in items)
+    count_w = max(len(str(n)) for _, n in items)
+    room = max(width - name_w - count_w - 2, 1)
+    top = max((n for _, n in items), default=0)
+    lines = []
+    for name, n in items:
+        eighths = max(round(8 * room * n / top), 1) if n else 0
+        bar = "█" * (eighths // 8) + ("", *EIGHTHS)[eighths % 8]
+        if colors and bar:
+            bar = f"\x1b[32m{bar}\x1b[0m"
+        lines.append(f"{name:<{name_w}} {n:>{count_w}} {bar}".rstrip())
+    return lines
+
+
+def bar_length(bar: str) -> float:
+    """The length, in columns, of a bar drawn by `state_bars`."""
+    return sum(1 if c == "█" else (EIGHTHS.index(c) + 1) / 8 for c in bar if c in BLOCKS)
 
 
 # --- charts --------------------------------------------------------------------------------
@@ -251,19 +353,6 @@ def draw_forecast(plt: Any, forecast: Forecast) -> None:
     plt.ylim(0, ticks[-1])
 
 
-def draw_states(plt: Any, stats: Stats) -> None:
-    """Horizontal bars of cards per state."""
-    items = stats.states.items()
-    plt.bar(
-        [f"{name} {n}" for name, n in items],
-        [n for _, n in items],
-        orientation="horizontal",
-        color="green",
-        width=0.6,
-    )
-    plt.xticks(count_ticks(max((n for _, n in items), default=0)))
-
-
 def draw_distribution(plt: Any, dist: Distribution, color: str = "magenta") -> None:
     """Bars of cards per bucket."""
     counts = [b.count for b in dist.buckets]
@@ -290,8 +379,17 @@ def chart(draw: Any, width: int, height: int, colors: bool, *data: Any) -> str:
 # --- the report ----------------------------------------------------------------------------
 
 
-def report(stats: Stats, width: int = 80, colors: bool = False) -> str:
-    """The whole terminal report; a view with nothing to show says so instead of a chart."""
+def report(
+    stats: Stats,
+    width: int = 80,
+    colors: bool = False,
+    macros: Mapping[str, Mapping[str, str]] | None = None,
+) -> str:
+    """The whole terminal report; a view with nothing to show says so instead of a chart.
+
+    Args:
+        macros: each deck file's LaTeX macros, by path, for the hardest cards' questions.
+    """
     scope = f"deck {clean(stats.deck)} and its sub-decks" if stats.deck else "all decks"
     out = [f"Statistics on {stats.day.isoformat()}, {scope}", "", "Today"]
     out += [f"  {line}" for line in today_lines(stats)]
@@ -313,7 +411,7 @@ def report(stats: Stats, width: int = 80, colors: bool = False) -> str:
     out += [f"  {line}" for line in retention_lines(stats.retention)]
     out += ["", f"Cards by state: {plural(stats.states.total, 'card')}"]
     if stats.states.total:
-        out.append(chart(draw_states, min(width, 80), len(stats.states.items()) + 3, colors, stats))
+        out += [f"  {line}" for line in state_bars(stats.states, min(width, 80) - 2, colors)]
     else:
         out.append("  No cards yet: run `flashcards sync`.")
     out += ["", distribution_heading("Ease", stats.ease)]
@@ -323,7 +421,7 @@ def report(stats: Stats, width: int = 80, colors: bool = False) -> str:
     if stats.intervals.cards:
         out.append(chart(draw_distribution, min(width, 80), 12, colors, stats.intervals, "cyan"))
     out += ["", "Hardest cards (most lapses)"]
-    out += [f"  {line}" for line in hardest_lines(stats)]
+    out += [f"  {line}" for line in hardest_lines(stats, width - 2, macros)]
     return "\n".join(out)
 
 
@@ -379,5 +477,19 @@ def run(args: argparse.Namespace) -> int:
         return 0
     tty = sys.stdout.isatty()
     width = shutil.get_terminal_size((80, 24)).columns if tty else 80
-    print(report(stats, width=width, colors=tty))
+    print(report(stats, width=width, colors=tty, macros=deck_macros(stats)))
     return 0
+
+
+def deck_macros(stats: Stats) -> dict[str, dict[str, str]]:
+    """The LaTeX macros of the hardest cards' deck files, by path (none for a file not read)."""
+    from pathlib import Path
+
+    from flashcards.decks import load_deck
+
+    found: dict[str, dict[str, str]] = {}
+    for path in {h.path for h in stats.hardest}:
+        deck, _ = load_deck(Path(path))
+        if deck is not None and deck.macros:
+            found[path] = deck.macro_map
+    return found

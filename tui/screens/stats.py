@@ -2,46 +2,79 @@
 
 The numbers come from `flashcards.stats` (SQL, in a thread worker, so a large collection never
 blocks the screen); the charts are drawn by the same `draw_*` functions as the terminal
-report, on textual-plotext widgets. A view with nothing to show says so instead of a chart.
+report, on textual-plotext widgets, and the card states by its `state_bars`, drawn again at
+each width. A view with nothing to show says so instead of a chart. The hardest cards'
+questions are shown as everywhere in the app (`tui.render.one_line`: math as Unicode with the
+deck's macros), each on one line cut to the panel's width.
 """
 
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
+from pathlib import PurePath
 from typing import Any
 
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Static
 from textual.worker import Worker, WorkerState
 from textual_plotext import PlotextPlot
 
 from flashcards.commands.stats import (
+    BLOCKS,
     HEAT_MARGIN,
     clean,
     distribution_heading,
     draw_distribution,
     draw_forecast,
     draw_heatmap,
-    draw_states,
     forecast_heading,
     forecast_width,
     heat_legend,
     heatmap_heading,
     heatmap_weeks,
     plural,
+    question_line,
     retention_lines,
+    state_bars,
     today_lines,
 )
-from flashcards.stats import STATES, Stats
+from flashcards.stats import CardStates, HardCard, Stats
 from tui.widgets import Footer
 
 #: From this width the panels sit two by two.
 WIDE = 110
+#: Characters of a hardest card's question kept before the panel cuts it to its width.
+QUESTION_CHARS = 200
+
+
+class StateBars(Widget):
+    """Cards per state as bars to scale, redrawn to fill the width it is given."""
+
+    def __init__(self, *, id: str | None = None) -> None:  # noqa: A002 - Textual's name
+        super().__init__(id=id)
+        self.states: CardStates | None = None
+
+    def show(self, states: CardStates) -> None:
+        self.states = states
+        self.refresh(layout=True)
+
+    def render(self) -> Content:
+        if self.states is None:
+            return Content("")
+        lines = state_bars(self.states, self.content_size.width)
+        content = Content("\n".join(lines))
+        start = 0
+        for line in lines:
+            bar = len(line.rstrip("".join(BLOCKS)))
+            content = content.stylize("$success", start + bar, start + len(line))
+            start += len(line) + 1
+        return content
 
 
 class StatsScreen(Screen[None]):
@@ -82,7 +115,7 @@ class StatsScreen(Screen[None]):
             with Horizontal(classes="pair"):
                 with Vertical(id="states", classes="panel"):
                     yield Static("", id="states-heading", classes="heading", markup=False)
-                    yield PlotextPlot(id="states-plot")
+                    yield StateBars(id="states-bars")
                 with Vertical(id="intervals", classes="panel"):
                     yield Static("", id="intervals-heading", classes="heading", markup=False)
                     yield PlotextPlot(id="intervals-plot")
@@ -154,8 +187,9 @@ class StatsScreen(Screen[None]):
         if not states.total:
             heading += "\nNo cards yet: sync a deck folder."
         self.query_one("#states-heading", Static).update(heading)
-        plot = self._plot("states-plot", draw_states, stats, show=bool(states.total))
-        plot.styles.height = len(STATES) + 3
+        bars = self.query_one("#states-bars", StateBars)
+        bars.show(states)
+        bars.display = bool(states.total)
 
         self.query_one("#hardest-text", Static).update("\n".join(self._hardest(stats)))
 
@@ -180,20 +214,29 @@ class StatsScreen(Screen[None]):
         plot.refresh()
         return plot
 
-    @staticmethod
-    def _hardest(stats: Stats) -> list[str]:
-        """One line a card: lapses, file name and line, the start of its front."""
+    def _hardest(self, stats: Stats) -> list[str]:
+        """One line a card: lapses, file name and line, then its question (the panel cuts
+        each line to its width, with `…`, instead of wrapping it)."""
         if not stats.hardest:
             return ["No card has lapsed yet."]
         lines = []
         for h in stats.hardest:
-            front = " ".join(clean(h.front).split())
-            if len(front) > 24:
-                front = front[:23] + "…"
-            where = f"{clean(Path(h.path).name)}:{h.line}"
-            mark = " (suspended)" if h.suspended else ""
-            lines.append(f"{h.lapses:>3} × {where:<18} {front}{mark}")
+            where = f"{clean(PurePath(h.path).name)}:{h.line}"
+            mark = "(suspended) " if h.suspended else ""
+            lines.append(f"{h.lapses:>3} × {where:<18} {mark}{self._question(h)}")
         return lines
+
+    def _question(self, hard: HardCard) -> str:
+        """The card's question as the app shows it in lists; the stored front with its math
+        rendered when the card is in no loaded deck."""
+        from tui.render import one_line
+
+        app: Any = self.app
+        found = getattr(app, "cards", {}).get(hard.card_id)
+        if found is None:
+            return question_line(hard.front, cloze=hard.ordinal if hard.kind == "cloze" else None)
+        card, deck = found
+        return " ".join(clean(one_line(card, deck, QUESTION_CHARS)).split())
 
     def action_back(self) -> None:
         if len(self.app.screen_stack) > 1:

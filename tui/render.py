@@ -111,7 +111,8 @@ def expected_text(card: Card, deck: Deck) -> str:
         shown = latex_to_unicode(_braced_powers(expected.replace("**", "^")), deck.macro_map)
         return shown.replace("*", "·").replace("sqrt(", "√(")
     if note.text is not None:
-        return note.text.answer
+        also = [a for a in note.text.alternatives if a != note.text.answer]
+        return note.text.answer + (f"  (also: {', '.join(also)})" if also else "")
     return ""
 
 

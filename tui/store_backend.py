@@ -128,6 +128,9 @@ class StoreBackend:
     def add_accepted_answer(self, card_id: str, answer: str) -> None:
         self.store.add_accepted_answer(card_id, answer)
 
+    def accepted_answers(self, card_id: str) -> list[str]:
+        return [a.text for a in self.store.accepted_answers(card_id)]
+
     def history(self, card_id: str) -> list[LogEntry]:
         return [
             LogEntry(

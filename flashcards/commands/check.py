@@ -46,10 +46,10 @@ def learner_accepted(args: argparse.Namespace, decks: list) -> list[dict[str, ob
     from flashcards.store import Store
 
     where = {
-        card.id: (deck.path, note.line)
+        card.id: (deck.path, note.line, "accept:" if note.math is not None else "alternatives:")
         for deck in decks
         for note in deck.notes
-        if note.math is not None
+        if note.math is not None or note.text is not None
         for card in note.cards
     }
     store = Store.open(settings)
@@ -58,7 +58,12 @@ def learner_accepted(args: argparse.Namespace, decks: list) -> list[dict[str, ob
     finally:
         store.close()
     return [
-        {"path": str(where[a.card_id][0]), "line": where[a.card_id][1], "text": a.text}
+        {
+            "path": str(where[a.card_id][0]),
+            "line": where[a.card_id][1],
+            "text": a.text,
+            "key": where[a.card_id][2],
+        }
         for a in accepted
         if a.card_id in where
     ]
@@ -82,7 +87,7 @@ def run(args: argparse.Namespace) -> int:
         for item in accepted:
             print(
                 f"{item['path']}:{item['line']}:1: note: a learner accepted `{item['text']}`; "
-                "add it to `accept:` if it is right"
+                f"add it to `{item['key']}` if it is right"
             )
         kinds = ", ".join(f"{n} {kind}" for kind, n in report.cards.items() if n)
         total = sum(report.cards.values())

@@ -813,3 +813,31 @@ async def test_built_in_decks_are_not_opened_in_the_editor(store) -> None:
         await pilot.pause()
     assert edited == []
     assert any("built-in deck" in n and "deck_folders" in n for n in notes)
+
+
+async def test_an_answer_accepted_before_counts_as_right_for_math_and_text(store, deck_dir):
+    app = make_app(store, deck_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await start_at(app, pilot, CardKind.MATH)
+        store.add_accepted_answer(screen.card.id, "3x")  # the stand-in checker rejects 3x
+        await pilot.press("3", "space", "x", "enter")
+        await settle(app, pilot)
+        assert screen.phase == "verdict" and screen.checked.accepted
+        assert "You accepted this answer before." in str(
+            screen.query_one("#verdict", Static).render()
+        )
+        await pilot.press("enter")
+        await pilot.pause()
+        while screen.card.kind is not CardKind.TEXT:
+            await answer_current(app, pilot)
+        card = screen.card.id
+        await pilot.press(*"variational bound", "enter")
+        await pilot.pause()
+        verdict_text = str(screen.query_one("#verdict", Static).render())
+        assert not screen.checked.accepted and "also:" in verdict_text
+        assert "a: my answer is right" in verdict_text
+        await pilot.press("a")
+        await pilot.pause()
+        assert screen.phase == "done" or screen.card.id != card
+    assert [a.text for a in store.accepted_answers(card)] == ["variational bound"]
+    assert log_rows(store, card)[-1][2] == 4

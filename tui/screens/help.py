@@ -20,7 +20,7 @@ answer that cannot be read stays in the box to fix), Esc shows the answer withou
 Tab leaves the answer box, Enter goes back to it.
 
 **Study**, answer shown: 0-5 grade · Enter accepts the proposed grade · a accepts a
-rejected math answer as right and remembers it for the card.
+rejected math or text answer as right and remembers it: it counts as right from then on.
 
 Any time outside an answer box: u undo the last grade, suspension or burial ·
 ! suspend · - bury until tomorrow · e edit in `$EDITOR` · i card info · o open the image ·

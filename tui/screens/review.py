@@ -467,6 +467,10 @@ class ReviewScreen(Screen[None]):
         if not self.typed.strip():
             self.notify("Type an answer, or press Esc to see it.")
             return
+        if self._accepted_before(self.typed):
+            self.checked = Checked(True, "correct", "You accepted this answer before.", "")
+            self.show_verdict()
+            return
         if self.card.kind is CardKind.TEXT:
             spec = self.card.note.text
             ok = spec is not None and text_answer_matches(
@@ -599,13 +603,28 @@ class ReviewScreen(Screen[None]):
             return False
         return True
 
+    def _accepted_before(self, typed: str) -> bool:
+        """Whether the learner accepted this very answer for the card before (`a`)."""
+        assert self.card is not None
+        try:
+            accepted = self.app.backend.accepted_answers(self.card.id)
+        except Exception:  # noqa: BLE001 - the checker still judges the answer
+            return False
+        if not accepted:
+            return False
+        if self.card.kind is CardKind.TEXT:
+            return text_answer_matches(typed, accepted[0], tuple(accepted[1:]))
+        given = "".join(typed.split())  # spaces mean nothing in a math answer
+        return any("".join(a.split()) == given for a in accepted)
+
     def _can_accept_anyway(self) -> bool:
-        """Whether the learner may overrule a rejected math answer (never in a quiz): only
-        one the checker read and judged, not one it could not read or finish checking."""
+        """Whether the learner may overrule a rejected math or text answer (never in a
+        quiz): only one that was read and judged, not one the checker could not read or
+        finish checking."""
         return (
             not self.practice
             and self.card is not None
-            and self.card.kind is CardKind.MATH
+            and self.card.kind in (CardKind.MATH, CardKind.TEXT)
             and self.checked is not None
             and not self.checked.accepted
             and self.checked.status in ("wrong", "wrong_form")

@@ -62,7 +62,7 @@ if TYPE_CHECKING:
     from flashcards.sync import FileStamp, Progress, StoredNote, SyncPlan, SyncReport
 
 #: The alembic revision the tables below match; checked at open without importing alembic.
-SCHEMA_REVISION = "0003"
+SCHEMA_REVISION = "0004"
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 
@@ -134,6 +134,20 @@ class CardRow(SQLModel, table=True):
             "buried_until",
             "note_id",
             "kind",
+        ),
+        # New cards in file order (deck file, then place in it): the queue's new cards are
+        # this index's order, read without the table.
+        sa.Index(
+            "ix_cards_new_order",
+            "due",
+            "source_path",
+            "position",
+            "id",
+            "removed",
+            "suspended",
+            "buried_until",
+            "deck",
+            "note_id",
         ),
         # The cards of reversible and cloze notes (the only notes of several cards): due
         # counts count distinct notes among these alone and plain rows everywhere else.
@@ -753,8 +767,10 @@ class Store:
             return list(conn.execute(query).scalars())
 
     def decks(self) -> list[str]:
-        """Names of the synced decks, sorted."""
-        query = sa.select(DECKS.c.name).distinct().order_by(DECKS.c.name)
+        """Names of the synced decks in file order (by the first file of each), the order
+        their new cards come in."""
+        first = sa.func.min(DECKS.c.path)
+        query = sa.select(DECKS.c.name).group_by(DECKS.c.name).order_by(first, DECKS.c.name)
         with self._tx() as conn:
             return list(conn.execute(query).scalars())
 
@@ -1117,8 +1133,9 @@ class Store:
         tags: Sequence[str] | None = None,
         limits: Limits | None = None,
     ) -> list[str]:
-        """Today's cards in order: due reviews (most overdue first), new cards in deck order,
-        then same-day repeats; within the daily limits, minus what was studied today.
+        """Today's cards in order: due reviews (most overdue first), new cards in file order
+        (deck file, then place in it), then same-day repeats; within the daily limits, minus
+        what was studied today.
 
         Args:
             decks: only these decks and their sub-decks (`ml` takes `ml::probability`).
@@ -1144,7 +1161,7 @@ class Store:
             new = self._pick(
                 conn,
                 [*where, CARDS.c.due.is_(None)],
-                (CARDS.c.deck, CARDS.c.position),
+                (CARDS.c.source_path, CARDS.c.position),
                 limits.new_per_day - new_done,
                 deck_names,
                 new_caps,

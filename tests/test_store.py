@@ -209,6 +209,25 @@ def test_queue_reviews_most_overdue_first_then_new_in_deck_order(store):
     assert store.queue(TODAY) == ["a4:0", "a3:0", "a1:0"]
 
 
+def test_new_cards_come_in_file_order_whatever_the_deck_names(store):
+    from dataclasses import replace
+
+    calculus = replace(
+        deck("calc", note("c1", line=1), note("c2", line=4)),
+        name="ml::Calculus",
+        path=Path("/decks/ml/02-calculus.md"),
+    )
+    probability = replace(
+        deck("prob", note("p1", line=1), note("p2", line=4)),
+        name="ml::Probability",
+        path=Path("/decks/ml/01-probability.md"),
+    )
+    store.sync([calculus, probability], ["/decks"])
+    assert store.queue(TODAY) == ["p1:0", "p2:0", "c1:0", "c2:0"]
+    limits = Limits(new_per_day=3, per_deck=(("ml::Probability", DeckLimits(new_per_day=1)),))
+    assert store.queue(TODAY, limits=limits) == ["p1:0", "c1:0", "c2:0"]
+
+
 def test_queue_respects_daily_limits_counting_what_was_studied(store):
     notes = [note(f"n{i:02}", line=i) for i in range(10)]
     store.sync([deck("a", *notes)], ["/decks"])

@@ -185,7 +185,9 @@ def reference(
         (c for c in pool if c.due is not None and c.due <= TODAY),
         key=lambda c: (c.due, c.deck, c.position, c.id),
     )
-    new_pool = sorted((c for c in pool if c.due is None), key=lambda c: (c.deck, c.position, c.id))
+    new_pool = sorted(
+        (c for c in pool if c.due is None), key=lambda c: (c.source_path, c.position, c.id)
+    )
     reviews = pick(due_pool, 1, limits.reviews_per_day, set())
     new = pick(new_pool, 0, limits.new_per_day, {c.note_id for c in reviews})
     queue = order_queue([c.id for c in reviews], [c.id for c in new], repeats)

@@ -227,14 +227,17 @@ def test_the_deck_tree_sums_each_deck_into_all_its_parents() -> None:
         "algebra": DeckCounts(0, 0, 4),
         "mlx": DeckCounts(5, 0, 0),  # a sibling whose name starts like "ml", not a child
     }
+    # in the order given (the decks' file order), each parent before its children
     assert deck_tree(counts) == [
-        ("algebra", 0, DeckCounts(0, 0, 4)),
         ("ml", 0, DeckCounts(4, 1, 3)),
-        ("ml::calculus", 1, DeckCounts(3, 0, 0)),
         ("ml::probability", 1, DeckCounts(1, 1, 3)),
         ("ml::probability::bayes", 2, DeckCounts(0, 1, 1)),
+        ("ml::calculus", 1, DeckCounts(3, 0, 0)),
+        ("algebra", 0, DeckCounts(0, 0, 4)),
         ("mlx", 0, DeckCounts(5, 0, 0)),
     ]
+    # a child listed before its parent still comes after it
+    assert [n for n, _, _ in deck_tree({"a::b": DeckCounts(), "a": DeckCounts()})] == ["a", "a::b"]
 
 
 def test_a_chosen_deck_takes_in_its_sub_decks_but_not_look_alike_siblings() -> None:

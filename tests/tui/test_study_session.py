@@ -593,7 +593,7 @@ async def test_the_deck_tree_is_walked_with_j_and_k_and_a_deck_studied_alone(
 
         options = app.screen.query_one(OptionList)
         ids = [options.get_option_at_index(i).id for i in range(options.option_count)]
-        assert ids == ["*", "Sample", "more", "more::extra"]
+        assert ids == ["*", "more", "more::extra", "Sample"]  # file order: more/ < study.md
         await pilot.press("j", "j", "j", "k")
         assert options.highlighted == 2
         await pilot.press("enter")
@@ -602,7 +602,7 @@ async def test_the_deck_tree_is_walked_with_j_and_k_and_a_deck_studied_alone(
         assert list(app.screen.session.pending) == ["extra:0"]
         await pilot.press("q", "enter")  # summary, then back to the decks
         await pilot.pause()
-        await pilot.click("#deck-list", offset=(3, 1))  # the Sample row
+        await pilot.click("#deck-list", offset=(3, 3))  # the Sample row
         await pilot.pause()
         assert isinstance(app.screen, ReviewScreen)
         assert "extra:0" not in app.screen.session.pending

@@ -30,18 +30,25 @@ def row_text(label: str, new: str, repeat: str, review: str) -> Content:
 
 
 def deck_tree(counts: dict[str, DeckCounts]) -> list[tuple[str, int, DeckCounts]]:
-    """Rows (deck name, depth, counts summed over its sub-decks), parents before children."""
+    """Rows (deck name, depth, counts summed over its sub-decks), each parent before its
+    children, in the order of `counts` (the decks' file order): a parent where its first
+    deck comes, siblings in the order of their first decks."""
     # Each deck's counts go to it and to every parent: one pass, not one per row.
     totals: dict[str, DeckCounts] = {}
-    for deck, c in counts.items():
+    first: dict[str, int] = {}
+    for rank, (deck, c) in enumerate(counts.items()):
         parts = deck.split("::")
         for i in range(len(parts)):
             name = "::".join(parts[: i + 1])
             totals[name] = totals[name] + c if name in totals else c
-    return [
-        (name, name.count("::"), totals[name])
-        for name in sorted(totals, key=lambda n: n.split("::"))
-    ]
+            first.setdefault(name, rank)
+
+    def place(name: str) -> tuple[tuple[int, str], ...]:
+        parts = name.split("::")
+        prefixes = ("::".join(parts[: i + 1]) for i in range(len(parts)))
+        return tuple((first[p], p) for p in prefixes)
+
+    return [(name, name.count("::"), totals[name]) for name in sorted(totals, key=place)]
 
 
 class DecksScreen(Screen[None]):

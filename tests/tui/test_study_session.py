@@ -841,3 +841,20 @@ async def test_an_answer_accepted_before_counts_as_right_for_math_and_text(store
         assert screen.phase == "done" or screen.card.id != card
     assert [a.text for a in store.accepted_answers(card)] == ["variational bound"]
     assert log_rows(store, card)[-1][2] == 4
+
+
+async def test_a_long_choice_wraps_under_its_text_not_its_letter(store, deck_dir) -> None:
+    from dataclasses import replace
+
+    app = make_app(store, deck_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await start_at(app, pilot, CardKind.CHOICE)
+        card, deck = screen.card, screen.deck
+        long = replace(card.note.choices[0], text="word " * 40)
+        choices = (long, *card.note.choices[1:])
+        screen.show_card(replace(card, note=replace(card.note, choices=choices)), deck)
+        await pilot.pause()
+        key = screen.choices[0].query_one(".choice-key")
+        text = screen.choices[0].query_one(".choice-text")
+        assert text.region.height >= 3  # wrapped
+        assert text.region.x == key.region.x + key.region.width  # every line starts there

@@ -103,8 +103,9 @@ class Undoable:
     entry: LogEntry | None = None
 
 
-class ChoiceOption(Static):
-    """One lettered option of a choice card; a click toggles it."""
+class ChoiceOption(Horizontal):
+    """One lettered option of a choice card; a click toggles it. The letter and box sit in
+    their own column, so a long option wraps under its text, not under the letter."""
 
     def __init__(self, index: int, text: str) -> None:
         super().__init__(classes="choice")
@@ -113,16 +114,24 @@ class ChoiceOption(Static):
         self.selected = False
         self.mark: str | None = None
 
-    def on_mount(self) -> None:
-        self.show()
+    def compose(self) -> ComposeResult:
+        key, text = self._parts()
+        yield Static(key, classes="choice-key")
+        yield Static(text, classes="choice-text")
 
-    def show(self) -> None:
+    def _parts(self) -> tuple[Any, Any]:
+        """The letter with its box, and the option's text with its mark (plain text)."""
         from textual.content import Content
 
         letter = chr(ord("a") + self.index)
         box = "[x]" if self.selected else "[ ]"
         mark = {"right": "  ✓", "wrong": "  ✗", "missed": "  ← right"}.get(self.mark or "", "")
-        self.update(Content(f"{letter}) {box} {self.text}{mark}"))
+        return Content(f"{letter}) {box} "), Content(f"{self.text}{mark}")
+
+    def show(self) -> None:
+        key, text = self._parts()
+        for widget, content in zip(self.query(Static), (key, text), strict=False):
+            widget.update(content)
         self.set_class(self.selected, "selected")
         for m in ("right", "wrong", "missed"):
             self.set_class(self.mark == m, m)

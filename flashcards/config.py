@@ -226,6 +226,9 @@ def parse_settings(
     per_deck = tuple(
         (name, _limits(value, where, f"decks.{name}")) for name, value in sorted(decks_doc.items())
     )
+    for key in ("new_per_day", "reviews_per_day"):
+        set_in_file = isinstance(limits_doc, dict) and key in limits_doc
+        origins[f"limits.{key}"] = "file" if set_in_file else "default"
     default = Limits()
     limits = Limits(
         new_per_day=default.new_per_day if base.new_per_day is None else base.new_per_day,

@@ -171,3 +171,14 @@ def test_config_command_shows_the_file_and_settings(tmp_path, capsys, monkeypatc
     cfg.write_text("durability = 'lots'\n")
     assert main(["config", "--config", str(cfg)]) == 1
     assert "durability" in capsys.readouterr().err
+
+
+def test_each_daily_limit_says_where_it_comes_from(tmp_path, capsys):
+    from flashcards.cli import main
+
+    cfg = tmp_path / "c.toml"
+    cfg.write_text("[limits]\nnew_per_day = 60\n")
+    assert main(["config", "--config", str(cfg), "--data-dir", str(tmp_path)]) == 0
+    lines = {line.split()[0]: line for line in capsys.readouterr().out.splitlines()[1:]}
+    assert lines["limits.new_per_day"].endswith("60  [file]")
+    assert lines["limits.reviews_per_day"].endswith("200  [default]")

@@ -37,8 +37,8 @@ def settings_table(settings: Settings) -> list[tuple[str, str, str]]:
         row("data_dir", settings.data_dir),
         row("db", settings.db_url),
         row("day_start", settings.day_start.strftime("%H:%M")),
-        row("limits.new_per_day", limits.new_per_day, "limits"),
-        row("limits.reviews_per_day", limits.reviews_per_day, "limits"),
+        row("limits.new_per_day", limits.new_per_day),
+        row("limits.reviews_per_day", limits.reviews_per_day),
     ]
     for deck, deck_limits in limits.per_deck:
         for key in ("new_per_day", "reviews_per_day"):

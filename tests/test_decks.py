@@ -143,7 +143,7 @@ def test_check_prints_problems_and_exits_1(tmp_path, capsys):
     assert main(["check", str(tmp_path)]) == 1
     out, err = capsys.readouterr()
     assert f"{tmp_path / 'd.md'}:1:1: question with no answer" in out
-    assert "1 deck, 1 cards (1 basic); 1 problem" in err
+    assert "1 deck, 1 card as written (1 basic); 1 problem" in err
 
 
 def test_check_json_counts_cards_by_kind(tmp_path, capsys):
@@ -216,3 +216,10 @@ def test_a_deck_inside_a_deck_folder_keeps_its_name_however_it_is_opened(tmp_pat
     # without the deck folders, or outside them, a file is a top-level deck
     assert [d.name for d in load_decks([folder / "ml" / "vi.md"])[0]] == ["Variational inference"]
     assert [d.name for d in load_decks([outside], name_roots=[folder])[0]] == ["y"]
+
+
+def test_check_counts_the_cards_to_study_beside_those_written(tmp_path, capsys):
+    write(tmp_path / "a.md", "a ::: b\n\nThe {{c1::mean}} and {{c2::variance}}.\n\nx :: y\n")
+    assert main(["check", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert "1 deck, 3 cards as written (1 basic, 1 reversible, 1 cloze), 5 to study" in out

@@ -91,9 +91,14 @@ def run(args: argparse.Namespace) -> int:
             )
         kinds = ", ".join(f"{n} {kind}" for kind, n in report.cards.items() if n)
         total = sum(report.cards.values())
-        summary = f"{report.decks} deck{'s' * (report.decks != 1)}, {total} cards"
+        summary = f"{report.decks} deck{'s' * (report.decks != 1)}, "
+        summary += f"{total} card{'s' * (total != 1)} as written"
         if kinds:
             summary += f" ({kinds})"
+        # reversible and cloze entries give several cards to study (what `stats` counts)
+        studied = sum(len(deck.cards) for deck in report.decks_checked)
+        if studied != total:
+            summary += f", {studied} to study"
         count = len(report.problems)
         summary += f"; {count} problem{'s' * (count != 1)}" if count else "; no problems"
         print(summary, file=sys.stderr if report.problems else sys.stdout)

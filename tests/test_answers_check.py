@@ -465,6 +465,13 @@ def test_cli_exit_status_and_output(capsys: pytest.CaptureFixture[str], worker) 
     capsys.readouterr()
 
 
+def test_cli_takes_answers_that_start_with_a_minus(capsys: pytest.CaptureFixture[str], worker):
+    assert main(["answer", "-1000*log(10)", "-1000*ln(10)"]) == 0
+    assert main(["answer", "-x^2", "-x*x", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out.splitlines()[-1])["reading"] == "-x·x"
+    assert main(["answer", "-x", "x"]) == 1
+
+
 @pytest.mark.parametrize("timeout", ["0", "-1", "inf", "nan", "soon"])
 def test_cli_rejects_a_timeout_that_is_no_positive_number(
     capsys: pytest.CaptureFixture[str], timeout: str

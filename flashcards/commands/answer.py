@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import re
 import sys
 
 from flashcards.cards import ANSWER_FORMS, ANSWER_MODES
@@ -36,6 +37,10 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
             "how GIVEN was read. Exit status: 0 accepted, 1 rejected, 2 unreadable."
         ),
     )
+    # Every option here is long (--define): an argument starting with one `-` is a negative
+    # answer (-x^2, -1000*log(10)), not an unknown option. argparse tells the two apart with
+    # this matcher (it already lets plain negative numbers through).
+    parser._negative_number_matcher = re.compile(r"^-[^-]")
     parser.add_argument("expected", metavar="EXPECTED", help="the right answer")
     parser.add_argument("given", metavar="GIVEN", help="the answer to check")
     parser.add_argument(

@@ -107,13 +107,29 @@ def expected_text(card: Card, deck: Deck) -> str:
         expected = note.math.expected.strip().strip("$")
         if "\\" in expected:
             return latex_to_unicode(expected, deck.macro_map)
-        # Plain syntax (`3*x^2`): the same layout, with `·` for the product.
+        # Plain syntax (`3*x^2`): the same layout, with `·` for the product and Greek
+        # letters as symbols, as the checker's reading of an answer shows them.
         shown = latex_to_unicode(_braced_powers(expected.replace("**", "^")), deck.macro_map)
-        return shown.replace("*", "·").replace("sqrt(", "√(")
+        shown = shown.replace("*", "·").replace("sqrt(", "√(")
+        return _GREEK_WORD.sub(lambda m: _greek_symbols()[m[0]], shown)
     if note.text is not None:
         also = [a for a in note.text.alternatives if a != note.text.answer]
         return note.text.answer + (f"  (also: {', '.join(also)})" if also else "")
     return ""
+
+
+#: A Greek letter's name (or pi) standing alone in plain syntax: `mu`, `sigma_1`, not `mud`.
+_GREEK_WORD = re.compile(
+    r"(?<![A-Za-z])(alpha|beta|gamma|delta|epsilon|zeta|eta|theta|iota|kappa|lambda|mu|nu|xi|"
+    r"rho|sigma|tau|upsilon|phi|chi|psi|omega|pi|Gamma|Delta|Theta|Lambda|Xi|Pi|Sigma|"
+    r"Upsilon|Phi|Psi|Omega)(?![A-Za-z])"
+)
+
+
+def _greek_symbols() -> dict[str, str]:
+    from flashcards.answers.grammar import GREEK_SYMBOL
+
+    return {**GREEK_SYMBOL, "pi": "π", "Upsilon": "Υ"}
 
 
 def _braced_powers(text: str) -> str:

@@ -128,3 +128,20 @@ def test_start_up_path_imports_no_sympy_genanki_or_alembic() -> None:
 def test_a_less_than_in_math_is_escaped_once() -> None:
     md, _ = side_markdown("$x_{<t}$ and $a < b$ but <b>")
     assert md == "x\\_\\(\\<t\\) and a \\< b but \\<b>"
+
+
+def test_a_plain_expected_answer_shows_greek_letters_as_symbols() -> None:
+    from dataclasses import replace
+
+    decks, _ = load_decks([DATA / "study"])
+    cards = {c.id: (c, d) for d in decks for c in d.cards}
+    card, deck = cards["dx2:0"]
+
+    def shown(expected: str) -> str:
+        math = replace(card.note.math, expected=expected)
+        return expected_text(replace(card, note=replace(card.note, math=math)), deck)
+
+    assert shown("-(x - mu)^2/(2*sigma^2) - log(sigma)") == "-(x - μ)²/(2·σ²) - log(σ)"
+    assert shown("theta^k * (1 - theta)^(n-k)") == "θᵏ · (1 - θ)ⁿ⁻ᵏ"
+    assert shown("sigma_1 + 2*pi") == "σ₁ + 2·π"
+    assert shown("beta + eta + zeta + mud + lambdas") == "β + η + ζ + mud + lambdas"

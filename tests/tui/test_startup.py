@@ -275,3 +275,16 @@ async def test_studying_or_quizzing_before_the_decks_load_starts_nothing(store) 
         assert app.screen is screen
         release.set()
         await app.workers.wait_for_complete()
+
+
+async def test_the_deck_names_take_the_width_of_a_wide_terminal(store) -> None:
+    from textual.widgets import OptionList
+
+    app = FlashcardsApp(store, None, today=TODAY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        options = app.screen.query_one(OptionList)
+        assert len(options.get_option_at_index(0).prompt.plain) == 46 + 3 * 8
+        await pilot.resize_terminal(120, 40)
+        await pilot.pause()
+        assert len(options.get_option_at_index(0).prompt.plain) == 120 - 34 + 3 * 8

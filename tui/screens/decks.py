@@ -19,14 +19,21 @@ from tui.widgets import Footer
 ALL = "*"  # the option id of "All decks" (deck names never start with `*`)
 #: Columns of the deck list: the deck name, then three counts.
 NAME_WIDTH, COUNT_WIDTH = 46, 8
+#: Columns around the deck names: the box's border and padding, the counts, a margin.
+AROUND_NAMES = 34
 
 
-def row_text(label: str, new: str, repeat: str, review: str) -> Content:
+def name_width(screen_width: int) -> int:
+    """Width of the deck-name column: 46 at 80 columns, wider on a wider terminal."""
+    return max(NAME_WIDTH, screen_width - AROUND_NAMES)
+
+
+def row_text(label: str, new: str, repeat: str, review: str, width: int = NAME_WIDTH) -> Content:
     """One line of the deck list, as plain text (deck names are never read as markup)."""
-    if len(label) > NAME_WIDTH:
-        label = label[: NAME_WIDTH - 1] + "…"
+    if len(label) > width:
+        label = label[: width - 1] + "…"
     counts = "".join(c.rjust(COUNT_WIDTH) for c in (new, repeat, review))
-    return Content(label.ljust(NAME_WIDTH) + counts)
+    return Content(label.ljust(width) + counts)
 
 
 def deck_tree(counts: dict[str, DeckCounts]) -> list[tuple[str, int, DeckCounts]]:
@@ -54,6 +61,9 @@ def deck_tree(counts: dict[str, DeckCounts]) -> list[tuple[str, int, DeckCounts]
 class DecksScreen(Screen[None]):
     """The first screen: every deck with what is due today."""
 
+    #: The deck-name column's width the rows were built for.
+    _built_width = 0
+
     # Its style sheet (decks.tcss) is the app's: see FlashcardsApp.CSS_PATH.
     BINDINGS = [
         Binding("enter", "study", "Study", priority=True),
@@ -72,7 +82,7 @@ class DecksScreen(Screen[None]):
         yield Static(heading, id="heading", classes="title")
         # An OptionList, not a DataTable: it draws the first frame much sooner.
         with Vertical(id="deck-box"):
-            yield Static(row_text(" Deck", "New", "Repeat", "Review"), id="columns")
+            yield Static(self._columns(), id="columns")
             yield OptionList(*rows, id="deck-list")
         yield Static(totals, id="totals", classes="quiet")
         with VerticalScroll(id="problems"):
@@ -88,6 +98,15 @@ class DecksScreen(Screen[None]):
         self.refresh_counts()
         if self.app.problems:
             self.show_problems()
+
+    def _columns(self) -> Content:
+        return row_text(" Deck", "New", "Repeat", "Review", name_width(self.app.size.width))
+
+    def on_resize(self) -> None:
+        # The name column follows the terminal's width (start-up's resize changes nothing).
+        if self.is_mounted and name_width(self.app.size.width) != self._built_width:
+            self.query_one("#columns", Static).update(self._columns())
+            self.refresh_counts()
 
     def refresh_counts(self) -> None:
         rows, heading, totals = self._contents()
@@ -113,10 +132,11 @@ class DecksScreen(Screen[None]):
             total = total + c
         limit = app.backend.total(app.today)
         total = total.capped(limit)
-        rows = [Option(row_text(" All decks", *_cells(total)), id=ALL)]
+        width = self._built_width = name_width(app.size.width)
+        rows = [Option(row_text(" All decks", *_cells(total), width), id=ALL)]
         for name, depth, c in deck_tree(counts):
             label = " " + "  " * depth + plain(name.split("::")[-1])
-            rows.append(Option(row_text(label, *_cells(c.capped(limit))), id=name))
+            rows.append(Option(row_text(label, *_cells(c.capped(limit)), width), id=name))
         heading = "Decks" if app.decks_ready else "Decks  (loading…)"
         when = app.today.strftime("%A %d %B %Y")
         totals = Content(

@@ -185,6 +185,13 @@ async def test_undo_takes_back_a_suspension_or_a_burial_not_the_grade_before(
         await pilot.pause()
         assert screen.card.id == graded
         assert log_rows(store, graded) == [(graded, "review", 5, True)]
+        # nothing left to undo: the footer no longer offers it
+        from textual.widgets._footer import FooterKey
+
+        from tui.widgets import Footer
+
+        keys = [k.description for k in screen.query_one(Footer).query(FooterKey)]
+        assert "Undo" not in keys and "Bury" in keys
 
 
 async def test_keys_type_into_the_answer_box(store, deck_dir) -> None:

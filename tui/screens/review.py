@@ -329,6 +329,9 @@ class ReviewScreen(Screen[None]):
             self.phase = "question"
             self.set_focus(None)
         self.query_one("#card", VerticalScroll).scroll_home(animate=False)
+        # What the footer offers depends on the card too (undo, image, edit), not only on
+        # the phase: a phase that stays the same does not refresh it.
+        self.refresh_bindings()
 
     def _build_choices(self, card: Card) -> None:
         box = self.query_one("#choices", VerticalScroll)

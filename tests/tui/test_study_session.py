@@ -518,7 +518,7 @@ async def test_an_unreadable_answer_goes_back_to_the_box_and_is_never_accepted(
         assert screen.phase == "typing" and screen.card.id == card
         assert screen.query_one("#answer", Input).has_focus
         verdict = str(screen.query_one("#verdict", Static).render())
-        assert "Could not read that: the answer ends too early" in verdict
+        assert "Could not read that answer (the answer ends too early): fix it" in verdict
         assert "Expected" not in verdict and not screen.query_one("#back").display
         await pilot.press("a")  # types into the box: no accept-anyway here
         assert screen.query_one("#answer", Input).value == "2(xa"

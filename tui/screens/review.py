@@ -214,7 +214,11 @@ class ReviewScreen(Screen[None]):
         with VerticalScroll(id="card"):
             yield Markdown("", id="front")
             yield VerticalScroll(id="choices")
-            yield Input(placeholder="your answer", id="answer", select_on_focus=False)
+            yield Input(
+                placeholder="your answer  ·  Enter checks it  ·  Esc shows the answer  ·  Tab leaves",
+                id="answer",
+                select_on_focus=False,
+            )
             yield Static("", id="preview", classes="quiet")
             yield LoadingIndicator(id="spinner")
             yield Static("", id="verdict")
@@ -521,9 +525,13 @@ class ReviewScreen(Screen[None]):
         self.typed = typed
         if checked.status == "unreadable":
             # A typo (an unclosed bracket, a stray sign) is not an answer: back to the box.
+            # The line under the box usually says already what cannot be read, and where.
+            why = checked.feedback.strip().splitlines()[0] if checked.feedback.strip() else ""
+            shown = str(self.query_one("#preview", Static).render())
+            why = "" if not why or why.rstrip(".") in shown else f" ({why.rstrip('.')})"
             self._back_to_typing(
-                f"Could not read that: {checked.feedback.rstrip('.')}. "
-                "Fix it and press Enter, or Esc to see the answer."
+                f"Could not read that answer{why}: fix it and press Enter, or Esc to see the "
+                "answer."
             )
             return
         self.checked = checked

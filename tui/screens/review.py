@@ -215,7 +215,7 @@ class ReviewScreen(Screen[None]):
             yield Markdown("", id="front")
             yield VerticalScroll(id="choices")
             yield Input(
-                placeholder="your answer  ·  Enter checks it  ·  Esc shows the answer  ·  Tab leaves",
+                placeholder="your answer  (Enter checks it, Esc shows the answer, Tab leaves)",
                 id="answer",
                 select_on_focus=False,
             )

@@ -51,7 +51,8 @@ class HelpScreen(ModalScreen[None]):
     CSS_PATH = "help.tcss"
 
     def compose(self) -> ComposeResult:
-        with VerticalScroll(id="help"):
+        with VerticalScroll(id="help") as box:
+            box.border_subtitle = "Esc closes"
             yield Markdown(HELP)
 
     def action_close(self) -> None:

@@ -48,7 +48,8 @@ class InfoScreen(ModalScreen[None]):
         for h in history[-10:]:
             undone = " (undone)" if h.undone else ""
             lines.append(f"  {h.day}  {h.kind:<8} grade {h.grade}{undone}")
-        with VerticalScroll(id="info"):
+        with VerticalScroll(id="info") as box:
+            box.border_subtitle = "Esc closes"
             yield Static(Content("\n".join(lines)))
 
     async def action_dismiss(self, result: None = None) -> None:

@@ -595,6 +595,8 @@ def _script(text: str, superscript: bool) -> str:
     mark = "^" if superscript else "_"
     if not text:
         return ""
+    if superscript and text in ("*", "∗", "⋆"):
+        return "*"  # the star of an optimum: π*, θ*, as written on paper
     if text and all(c in table for c in text):
         return "".join(table[c] for c in text)
     if len(text) == 1 or (not superscript and re.fullmatch(r"[A-Za-z0-9]+", text)):

@@ -110,6 +110,10 @@ GOLDEN = [
     (r"\frac{1}{2}^n", "(1/2)ⁿ"),
     (r"\sin^2 x + \cos^2 x = 1", "sin² x + cos² x = 1"),
     (r"\log_2 x = \frac{\ln x}{\ln 2}", "log₂ x = (ln x)/(ln 2)"),
+    # the star of an optimum stays a plain star after its symbol
+    ("\\pi^*(s)", "π*(s)"),
+    ("\\theta^{*} = \\arg\\max_\\theta L", "θ* = arg max_θ L"),
+    ("Q^{\\ast}(s, a)", "Q*(s, a)"),
 ]
 
 

@@ -132,6 +132,15 @@ def naming_root(path: Path, name_roots: Sequence[Path]) -> Path | None:
     return max(holding, key=lambda r: len(r.absolute().parts), default=None)
 
 
+def _named(path: Path, name_roots: Sequence[Path], root: Path | None) -> tuple[Path, Path | None]:
+    """A deck file and the folder its deck is named from: the deck folder holding it (both
+    made absolute, whatever way the path was given), else the folder it was loaded with."""
+    base = naming_root(path, name_roots)
+    if base is None:
+        return path, root
+    return path.absolute(), base.absolute()
+
+
 def load_decks(
     paths: Sequence[Path],
     progress: Callable[[int, int], None] | None = None,
@@ -150,7 +159,6 @@ def load_decks(
     problems: list[Problem] = []
     for given in paths:
         path = Path(given)
-        base = naming_root(path, name_roots)
         if path.is_dir():
             resolved = path.resolve()
             for f in deck_files(path):
@@ -158,9 +166,9 @@ def load_decks(
                 if refused:
                     problems.append(refused)
                 else:
-                    jobs.append((f, base or path))
+                    jobs.append(_named(f, name_roots, path))
         elif path.is_file():
-            jobs.append((path, base))
+            jobs.append(_named(path, name_roots, None))
         else:
             problems.append(Problem(path, 1, 1, "no such deck file or folder"))
     decks: list[Deck] = []

@@ -223,3 +223,19 @@ def test_check_counts_the_cards_to_study_beside_those_written(tmp_path, capsys):
     assert main(["check", str(tmp_path)]) == 0
     out = capsys.readouterr().out
     assert "1 deck, 3 cards as written (1 basic, 1 reversible, 1 cloze), 5 to study" in out
+
+
+def test_a_relative_path_or_a_folder_above_a_deck_folder_names_decks_the_same(
+    tmp_path, monkeypatch
+):
+    folder = tmp_path / "home" / "decks"
+    write(folder / "ml" / "vi.md", "a :: b\n")
+    write(tmp_path / "home" / "notes.md", "c :: d\n")
+    monkeypatch.chdir(tmp_path / "home")
+    decks, problems = load_decks([Path("decks/ml/vi.md")], name_roots=[Path("decks")])
+    assert problems == [] and [d.name for d in decks] == ["ml::vi"]
+    decks, _ = load_decks([Path("decks/ml")], name_roots=[folder])
+    assert [d.name for d in decks] == ["ml::vi"]
+    # loading the home folder: the deck folder inside it still names its decks
+    decks, _ = load_decks([tmp_path / "home"], name_roots=[folder])
+    assert sorted(d.name for d in decks) == ["ml::vi", "notes"]

@@ -937,6 +937,16 @@ class Store:
             conn.execute(sa.insert(ACCEPTED).values(card_id=card_id, text=text, added_at=when))
         return True
 
+    def remove_accepted_answer(self, card_id: str, text: str) -> bool:
+        """Stop accepting `text` for `card_id` (an undone 'accept anyway'); False if absent."""
+        with self._tx(write=True) as conn:
+            result = conn.execute(
+                sa.delete(ACCEPTED).where(
+                    ACCEPTED.c.card_id == card_id, ACCEPTED.c.text == text.strip()
+                )
+            )
+        return bool(result.rowcount)
+
     def accepted_answers(self, card_id: str | None = None) -> list[AcceptedAnswer]:
         """Accepted answers of one card, or of every card, oldest first."""
         query = sa.select(ACCEPTED).order_by(ACCEPTED.c.id)

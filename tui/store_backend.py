@@ -125,8 +125,11 @@ class StoreBackend:
     def unbury(self, card_id: str) -> None:
         self.store.unbury(card_id)
 
-    def add_accepted_answer(self, card_id: str, answer: str) -> None:
-        self.store.add_accepted_answer(card_id, answer)
+    def add_accepted_answer(self, card_id: str, answer: str) -> bool:
+        return self.store.add_accepted_answer(card_id, answer)
+
+    def remove_accepted_answer(self, card_id: str, answer: str) -> None:
+        self.store.remove_accepted_answer(card_id, answer)
 
     def accepted_answers(self, card_id: str) -> list[str]:
         return [a.text for a in self.store.accepted_answers(card_id)]

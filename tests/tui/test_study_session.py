@@ -705,6 +705,37 @@ async def test_the_footer_follows_the_phase_and_is_rebuilt_only_when_its_keys_ch
         assert footer.query(FooterKey).first() is not built
 
 
+async def test_esc_once_the_answer_shows_does_not_end_the_session(store, deck_dir) -> None:
+    app = make_app(store, deck_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await start(app, pilot)
+        assert screen.card.kind in _SELF_GRADED
+        await pilot.press("space", "escape")
+        await pilot.pause()
+        assert app.screen is screen and screen.phase == "verdict"
+        await pilot.press("4", "escape")  # from the next question, Esc ends the session
+        await pilot.pause()
+        assert isinstance(app.screen, SummaryScreen)
+
+
+async def test_undoing_an_accept_anyway_forgets_the_answer_too(store, deck_dir) -> None:
+    app = make_app(store, deck_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await start_at(app, pilot, CardKind.MATH)
+        card = screen.card.id
+        await pilot.press("3", "x", "enter")
+        await settle(app, pilot)
+        await pilot.press("a")
+        await pilot.pause()
+        assert [a.text for a in store.accepted_answers(card)] == ["3x"]
+        await pilot.press("u")
+        await pilot.pause()
+        assert screen.card.id == card and store.accepted_answers(card) == []
+        await pilot.press("3", "x", "enter")
+        await settle(app, pilot)
+        assert not screen.checked.accepted  # judged again, not taken as accepted before
+
+
 async def test_esc_after_esc_showed_the_answer_does_not_end_the_session(store, deck_dir) -> None:
     app = make_app(store, deck_dir)
     async with app.run_test(size=(80, 24)) as pilot:

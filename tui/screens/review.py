@@ -101,6 +101,8 @@ class Undoable:
     session: Session
     stats: dict[str, int]
     entry: LogEntry | None = None
+    #: An answer this grade's 'accept anyway' added to the card's accepted answers.
+    accepted: str | None = None
 
 
 class ChoiceOption(Horizontal):
@@ -201,6 +203,8 @@ class ReviewScreen(Screen[None]):
         self.proposed: int | None = None
         self.stats = {"reviewed": 0, "correct": 0, "started": 0.0}
         self.choices: list[ChoiceOption] = []
+        #: The answer 'accept anyway' is adding while its grade is saved.
+        self._accepting: str | None = None
         #: Whether each ungraded card is new, read from the collection once (see `_is_new`).
         self._new: dict[str, bool | None] = {}
 
@@ -246,8 +250,10 @@ class ReviewScreen(Screen[None]):
             return kind in (CardKind.MATH, CardKind.TEXT)
         if action == "give_up":
             return self.phase == "typing" or kind in (CardKind.MATH, CardKind.TEXT)
-        if action == "leave" and parameters:  # Esc
-            return self.phase == "done" or kind not in (CardKind.MATH, CardKind.TEXT)
+        if action == "leave" and parameters:  # Esc: from a question only (or the end)
+            if self.phase == "done":
+                return True
+            return self.phase == "question" and kind not in (CardKind.MATH, CardKind.TEXT)
         if self.phase == "question" and kind is CardKind.CHOICE:
             letter = _LETTER_KEYS.get(action)
             if letter is not None and ord(letter) - ord("a") < len(self.choices):
@@ -653,16 +659,21 @@ class ReviewScreen(Screen[None]):
 
     def action_accept_anyway(self) -> None:
         assert self.card is not None
+        answer = self.typed.strip()
+        added: list[bool] = []
         if not self._saved(
             "The accepted answer",
-            self.app.backend.add_accepted_answer,
-            self.card.id,
-            self.typed.strip(),
+            lambda: added.append(bool(self.app.backend.add_accepted_answer(self.card.id, answer))),
         ):
             return
         self.checked = Checked(True, "correct", "Accepted by you.", self.typed)
         self.notify("Accepted; `flashcards check` lists it for the deck's author.")
-        self.action_grade(PROPOSED[True])
+        # undoing this grade takes the answer back too (unless it was accepted before)
+        self._accepting = answer if added and added[0] else None
+        try:
+            self.action_grade(PROPOSED[True])
+        finally:
+            self._accepting = None
 
     def action_grade(self, grade: int) -> None:
         if self.phase != "verdict" or self.card is None:
@@ -690,7 +701,7 @@ class ReviewScreen(Screen[None]):
                 f"The grade was not saved: {error}", severity="error", markup=False, timeout=10
             )
             return
-        self._remember("grade", card.id, entry)
+        self._remember("grade", card.id, entry, accepted=self._accepting)
         self.stats["reviewed"] += 1
         self.stats["correct"] += int(grade >= Grade.HARD)
         self.after_grade(card, grade, entry)
@@ -716,10 +727,16 @@ class ReviewScreen(Screen[None]):
 
     # -- any phase --------------------------------------------------------------------------
 
-    def _remember(self, action: str, card_id: str, entry: LogEntry | None = None) -> None:
+    def _remember(
+        self,
+        action: str,
+        card_id: str,
+        entry: LogEntry | None = None,
+        accepted: str | None = None,
+    ) -> None:
         """Keep what `u` needs to take this step back."""
         stats = {k: v for k, v in self.stats.items() if k != "started"}
-        self.undo_stack.append(Undoable(action, card_id, self.session, stats, entry))
+        self.undo_stack.append(Undoable(action, card_id, self.session, stats, entry, accepted))
 
     def action_undo(self) -> None:
         if not self.undo_stack:
@@ -733,6 +750,13 @@ class ReviewScreen(Screen[None]):
             entry = step.entry
             if entry.kind == "review" and backend.state(entry.card_id) != entry.before:
                 self.notify("Undo did not restore the card's state.", severity="error")
+            if step.accepted is not None:
+                self._saved(
+                    "Forgetting the accepted answer",
+                    backend.remove_accepted_answer,
+                    step.card_id,
+                    step.accepted,
+                )
             message = "Undone; the card is shown again."
         elif step.action == "suspend":
             if not self._saved("The undo", backend.unsuspend, step.card_id):

@@ -898,12 +898,14 @@ class Store:
         """Let a suspended card come again."""
         self._update_card(card_id, suspended=False)
 
-    def suspended_cards(self) -> list[CardInfo]:
-        """Every suspended card still in a deck file, in deck order."""
+    def suspended_cards(self, decks: Sequence[str] | None = None) -> list[CardInfo]:
+        """Every suspended card still in a deck file (of `decks` and their sub-decks), in
+        deck order."""
+        where = [CARDS.c.suspended == sa.true(), CARDS.c.removed == sa.false()]
+        if decks:
+            where.append(deck_condition(decks))
         statement = (
-            sa.select(CARDS.c.id)
-            .where(CARDS.c.suspended == sa.true(), CARDS.c.removed == sa.false())
-            .order_by(CARDS.c.deck, CARDS.c.position, CARDS.c.id)
+            sa.select(CARDS.c.id).where(*where).order_by(CARDS.c.deck, CARDS.c.position, CARDS.c.id)
         )
         with self._tx() as conn:
             ids = list(conn.execute(statement).scalars())

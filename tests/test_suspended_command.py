@@ -39,8 +39,10 @@ def test_suspended_cards_are_listed_and_can_come_again(tmp_path, capsys, monkeyp
 
     assert main(["suspended", "--unsuspend", "nope:0", *data]) == 1
     assert "nope:0: not a suspended card" in capsys.readouterr().err
+    assert main(["suspended", "--deck", "nope", *data]) == 1
+    assert "no deck named 'nope'" in capsys.readouterr().err
     assert main(["suspended", "--all", "--deck", "ml", *data]) == 0
-    assert "unsuspended 1 card(s)" in capsys.readouterr().out
+    assert "unsuspended 1 card: they come again" in capsys.readouterr().out
     with Store.open(settings) as store:
         assert "two:0" in store.queue(TODAY)
         assert [c.id for c in store.suspended_cards()] == ["three:0"]

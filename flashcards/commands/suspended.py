@@ -25,17 +25,17 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
 
 
 def run(args: argparse.Namespace) -> int:
+    from flashcards.commands.stats import plural
     from flashcards.config import settings_from_args
     from flashcards.errors import FlashcardsError
+    from flashcards.stats import deck_exists
     from flashcards.store import Store
 
     settings = settings_from_args(args)
     with Store.open(settings) as store:
-        cards = [
-            c
-            for c in store.suspended_cards()
-            if args.deck is None or c.deck == args.deck or c.deck.startswith(args.deck + "::")
-        ]
+        if args.deck and not deck_exists(store, args.deck):
+            raise FlashcardsError(f"no deck named {args.deck!r} (see `flashcards due`)")
+        cards = store.suspended_cards([args.deck] if args.deck else None)
         if args.unsuspend or args.all:
             listed = {c.id for c in cards}
             ids = [c.id for c in cards] if args.all else args.unsuspend
@@ -46,7 +46,7 @@ def run(args: argparse.Namespace) -> int:
                 )
             for card_id in ids:
                 store.unsuspend(card_id)
-            print(f"unsuspended {len(ids)} card(s): they come again from today")
+            print(f"unsuspended {plural(len(ids), 'card')}: they come again from today")
             return 0
     if not cards:
         print("no suspended cards")

@@ -29,6 +29,9 @@ from flashcards.cloze import ClozeError, find_clozes
 from flashcards.errors import Problem
 from flashcards.mathspans import math_spans
 
+#: Options of a choice card are picked with the letters a-z.
+MAX_CHOICES = 26
+
 LIST_KEYS = ("define", "assume", "names", "accept", "reject", "alternatives")
 SCALAR_KEYS = ("expected", "mode", "form", "rel_tol", "abs_tol", "text")
 ANSWER_KEYS = SCALAR_KEYS[:5] + ("define", "assume", "names", "accept", "reject")
@@ -444,6 +447,13 @@ class _Builder:
                 return
             if len(options) < 2:
                 self.problem(task.start, "choice card with one option; add at least one more")
+                return
+            if len(options) > MAX_CHOICES:
+                self.problem(
+                    task.start,
+                    f"choice card with {len(options)} options; options are picked with the "
+                    f"letters a-z, so keep it to {MAX_CHOICES} or split the card",
+                )
                 return
             back = _join(answer_text, self.source(after))
             self.add(CardKind.CHOICE, front, back, start, end, attrs, choices=options)

@@ -380,6 +380,7 @@ def test_image_references_are_recorded_with_their_line():
         ("## Cloze {#x}\n\nno deletion {{c0::zero}}\n", 1, "cloze numbers start at 1"),
         ("## Choose\n\n- [ ] a\n- [ ] b\n", 3, "no right option"),
         ("## Choose\n\n- [x] only\n", 3, "one option"),
+        ("## Choose\n\n- [x] a\n" + "- [ ] b\n" * 26, 3, "with 27 options; options are picked"),
         ("## Math\n\n```answer\nmode: equation\n```\n", 3, "without an expected answer"),
         ("## Math\n\n```answer\nexpectd: 1\n```\n", 4, "unknown answer key `expectd`"),
         ("## Math\n\n```answer\nexpected: [1\n```\n", 5, "answer block"),

@@ -820,3 +820,15 @@ def _convert_spans(text: str, macros: Mapping[str, str] | None) -> str:
         pos = span.end
     out.append(text[pos:])
     return "".join(out)
+
+
+def unescape_markdown(markdown: str) -> str:
+    """Markdown shown as plain text: backslash escapes and emphasis marks removed."""
+    return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", markdown).replace("**", "")
+
+
+def first_line_text(markdown: str) -> str:
+    """The first non-empty line of Markdown as plain text (heading marks, backslash escapes
+    and emphasis marks removed): a card's question in a list."""
+    first = next((line.strip() for line in markdown.splitlines() if line.strip()), "")
+    return unescape_markdown(first.lstrip("#").strip())

@@ -13,7 +13,6 @@ import pytest
 from flashcards.cards import CardKind, Deck, Note
 from flashcards.cli import main
 from flashcards.commands.stats import (
-    bar_length,
     cells,
     fit,
     hardest_lines,
@@ -35,6 +34,12 @@ from flashcards.stats import (
 from flashcards.store import LogEntry, Store
 
 T = date(2026, 4, 10)
+
+
+def bar_length(bar: str) -> float:
+    """The length, in columns, of a bar of block characters (eighths of a column)."""
+    eighths = "▏▎▍▌▋▊▉"
+    return sum(1 if c == "█" else (eighths.index(c) + 1) / 8 for c in bar if c in eighths + "█")
 
 
 def day(n: int) -> date:

@@ -15,7 +15,11 @@ from pathlib import Path
 
 from flashcards.cards import Card, CardKind, Deck
 from flashcards.decks import resolve_image
-from flashcards.latex import latex_to_unicode, markdown_for_terminal
+from flashcards.latex import (
+    first_line_text,
+    latex_to_unicode,
+    markdown_for_terminal,
+)
 from tui.text import plain, strip_controls
 
 __all__ = ["plain", "strip_controls"]  # re-exported: most screens import them from here
@@ -221,14 +225,8 @@ def text_answer_matches(given: str, answer: str, alternatives: tuple[str, ...] =
     return False
 
 
-def unescape_markdown(markdown: str) -> str:
-    """Markdown shown as plain text: backslash escapes and emphasis marks removed."""
-    return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", markdown).replace("**", "")
-
-
 def one_line(card: Card, deck: Deck, width: int = 60) -> str:
     """The card's question as one short line of plain text (for lists)."""
     text, _ = side_markdown(front_source(card), deck.macro_map)
-    first = next((line.strip() for line in text.splitlines() if line.strip()), "")
-    first = unescape_markdown(first.lstrip("#").strip())
+    first = first_line_text(text)
     return first if len(first) <= width else first[: width - 1] + "…"

@@ -14,7 +14,6 @@ import argparse
 import contextlib
 import json
 import math
-import re
 import unicodedata
 from collections.abc import Mapping
 from datetime import date, timedelta
@@ -69,9 +68,6 @@ def fit(text: str, width: int) -> str:
     return "".join(out).rstrip() + "…" if width > 0 else ""
 
 
-_MARKDOWN_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
-
-
 def question_line(
     front: str, macros: Mapping[str, str] | None = None, cloze: int | None = None
 ) -> str:
@@ -83,7 +79,7 @@ def question_line(
     Args:
         cloze: the number of a cloze card, whose deletion is then shown hidden (`[…]`).
     """
-    from flashcards.latex import markdown_for_terminal
+    from flashcards.latex import first_line_text, markdown_for_terminal
 
     if cloze is not None:
         from flashcards.cloze import ClozeError, render_cloze
@@ -92,9 +88,7 @@ def question_line(
         with contextlib.suppress(ClozeError):
             front = render_cloze(front, cloze, reveal=False)
     text = markdown_for_terminal(clean_lines(front), macros)
-    first = next((line.strip() for line in text.splitlines() if line.strip()), "")
-    first = _MARKDOWN_ESCAPE.sub(r"\1", first.lstrip("#").strip()).replace("**", "")
-    return " ".join(clean(first).split())
+    return " ".join(clean(first_line_text(text)).split())
 
 
 def clean_lines(text: str) -> str:
@@ -255,11 +249,6 @@ def state_bars(states: CardStates, width: int, colors: bool = False) -> list[str
             bar = f"\x1b[32m{bar}\x1b[0m"
         lines.append(f"{name:<{name_w}} {n:>{count_w}} {bar}".rstrip())
     return lines
-
-
-def bar_length(bar: str) -> float:
-    """The length, in columns, of a bar drawn by `state_bars`."""
-    return sum(1 if c == "█" else (EIGHTHS.index(c) + 1) / 8 for c in bar if c in BLOCKS)
 
 
 # --- charts --------------------------------------------------------------------------------

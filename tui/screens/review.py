@@ -26,6 +26,7 @@ from textual.worker import get_current_worker
 
 from flashcards.cards import Card, CardKind, Deck
 from flashcards.grades import Grade
+from flashcards.latex import unescape_markdown
 from flashcards.session import Session, buried_until, is_leech
 from tui.backend import LogEntry
 from tui.render import (
@@ -36,7 +37,6 @@ from tui.render import (
     plain,
     side_markdown,
     text_answer_matches,
-    unescape_markdown,
 )
 from tui.widgets import Footer
 

@@ -253,7 +253,7 @@ class HardCard:
     interval_days: int
     #: Suspended (as a leech, or by hand).
     suspended: bool
-    #: The start of the note's front, for recognising it.
+    #: The start of the side the card asks (a reversed card: its note's back).
     front: str
     #: The card's kind (`CardKind` value) and ordinal: a cloze card hides its own deletion.
     kind: str = "basic"
@@ -564,7 +564,14 @@ def compute_stats(
                 CARDS.c.ease_pct,
                 CARDS.c.interval_days,
                 CARDS.c.suspended,
-                sa.func.substr(NOTES.c.front, 1, 200),
+                # the side the card asks: a reversed card asks with its note's back
+                sa.case(
+                    (
+                        sa.and_(CARDS.c.kind == "reversible", CARDS.c.ordinal == 1),
+                        sa.func.substr(NOTES.c.back, 1, 200),
+                    ),
+                    else_=sa.func.substr(NOTES.c.front, 1, 200),
+                ),
                 CARDS.c.kind,
                 CARDS.c.ordinal,
             )

@@ -540,3 +540,11 @@ def test_fit_cuts_by_display_width():
     assert fit("abcdefghij", 5) == "abcd…"
     assert fit("日本語の文章", 7) == "日本語…"  # six columns of text, then the mark
     assert cells(fit("日本語の文章", 8)) <= 8
+
+
+def test_a_reversed_card_among_the_hardest_shows_the_side_it_asks(store):
+    rev = Note("r", CardKind.REVERSIBLE, "the ELBO", "a lower bound on log p(x)", 1, 1)
+    store.sync([Deck("vi", Path("/decks/vi.md"), notes=(rev,))], ["/decks"])
+    store.grade("r:1", 1, now=at(0), today=day(0))
+    (hard,) = compute_stats(store, T).hardest
+    assert hard.card_id == "r:1" and hard.front == "a lower bound on log p(x)"

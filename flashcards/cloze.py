@@ -92,10 +92,11 @@ ClozeFormatter = Callable[[Cloze, bool], str]
 
 
 def plain_format(cloze: Cloze, hidden: bool) -> str:
-    """Markdown: `[…]` or `[hint]` when hidden, the text highlighted when revealed."""
+    """Markdown: `⟦…⟧` or `⟦hint⟧` when hidden (white square brackets, which math does not
+    use), the text highlighted when revealed."""
     if hidden:
         label = cloze.hint or "…"
-        return rf"\boxed{{\text{{{label}}}}}" if cloze.in_math else f"**[{label}]**"
+        return rf"\boxed{{\text{{{label}}}}}" if cloze.in_math else f"**⟦{label}⟧**"
     return rf"\boxed{{{cloze.content}}}" if cloze.in_math else f"**{cloze.content}**"
 
 

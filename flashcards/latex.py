@@ -729,9 +729,10 @@ def latex_to_unicode(latex: str, macros: Mapping[str, str] | None = None) -> str
 
 def _finish(text: str) -> str:
     """Strip the internal markers: operator ends and boxes (shown as brackets)."""
-    text = text.replace("\x00", "").replace("\x01", "[").replace("\x02", "]")
+    # A box (a cloze deletion in math) in white square brackets: `[` and `]` are math.
+    text = text.replace("\x00", "").replace("\x01", "⟦").replace("\x02", "⟧")
     text = text.replace("\x03", "").replace("\x04", "")
-    text = re.sub(r"\[ +", "[", re.sub(r" +\]", "]", text))
+    text = re.sub(r"⟦ +", "⟦", re.sub(r" +⟧", "⟧", text))
     text = re.sub(r" *\n *", "\n", text)
     text = re.sub(r"\( +", "(", text)
     text = re.sub(r" +\)", ")", text)
@@ -756,8 +757,8 @@ def _math_markdown(latex: str, macros: Mapping[str, str] | None, display: bool) 
     rendered = re.sub(r" +\)", ")", rendered)
     rendered = re.sub(r"[ ]{2,}", " ", rendered)
     escaped = _escape_markdown(rendered)
-    # A box (a cloze in math) is shown bold in brackets.
-    escaped = escaped.replace("\x01", "**\\[").replace("\x02", "\\]**")
+    # A box (a cloze in math) is shown bold in white square brackets, apart from the math's.
+    escaped = escaped.replace("\x01", "**⟦").replace("\x02", "⟧**")
     lines = escaped.split("\n")
     return ("  \n" if display else " ").join(lines)
 

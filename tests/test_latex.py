@@ -80,7 +80,7 @@ GOLDEN = [
     ("a \\cdot b \\times c", "a · b × c"),
     ("\\hat p = \\frac{k}{n}", "p̂ = k/n"),
     ("\\tanh(x) = 2\\sigma(2x) - 1", "tanh(x) = 2σ(2x) - 1"),
-    ("\\boxed{\\text{…}}", "[…]"),
+    ("\\boxed{\\text{…}}", "⟦…⟧"),
     (r"\log \frac{p(x, z)}{q(z)}", "log (p(x, z)/q(z))"),
     (r"\frac{d^2 f}{dx^2}", "d²f/dx²"),
     (r"\frac{3}{3x}", "3/(3x)"),
@@ -99,13 +99,13 @@ GOLDEN = [
     (r"e^{\frac{1}{2}x}", "e^((1/2)x)"),
     (r"\frac{d}{d\theta} \frac{k}{\theta}", "d/dθ (k/θ)"),
     (r"\begin{pmatrix} \frac{1}{2} & \frac{1}{4} \end{pmatrix}", "((1/2) (1/4))"),
-    (r"\pi = \frac{1}{\boxed{Z}} \pi_0", "π = (1/[Z]) π₀"),
+    (r"\pi = \frac{1}{\boxed{Z}} \pi_0", "π = (1/⟦Z⟧) π₀"),
     # Standing alone, it keeps its short form.
     (r"\frac{1}{2}", "1/2"),
     (r"\gamma = \frac{1}{2} + \frac{r}{1 - \gamma}, \frac{3}{4}", "γ = 1/2 + r/(1 - γ), 3/4"),
     (r"\mathrm{Bern}(\frac{1}{4}) \le \left[\frac{1}{2}\right]", "Bern(1/4) ≤ [1/2]"),
     (r"2 + \frac{1}{2} \cdot 6", "2 + 1/2 · 6"),
-    (r"\frac{p(x)}{\boxed{q(x)}}", "p(x)/[q(x)]"),
+    (r"\frac{p(x)}{\boxed{q(x)}}", "p(x)/⟦q(x)⟧"),
     # A script stays on what it belongs to.
     (r"\frac{1}{2}^n", "(1/2)ⁿ"),
     (r"\sin^2 x + \cos^2 x = 1", "sin² x + cos² x = 1"),
@@ -201,7 +201,7 @@ def test_converted_math_cannot_become_markdown() -> None:
 
 
 def test_cloze_box_in_math_is_bold_brackets() -> None:
-    assert markdown_for_terminal(r"$x = \boxed{\text{…}}$") == "x \\= **\\[…\\]**"
+    assert markdown_for_terminal(r"$x = \boxed{\text{…}}$") == "x \\= **⟦…⟧**"
 
 
 def test_no_builtin_card_shows_a_leftover_command() -> None:

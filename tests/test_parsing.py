@@ -127,7 +127,7 @@ def test_cloze_numbers_make_siblings_and_same_number_hides_together():
     assert note.kind is CardKind.CLOZE
     assert note.ordinals == (1, 2)
     front = render_cloze(note.front, 1, reveal=False)
-    assert front.count("[…]") == 2 and "likelihood" in front
+    assert front.count("⟦…⟧") == 2 and "likelihood" in front
 
 
 def test_cloze_inside_math_with_nested_braces_and_hint():
@@ -138,7 +138,7 @@ def test_cloze_inside_math_with_nested_braces_and_hint():
         (1, "\\frac{1}{x}", None, True),
         (2, "$x>0$", "domain", False),
     ]
-    assert "**[domain]**" in render_cloze(note.front, 2, reveal=False)
+    assert "**⟦domain⟧**" in render_cloze(note.front, 2, reveal=False)
     assert "\\boxed{\\frac{1}{x}}" in render_cloze(note.front, 1, reveal=True)
 
 

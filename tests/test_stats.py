@@ -531,8 +531,8 @@ def test_question_line_renders_math_and_unescapes_markdown():
     assert question_line("$\\E[X]$", {"\\E": "\\mathbb{E}"}) == "𝔼[X]"
     assert question_line("a \x1b[2J\u202eb") == "a [2J b"
     cloze = "Then $\\frac{d}{dx}\\log x = {{c1::\\frac{1}{x}}}$, for {{c2::$x > 0$::domain}}."
-    assert question_line(cloze, cloze=1) == "Then d/dx log x = […], for x > 0."
-    assert question_line(cloze, cloze=2) == "Then d/dx log x = 1/x, for [domain]."
+    assert question_line(cloze, cloze=1) == "Then d/dx log x = ⟦…⟧, for x > 0."
+    assert question_line(cloze, cloze=2) == "Then d/dx log x = 1/x, for ⟦domain⟧."
 
 
 def test_fit_cuts_by_display_width():

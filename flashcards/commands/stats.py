@@ -77,7 +77,7 @@ def question_line(
     escapes and emphasis marks are removed, and only the first non-empty line is kept.
 
     Args:
-        cloze: the number of a cloze card, whose deletion is then shown hidden (`[…]`).
+        cloze: the number of a cloze card, whose deletion is then shown hidden (`⟦…⟧`).
     """
     from flashcards.latex import first_line_text, markdown_for_terminal
 

@@ -311,7 +311,7 @@ async def test_a_cloze_shows_its_hidden_text_in_place(store, deck_dir) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await start_at(app, pilot, CardKind.CLOZE)
         front = screen.query_one("#front", Markdown)
-        assert "1/x" not in front.source and "[…]" in front.source.replace("\\", "")
+        assert "1/x" not in front.source and "⟦…⟧" in front.source
         await pilot.press("space")
         await pilot.pause()
         assert "1/x" in front.source.replace("\\", "")

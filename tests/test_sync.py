@@ -381,3 +381,22 @@ def test_syncing_one_file_of_a_deck_folder_keeps_its_deck_name(tmp_path, capsys,
 
     decks = [d["deck"] for d in json.loads(capsys.readouterr().out)["decks"]]
     assert "ml::vi" in decks and "vi" not in decks
+
+
+def test_due_lists_the_decks_in_file_order(tmp_path, capsys, monkeypatch):
+    import json
+
+    from flashcards.cli import main
+
+    folder = tmp_path / "decks"
+    write(folder / "01-prob.md", "---\nname: Zeta probability\n---\na :: b\n")
+    write(folder / "02-calc.md", "---\nname: Alpha calculus\n---\nc :: d\n")
+    config = tmp_path / "config.toml"
+    config.write_text("")
+    monkeypatch.setenv("FLASHCARDS_CONFIG", str(config))
+    data = ["--data-dir", str(tmp_path / "data")]
+    assert main(["sync", str(folder), *data]) == 0
+    capsys.readouterr()
+    assert main(["due", "--json", *data]) == 0
+    decks = [d["deck"] for d in json.loads(capsys.readouterr().out)["decks"]]
+    assert decks == ["Zeta probability", "Alpha calculus"]

@@ -30,7 +30,10 @@ def run(args: argparse.Namespace) -> int:
     today = settings.study_day(datetime.now())
     with Store.open(settings) as store:
         summary = store.due_summary(today, settings.limits)
-    rows = [(c.deck, c.new, c.repeat, c.review) for c in summary.decks]
+        # in the decks' file order, as the study app lists them and new cards come
+        place = {name: i for i, name in enumerate(store.decks())}
+    ordered = sorted(summary.decks, key=lambda c: (place.get(c.deck, len(place)), c.deck))
+    rows = [(c.deck, c.new, c.repeat, c.review) for c in ordered]
     total = summary.total
     if args.json:
         print(

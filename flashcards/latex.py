@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 
+from flashcards.latexnames import SIZING_COMMANDS
 from flashcards.macros import expand_macros
 
 # ---------------------------------------------------------------------------------------------
@@ -151,21 +152,7 @@ _FUNCTIONS = {
     "erf",
 }
 #: Commands that only size or space things: dropped.
-_DROPPED = {
-    "left",
-    "right",
-    "big",
-    "Big",
-    "bigg",
-    "Bigg",
-    "bigl",
-    "bigr",
-    "Bigl",
-    "Bigr",
-    "biggl",
-    "biggr",
-    "Biggl",
-    "Biggr",
+_DROPPED = SIZING_COMMANDS | {
     "middle",
     "!",
     "negthinspace",

@@ -138,17 +138,11 @@ def run_on_a_terminal(argv: list[str], env: dict[str, str], timeout: float = 60.
         os.close(master)
 
 
-def test_the_first_screen_loads_no_card_rendering_checker_or_parser(tmp_path) -> None:
-    """`flashcards study` up to its first screen imports only what the deck list needs."""
+def run_study_probe(tmp_path: Path, probe: str) -> int:
+    """Run `probe` (Python that starts `flashcards study`) on a terminal, over the test deck
+    folder and an existing collection (no schema to create) under `tmp_path`."""
     config = tmp_path / "config.toml"
     config.write_text(f"deck_folders = [{str(DATA / 'study')!r}]\n", encoding="utf-8")
-    report = tmp_path / "modules.json"
-    probe = (
-        "import json, sys\n"
-        "from flashcards.cli import main\n"
-        "status = main(['study', '--exit-after-first-screen'])\n"
-        f"open({str(report)!r}, 'w').write(json.dumps([status, sorted(sys.modules)]))\n"
-    )
     env = {
         **os.environ,
         "FLASHCARDS_CONFIG": str(config),
@@ -156,9 +150,20 @@ def test_the_first_screen_loads_no_card_rendering_checker_or_parser(tmp_path) ->
         "TERM": "xterm-256color",
     }
     env.pop("FLASHCARDS_DB", None)
-    settings = load_settings(config=config, data_dir=tmp_path / "data", env={})
-    Store.open(settings).close()  # an existing collection: no schema to create
-    assert run_on_a_terminal([sys.executable, "-c", probe], env) == 0
+    Store.open(load_settings(config=config, data_dir=tmp_path / "data", env={})).close()
+    return run_on_a_terminal([sys.executable, "-c", probe], env)
+
+
+def test_the_first_screen_loads_no_card_rendering_checker_or_parser(tmp_path) -> None:
+    """`flashcards study` up to its first screen imports only what the deck list needs."""
+    report = tmp_path / "modules.json"
+    probe = (
+        "import json, sys\n"
+        "from flashcards.cli import main\n"
+        "status = main(['study', '--exit-after-first-screen'])\n"
+        f"open({str(report)!r}, 'w').write(json.dumps([status, sorted(sys.modules)]))\n"
+    )
+    assert run_study_probe(tmp_path, probe) == 0
     status, names = json.loads(report.read_text(encoding="utf-8"))
     modules = set(names)
     assert status == 0
@@ -185,8 +190,6 @@ def test_the_first_screen_loads_no_card_rendering_checker_or_parser(tmp_path) ->
 def test_the_first_frame_holds_the_whole_deck_list_before_any_deck_is_read(tmp_path) -> None:
     """The deck list is filled in when composed, so one frame brings the rows and the totals
     to the terminal; reading the decks and the backup start only after it is written."""
-    config = tmp_path / "config.toml"
-    config.write_text(f"deck_folders = [{str(DATA / 'study')!r}]\n", encoding="utf-8")
     report = tmp_path / "frames.json"
     probe = (
         "import json, sys\n"
@@ -203,16 +206,7 @@ def test_the_first_frame_holds_the_whole_deck_list_before_any_deck_is_read(tmp_p
         "status = main(['study', '--exit-after-first-screen'])\n"
         f"open({str(report)!r}, 'w').write(json.dumps([status, frames]))\n"
     )
-    env = {
-        **os.environ,
-        "FLASHCARDS_CONFIG": str(config),
-        "FLASHCARDS_DATA_DIR": str(tmp_path / "data"),
-        "TERM": "xterm-256color",
-    }
-    env.pop("FLASHCARDS_DB", None)
-    settings = load_settings(config=config, data_dir=tmp_path / "data", env={})
-    Store.open(settings).close()
-    assert run_on_a_terminal([sys.executable, "-c", probe], env) == 0
+    assert run_study_probe(tmp_path, probe) == 0
     status, frames = json.loads(report.read_text(encoding="utf-8"))
     assert status == 0
     assert frames, "no frame with the deck list was written"

@@ -352,17 +352,6 @@ def _grouped(conn: Any, key: Any, where: Sequence[Any], summed: Any = None) -> l
     return list(conn.execute(sa.select(*outer).group_by(inner.c.k)).all())
 
 
-def deck_exists(store: Store, deck: str) -> bool:
-    """True when some card (even a removed one) lies in `deck` or a sub-deck."""
-    import sqlalchemy as sa
-
-    from flashcards.store import CARDS, deck_condition
-
-    with store.reading() as conn:
-        query = sa.select(CARDS.c.id).where(deck_condition([deck])).limit(1)
-        return conn.execute(query).first() is not None
-
-
 def compute_stats(
     store: Store, today: date, deck: str | None = None, *, hardest: int = HARDEST_LIMIT
 ) -> Stats:
@@ -709,7 +698,6 @@ __all__ = [
     "Streak",
     "TodayStats",
     "compute_stats",
-    "deck_exists",
     "ease_buckets",
     "stats_to_json",
     "streak_of",

@@ -898,6 +898,12 @@ class Store:
         """Let a suspended card come again."""
         self._update_card(card_id, suspended=False)
 
+    def deck_exists(self, deck: str) -> bool:
+        """Whether some card (even a removed one) lies in `deck` or a sub-deck."""
+        query = sa.select(CARDS.c.id).where(deck_condition([deck])).limit(1)
+        with self._tx() as conn:
+            return conn.execute(query).first() is not None
+
     def suspended_cards(self, decks: Sequence[str] | None = None) -> list[CardInfo]:
         """Every suspended card still in a deck file (of `decks` and their sub-decks), in
         deck order."""

@@ -26,7 +26,6 @@ from flashcards.stats import (
     DayCount,
     Streak,
     compute_stats,
-    deck_exists,
     ease_buckets,
     stats_to_json,
     streak_of,
@@ -308,7 +307,7 @@ def test_a_deck_filter_takes_its_sub_decks(filled):
     assert [h.card_id for h in sub.hardest] == ["d:0"]
     # a name that only shares a prefix is another deck
     assert compute_stats(filled, T, deck="m").states.total == 0
-    assert deck_exists(filled, "ml::prob") and not deck_exists(filled, "m")
+    assert filled.deck_exists("ml::prob") and not filled.deck_exists("m")
 
 
 def test_a_streak_longer_than_the_heatmap_reads_older_days(store):

@@ -450,13 +450,13 @@ def run(args: argparse.Namespace) -> int:
 
     from flashcards.config import settings_from_args
     from flashcards.errors import FlashcardsError
-    from flashcards.stats import compute_stats, deck_exists, stats_to_json
+    from flashcards.stats import compute_stats, stats_to_json
     from flashcards.store import Store
 
     settings = settings_from_args(args)
     today = args.day or settings.study_day(datetime.now())
     with Store.open(settings) as store:
-        if args.deck and not deck_exists(store, args.deck):
+        if args.deck and not store.deck_exists(args.deck):
             names = store.decks()
             known = f"; decks: {', '.join(names)}" if names else " (no decks yet)"
             raise FlashcardsError(f"no deck named {args.deck!r}{known}")

@@ -28,12 +28,11 @@ def run(args: argparse.Namespace) -> int:
     from flashcards.commands.stats import plural
     from flashcards.config import settings_from_args
     from flashcards.errors import FlashcardsError
-    from flashcards.stats import deck_exists
     from flashcards.store import Store
 
     settings = settings_from_args(args)
     with Store.open(settings) as store:
-        if args.deck and not deck_exists(store, args.deck):
+        if args.deck and not store.deck_exists(args.deck):
             raise FlashcardsError(f"no deck named {args.deck!r} (see `flashcards due`)")
         cards = store.suspended_cards([args.deck] if args.deck else None)
         if args.unsuspend or args.all:

@@ -547,3 +547,13 @@ def test_a_reversed_card_among_the_hardest_shows_the_side_it_asks(store):
     store.grade("r:1", 1, now=at(0), today=day(0))
     (hard,) = compute_stats(store, T).hardest
     assert hard.card_id == "r:1" and hard.front == "a lower bound on log p(x)"
+
+
+def test_the_heatmap_legend_says_answer_in_the_singular_for_one(store):
+    from flashcards.commands.stats import heat_legend
+
+    store.sync(decks(), ["/decks"])
+    store.grade("a:0", 4, now=at(0), today=day(0))
+    assert heat_legend(compute_stats(store, T).heatmap).endswith("1 answer")
+    store.grade("b:0", 4, now=at(0, 1), today=day(0))
+    assert heat_legend(compute_stats(store, T).heatmap).endswith("2 answers")

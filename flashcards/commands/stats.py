@@ -272,9 +272,11 @@ def heat_levels(heat: Heatmap) -> list[tuple[str, int, int]]:
 
 
 def heat_legend(heat: Heatmap) -> str:
-    """`· 1-2  ▪ 3-4 ...`: the answers each marker stands for."""
-    return "  ".join(
-        f"{m} {lo}" if lo == hi else f"{m} {lo}-{hi}" for m, lo, hi in heat_levels(heat)
+    """`· 1-2  ▪ 3-4 ... answers`: the answers each marker stands for."""
+    levels = heat_levels(heat)
+    word = "answer" if levels and levels[-1][2] == 1 else "answers"
+    return "  ".join(f"{m} {lo}" if lo == hi else f"{m} {lo}-{hi}" for m, lo, hi in levels) + (
+        f" {word}" if levels else ""
     )
 
 
@@ -388,7 +390,7 @@ def report(
         out.append(
             chart(draw_heatmap, weeks + HEAT_MARGIN[0], 7 + HEAT_MARGIN[1], colors, stats.heatmap)
         )
-        out.append(f"  {heat_legend(stats.heatmap)} answers")
+        out.append(f"  {heat_legend(stats.heatmap)}")
     out += ["", forecast_heading(stats.forecast)]
     if stats.forecast.total:
         out.append(chart(draw_forecast, forecast_width(stats.forecast), 12, colors, stats.forecast))

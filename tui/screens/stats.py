@@ -165,9 +165,7 @@ class StatsScreen(Screen[None]):
 
         heat = stats.heatmap
         self.query_one("#heat-heading", Static).update(heatmap_heading(heat))
-        self.query_one("#heat-legend", Static).update(
-            f"{heat_legend(heat)} answers" if heat.total else ""
-        )
+        self.query_one("#heat-legend", Static).update(heat_legend(heat) if heat.total else "")
         plot = self._plot("heat-plot", draw_heatmap, heat, show=bool(heat.total))
         plot.styles.width = heatmap_weeks(heat) + HEAT_MARGIN[0]
         plot.styles.height = 7 + HEAT_MARGIN[1]

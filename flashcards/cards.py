@@ -7,6 +7,8 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
+from flashcards.identity import card_id
+
 
 class CardKind(StrEnum):
     """How a note is studied."""
@@ -117,11 +119,6 @@ class Note:
     @property
     def cards(self) -> tuple[Card, ...]:
         return tuple(Card(self, ordinal) for ordinal in self.ordinals)
-
-
-def card_id(note_id: str, ordinal: int) -> str:
-    """The store key of a card: its note id and ordinal."""
-    return f"{note_id}:{ordinal}"
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,7 +7,6 @@ the good cards are still returned. The Markdown of each side is kept as its sour
 
 from __future__ import annotations
 
-import hashlib
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -27,6 +26,7 @@ from flashcards.cards import (
 )
 from flashcards.cloze import ClozeError, find_clozes
 from flashcards.errors import Problem
+from flashcards.identity import content_id
 from flashcards.mathspans import math_spans
 
 #: Options of a choice card are picked with the letters a-z.
@@ -44,7 +44,6 @@ _TASK_ITEM = re.compile(r"^( {0,3})([-*+])[ \t]+\[([ xX])\](?:[ \t]+(.*))?$")
 _LIST_ITEM = re.compile(r"^ {0,3}(?:[-*+]|\d{1,9}[.)])(?:[ \t]|$)")
 _IMAGE = re.compile(r"!\[([^\]]*)\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
 _CLOZE_START = re.compile(r"\{\{c\d+::")
-_WS = re.compile(r"\s+")
 _MACRO_NAME = re.compile(r"^\\[A-Za-z]+$")
 
 
@@ -103,21 +102,6 @@ def split_attrs(line: str) -> tuple[str, Attrs | None]:
             return line, None
     attrs.tags = tuple(tags)
     return line[: m.start()], attrs
-
-
-def content_id(kind: CardKind, *parts: str) -> str:
-    """A note id from its kind and normalised content: `~` and 16 hex digits."""
-    h = hashlib.blake2b(digest_size=8)
-    h.update(kind.value.encode())
-    for part in parts:
-        h.update(b"\x1f")
-        h.update(normalise(part).encode("utf-8", "surrogatepass"))
-    return "~" + h.hexdigest()
-
-
-def normalise(text: str) -> str:
-    """Text with runs of white space folded, for hashing and comparing."""
-    return _WS.sub(" ", text).strip()
 
 
 def strip_math_delimiters(text: str) -> str:

@@ -12,6 +12,7 @@ from datetime import date, timedelta
 from typing import Literal
 
 from flashcards.grades import SAME_DAY_OK
+from flashcards.identity import note_of
 from flashcards.scheduler import ReviewState
 
 #: What a review-log row records: a scheduled review, a same-day repeat, or quiz practice.
@@ -20,11 +21,6 @@ REVIEW_KINDS: tuple[ReviewKind, ...] = ("review", "repeat", "practice")
 
 #: The lapse count at which a card is a leech and is suspended (0 turns the rule off).
 DEFAULT_LEECH_THRESHOLD = 8
-
-
-def note_of(card_id: str) -> str:
-    """The note id of a card id (`note:ordinal`)."""
-    return card_id.rpartition(":")[0]
 
 
 def comes_back_today(grade: int) -> bool:

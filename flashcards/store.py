@@ -49,10 +49,10 @@ import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
 from flashcards.cards import CardKind
-from flashcards.cards import card_id as card_id_of  # parameters here are named card_id
 from flashcards.config import Limits, sqlite_path
 from flashcards.errors import FlashcardsError
 from flashcards.grades import SAME_DAY_OK, Grade
+from flashcards.identity import card_id as card_id_of  # parameters here are named card_id
 from flashcards.scheduler import ReviewState, fuzz, schedule
 from flashcards.session import DEFAULT_LEECH_THRESHOLD, REVIEW_KINDS, is_leech
 

@@ -16,8 +16,9 @@ from difflib import SequenceMatcher
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from flashcards.cards import Deck, Note, card_id
+from flashcards.cards import Deck, Note
 from flashcards.errors import Problem
+from flashcards.identity import card_id, content_hash
 
 if TYPE_CHECKING:
     from flashcards.store import Store
@@ -124,12 +125,6 @@ class SyncReport:
             f"{self.removed} removed, {self.restored} restored, {self.unchanged} unchanged "
             f"({self.decks_synced} decks synced, {self.decks_skipped} unchanged)"
         )
-
-
-def content_hash(note: Note) -> str:
-    """A digest of everything a note shows and checks, to spot edits."""
-    payload = repr((str(note.kind), note.front, note.back, note.choices, note.math, note.text))
-    return hashlib.blake2b(payload.encode(), digest_size=16).hexdigest()
 
 
 def deck_digest(deck: Deck, path: str) -> str:

@@ -10,6 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from flashcards.grades import PASSING, Grade
+from flashcards.identity import note_of
 from flashcards.scheduler import (
     MAX_INTERVAL_DAYS,
     ReviewState,
@@ -17,7 +18,7 @@ from flashcards.scheduler import (
     fuzz,
     schedule,
 )
-from flashcards.session import Session, is_leech, note_of, order_queue
+from flashcards.session import Session, is_leech, order_queue
 
 DAY = date(2026, 3, 1)
 

@@ -1,19 +1,23 @@
-"""The order cards come in a session, the same-day rule, leeches and sibling burying.
+"""The rules of a study day: what a grade does, leeches, the same-day rule, sibling burying,
+which decks a name covers, and due counts within the daily limits.
 
-Pure helpers over card ids: the store builds today's queue in SQL and the study app keeps a
-`Session` value, replacing it after every grade.
+Pure functions over plain values: the store builds today's queue in SQL and applies grades
+through `apply_grade`; the study app keeps a `Session` value, replacing it after every grade.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from datetime import date, timedelta
-from typing import Literal
+from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING, Literal
 
-from flashcards.grades import SAME_DAY_OK
+from flashcards.grades import SAME_DAY_OK, Grade
 from flashcards.identity import note_of
-from flashcards.scheduler import ReviewState
+from flashcards.scheduler import ReviewState, fuzz, schedule
+
+if TYPE_CHECKING:
+    import random
 
 #: What a review-log row records: a scheduled review, a same-day repeat, or quiz practice.
 ReviewKind = Literal["review", "repeat", "practice"]
@@ -21,6 +25,132 @@ REVIEW_KINDS: tuple[ReviewKind, ...] = ("review", "repeat", "practice")
 
 #: The lapse count at which a card is a leech and is suspended (0 turns the rule off).
 DEFAULT_LEECH_THRESHOLD = 8
+
+
+@dataclass(frozen=True, slots=True)
+class LogEntry:
+    """One grade as the review log records it (and as `Store.grade` returns it)."""
+
+    #: The log row's number (0 until the database numbers it).
+    id: int
+    card_id: str
+    #: When, in UTC.
+    reviewed_at: datetime
+    #: The study day (day start applied).
+    study_day: date
+    kind: ReviewKind
+    grade: int
+    typed: str | None
+    verdict: str | None
+    seconds: float | None
+    before: ReviewState
+    after: ReviewState
+    #: This grade made the card a leech and suspended it (undo unsuspends).
+    leech: bool
+    undone: bool
+
+
+@dataclass(frozen=True, slots=True)
+class DeckCounts:
+    """Cards to study today (in one deck, or over several), within the daily limits."""
+
+    new: int = 0
+    #: Same-day repeats: graded below 4 today and not yet graded 4 or more.
+    repeat: int = 0
+    review: int = 0
+    #: The deck counted; "" for a sum over several decks, "total" for the whole collection.
+    deck: str = ""
+
+    @property
+    def total(self) -> int:
+        return self.new + self.repeat + self.review
+
+    def __add__(self, other: DeckCounts) -> DeckCounts:
+        return DeckCounts(
+            self.new + other.new,
+            self.repeat + other.repeat,
+            self.review + other.review,
+            self.deck if self.deck == other.deck else "",
+        )
+
+    def capped(self, limit: DeckCounts) -> DeckCounts:
+        """These counts, none above `limit` (what the global daily limits leave today)."""
+        return replace(
+            self,
+            new=min(self.new, limit.new),
+            repeat=min(self.repeat, limit.repeat),
+            review=min(self.review, limit.review),
+        )
+
+
+def subdeck_range(deck: str) -> tuple[str, str]:
+    """The names strictly between these two (byte order) are the sub-decks of `deck`:
+    `deck::...` sorts after `deck::` and before `deck:;`."""
+    return deck + "::", deck + ":;"
+
+
+def in_decks(name: str, chosen: Iterable[str]) -> bool:
+    """Whether deck `name` is one of `chosen` or a sub-deck of one (`ml` covers
+    `ml::probability`, not `mlx`); `store.deck_condition` is the same test in SQL."""
+    for deck in chosen:
+        low, high = subdeck_range(deck)
+        if name == deck or low < name < high:
+            return True
+    return False
+
+
+def reviewed_today(state: ReviewState, today: date) -> bool:
+    """A card whose due date is after `today` was reviewed today: another grade today is a
+    same-day repeat, not a review (so two windows cannot schedule a card twice)."""
+    return state.due is not None and state.due > today
+
+
+def apply_grade(
+    card_id: str,
+    before: ReviewState,
+    grade: int,
+    *,
+    now: datetime,
+    today: date,
+    kind: ReviewKind = "review",
+    typed: str | None = None,
+    verdict: str | None = None,
+    seconds: float | None = None,
+    leech_threshold: int = DEFAULT_LEECH_THRESHOLD,
+    rng: random.Random | None = None,
+) -> LogEntry:
+    """What one grade does to a card in state `before`, as the log entry to record.
+
+    A "review" applies SM-2 (spread by `rng` when given); a "review" of a card already
+    reviewed today becomes a "repeat"; a "repeat" (same-day rule) and "practice" (quiz)
+    leave the state. A failing review that reaches the leech threshold sets `leech`: the
+    card is to be suspended.
+    """
+    grade = Grade(grade)
+    if kind == "review" and reviewed_today(before, today):
+        kind = "repeat"
+    after = before
+    leech = False
+    if kind == "review":
+        after = schedule(before, grade, today)
+        if rng is not None:
+            after = fuzz(after, today, rng)
+        leech = not grade.passing and is_leech(after, leech_threshold)
+    return LogEntry(
+        id=0,
+        card_id=card_id,
+        reviewed_at=now,
+        study_day=today,
+        kind=kind,
+        grade=int(grade),
+        typed=typed,
+        verdict=verdict,
+        seconds=seconds,
+        before=before,
+        after=after,
+        leech=leech,
+        undone=False,
+    )
 
 
 def comes_back_today(grade: int) -> bool:

@@ -9,7 +9,7 @@ Use:
     store = Store.open(settings)            # or Store("sqlite://") in memory
     report = store.sync(decks, scanned)     # decks -> cards (see flashcards.sync)
     ids = store.queue(today, limits=settings.limits)
-    state = store.grade(ids[0], Grade.GOOD, now=now, today=today, kind="review")
+    entry = store.grade(ids[0], Grade.GOOD, now=now, today=today, kind="review")
     store.undo_last(today)
     store.close()
 
@@ -22,7 +22,7 @@ The API (every method is one transaction; dates are study days, see `Settings.st
   -> `DueSummary` (per deck and total); `due_counts(today, limits)` -> `list[DeckCounts]`;
 - cards: `state(id)` -> `ReviewState`; `card(id)` -> `CardInfo`; `card_ids()`; `decks()`;
 - grading: `grade(id, grade, now=, today=, kind=, typed=, verdict=, seconds=)` ->
-  the new `ReviewState`; `undo_last(today)` -> card id or None;
+  the `LogEntry` written (kind, before, after, leech); `undo_last(today)` -> card id or None;
 - marks: `suspend`, `unsuspend`, `bury(id, until)`, `unbury`;
 - answers and history: `add_accepted_answer(id, text)`, `accepted_answers(id=None)`,
   `review_log(id=None)` -> `list[LogEntry]`;
@@ -40,7 +40,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -51,10 +51,17 @@ from sqlmodel import Field, SQLModel
 from flashcards.cards import CardKind
 from flashcards.config import Limits, sqlite_path
 from flashcards.errors import FlashcardsError
-from flashcards.grades import SAME_DAY_OK, Grade
+from flashcards.grades import SAME_DAY_OK
 from flashcards.identity import card_id as card_id_of  # parameters here are named card_id
-from flashcards.scheduler import ReviewState, fuzz, schedule
-from flashcards.session import DEFAULT_LEECH_THRESHOLD, REVIEW_KINDS, is_leech
+from flashcards.scheduler import ReviewState
+from flashcards.session import (
+    DEFAULT_LEECH_THRESHOLD,
+    REVIEW_KINDS,
+    DeckCounts,
+    LogEntry,
+    apply_grade,
+    subdeck_range,
+)
 
 if TYPE_CHECKING:
     from flashcards.cards import Deck
@@ -249,21 +256,6 @@ ACCEPTED = AcceptedAnswerRow.__table__  # type: ignore[attr-defined]
 
 
 @dataclass(frozen=True, slots=True)
-class DeckCounts:
-    """Cards due today in one deck, within the daily limits."""
-
-    deck: str
-    new: int = 0
-    #: Same-day repeats: graded below 4 today and not yet graded 4 or more.
-    repeat: int = 0
-    review: int = 0
-
-    @property
-    def total(self) -> int:
-        return self.new + self.repeat + self.review
-
-
-@dataclass(frozen=True, slots=True)
 class DueSummary:
     """Due counts per deck and in total (the global limits apply to the total)."""
 
@@ -286,25 +278,6 @@ class CardInfo:
     suspended: bool
     buried_until: date | None
     removed: bool
-
-
-@dataclass(frozen=True, slots=True)
-class LogEntry:
-    """One review-log row."""
-
-    id: int
-    card_id: str
-    reviewed_at: datetime
-    study_day: date
-    kind: str
-    grade: int
-    typed: str | None
-    verdict: str | None
-    seconds: float | None
-    before: ReviewState
-    after: ReviewState
-    leech: bool
-    undone: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -785,52 +758,41 @@ class Store:
         typed: str | None = None,
         verdict: str | None = None,
         seconds: float | None = None,
-    ) -> ReviewState:
-        """Record a grade and return the card's state after it, committed before returning.
+    ) -> LogEntry:
+        """Record a grade and return the review-log entry, committed before returning.
 
-        A "review" applies SM-2; a "repeat" (same-day rule) and "practice" (quiz) are logged
-        without changing the schedule. A "review" of a card already reviewed (due after
-        `today`) is logged as a repeat, so two windows cannot schedule a card twice. A failing
-        review that reaches the leech threshold suspends the card.
+        `flashcards.session.apply_grade` decides what the grade does (SM-2 for a review, a
+        review of a card reviewed today logged as a repeat, leeches); a leech is suspended
+        here, in the same transaction, and `entry.leech` says so.
         """
         if kind not in REVIEW_KINDS:
             raise FlashcardsError(f"unknown review kind {kind!r}")
-        grade = Grade(grade)
+        rng = self._random() if self.fuzz else None
         with self._tx(write=True) as conn:
             row = conn.execute(_SELECT_STATE_FOR_UPDATE, {"cid": card_id}).first()
             if row is None:
                 raise FlashcardsError(f"no card {card_id!r} in the collection")
-            before = _state(row)
-            if kind == "review" and before.due is not None and before.due > today:
-                kind = "repeat"
-            after = before
-            leech = False
-            if kind == "review":
-                after = schedule(before, grade, today)
-                if self.fuzz:
-                    after = fuzz(after, today, self._random())
-                leech = not grade.passing and is_leech(after, self.leech_threshold)
-                values = _state_values(after)
-                values["cid"] = card_id
-                values["suspended"] = bool(row.suspended) or leech
-                conn.execute(_UPDATE_STATE, values)
-            entry = LogEntry(
-                id=0,  # the database numbers the row
-                card_id=card_id,
-                reviewed_at=now,
-                study_day=today,
-                kind=kind,
-                grade=int(grade),
+            entry = apply_grade(
+                card_id,
+                _state(row),
+                grade,
+                now=now,
+                today=today,
+                kind=kind,  # type: ignore[arg-type]  # checked above
                 typed=typed,
                 verdict=verdict,
                 seconds=seconds,
-                before=before,
-                after=after,
-                leech=leech,
-                undone=False,
+                leech_threshold=self.leech_threshold,
+                rng=rng,
             )
-            conn.execute(_INSERT_LOG, _log_values(entry))
-        return after
+            if entry.kind == "review":
+                values = _state_values(entry.after)
+                values["cid"] = card_id
+                values["suspended"] = bool(row.suspended) or entry.leech
+                conn.execute(_UPDATE_STATE, values)
+            result = conn.execute(_INSERT_LOG, _log_values(entry))
+            (log_id,) = result.inserted_primary_key
+        return replace(entry, id=log_id)
 
     def _random(self) -> Any:
         if self._rng is None:
@@ -1251,20 +1213,23 @@ class Store:
         shown = sorted(set(raw) | set(repeat_counts))
         new_caps, review_caps = _deck_caps(limits, shown, studied)
         # what the global limits leave today, over all decks: no deck shows more than that
-        new_left = max(0, limits.new_per_day - sum(n for n, _ in studied.values()))
-        review_left = max(0, limits.reviews_per_day - sum(r for _, r in studied.values()))
+        left = DeckCounts(
+            new=max(0, limits.new_per_day - sum(n for n, _ in studied.values())),
+            repeat=len(repeats),
+            review=max(0, limits.reviews_per_day - sum(r for _, r in studied.values())),
+            deck="total",
+        )
         out = []
         for deck in shown:
             new, review = raw.get(deck, (0, 0))
-            new = min(new, new_caps.get(deck, new), new_left)
-            review = min(review, review_caps.get(deck, review), review_left)
-            out.append(DeckCounts(deck, new, repeat_counts.get(deck, 0), review))
-        total = DeckCounts(
-            "total",
-            min(sum(c.new for c in out), new_left),
-            sum(c.repeat for c in out),
-            min(sum(c.review for c in out), review_left),
-        )
+            counts = DeckCounts(
+                new=min(new, new_caps.get(deck, new)),
+                repeat=repeat_counts.get(deck, 0),
+                review=min(review, review_caps.get(deck, review)),
+                deck=deck,
+            )
+            out.append(counts.capped(left))
+        total = replace(sum(out, DeckCounts()), deck="total").capped(left)
         return DueSummary(tuple(out), total)
 
     def due_counts(self, today: date, limits: Limits | None = None) -> list[DeckCounts]:
@@ -1551,14 +1516,13 @@ def _under(column: Any, root: str) -> Any:
 
 
 def deck_condition(decks: Sequence[str]) -> Any:
-    """The card is in one of `decks` or in one of their sub-decks (`a::...` sorts between
-    `a::` and `a:;`, byte order)."""
-    return sa.or_(
-        *(
-            sa.or_(CARDS.c.deck == d, sa.and_(CARDS.c.deck > d + "::", CARDS.c.deck < d + ":;"))
-            for d in decks
-        )
-    )
+    """The card is in one of `decks` or in one of their sub-decks: `session.in_decks` in
+    SQL, over the same `session.subdeck_range`."""
+    return sa.or_(*(_in_deck(d, *subdeck_range(d)) for d in decks))
+
+
+def _in_deck(deck: str, low: str, high: str) -> Any:
+    return sa.or_(CARDS.c.deck == deck, sa.and_(CARDS.c.deck > low, CARDS.c.deck < high))
 
 
 def _active(today: Any) -> tuple[Any, ...]:

@@ -121,9 +121,10 @@ def test_missing_folder_is_a_clear_error(tmp_path):
 
 def test_grade_applies_sm2_logs_and_commits(store, tmp_path):
     store.sync([deck("a", note("n1"))], ["/decks"])
-    after = store.grade(
+    graded = store.grade(
         "n1:0", Grade.GOOD, now=NOW, today=TODAY, typed="x", verdict="correct", seconds=3.5
     )
+    after = graded.after
     assert after == ReviewState(1, 1, 250, TODAY + timedelta(days=1), 0)
     # another connection sees it: the grade is committed
     other = Store(store.url)
@@ -134,20 +135,26 @@ def test_grade_applies_sm2_logs_and_commits(store, tmp_path):
     assert entry.typed == "x" and entry.verdict == "correct" and entry.seconds == 3.5
     assert entry.before == ReviewState() and entry.after == after
     assert entry.reviewed_at == NOW and not entry.undone
+    # grade returns the entry it logged, numbered as the log numbers it
+    assert graded == entry and entry.id > 0 and not entry.leech
 
 
 def test_repeat_and_practice_grades_leave_the_schedule(store):
     store.sync([deck("a", note("n1"))], ["/decks"])
-    first = store.grade("n1:0", Grade.WRONG_EASY, now=NOW, today=TODAY)
-    assert store.grade("n1:0", Grade.PERFECT, now=NOW, today=TODAY, kind="repeat") == first
-    assert store.grade("n1:0", Grade.BLACKOUT, now=NOW, today=TODAY, kind="practice") == first
+    first = store.grade("n1:0", Grade.WRONG_EASY, now=NOW, today=TODAY).after
+    repeat = store.grade("n1:0", Grade.PERFECT, now=NOW, today=TODAY, kind="repeat")
+    assert repeat.before == repeat.after == first
+    practice = store.grade("n1:0", Grade.BLACKOUT, now=NOW, today=TODAY, kind="practice")
+    assert practice.before == practice.after == first
+    assert store.state("n1:0") == first
     assert [e.kind for e in store.review_log("n1:0")] == ["review", "repeat", "practice"]
 
 
 def test_a_second_review_the_same_day_is_logged_as_a_repeat(store):
     store.sync([deck("a", note("n1"))], ["/decks"])
-    first = store.grade("n1:0", Grade.GOOD, now=NOW, today=TODAY)
-    assert store.grade("n1:0", Grade.PERFECT, now=NOW, today=TODAY) == first
+    first = store.grade("n1:0", Grade.GOOD, now=NOW, today=TODAY).after
+    second = store.grade("n1:0", Grade.PERFECT, now=NOW, today=TODAY)
+    assert second.kind == "repeat" and second.after == first == store.state("n1:0")
     assert [e.kind for e in store.review_log("n1:0")] == ["review", "repeat"]
 
 
@@ -185,7 +192,8 @@ def test_eighth_lapse_suspends_a_leech_and_undo_unsuspends(tmp_path):
     s = Store(f"sqlite:///{tmp_path / 'c.db'}", leech_threshold=8)
     s.sync([deck("a", note("n1"))], ["/decks"])
     s.set_state("n1:0", ReviewState(3, 20, 200, TODAY, 7))
-    s.grade("n1:0", Grade.BLACKOUT, now=NOW, today=TODAY)
+    entry = s.grade("n1:0", Grade.BLACKOUT, now=NOW, today=TODAY)
+    assert entry.leech and entry.after.lapses == 8
     assert s.card("n1:0").suspended
     assert s.review_log("n1:0")[-1].leech
     assert s.queue(TODAY) == []
@@ -239,7 +247,7 @@ def test_queue_respects_daily_limits_counting_what_was_studied(store):
     store.grade("n05:0", Grade.PERFECT, now=NOW, today=TODAY)
     assert store.queue(TODAY, limits=limits) == ["n01:0", "n02:0", "n06:0"]
     counts = store.due_summary(TODAY, limits)
-    assert counts.total == DeckCounts("total", new=1, repeat=0, review=2)
+    assert counts.total == DeckCounts(new=1, repeat=0, review=2, deck="total")
 
 
 def test_no_deck_shows_more_than_the_global_limits_leave_today(store):
@@ -279,7 +287,7 @@ def test_failed_cards_come_back_as_same_day_repeats_after_the_rest(store):
     store.sync([deck("a", note("n1", line=1), note("n2", line=2))], ["/decks"])
     store.grade("n1:0", Grade.WRONG_EASY, now=NOW, today=TODAY)
     assert store.queue(TODAY) == ["n2:0", "n1:0"]
-    assert store.due_counts(TODAY) == [DeckCounts("a", new=1, repeat=1, review=0)]
+    assert store.due_counts(TODAY) == [DeckCounts(new=1, repeat=1, review=0, deck="a")]
     store.grade("n1:0", Grade.HARD, now=NOW, today=TODAY, kind="repeat")
     assert store.queue(TODAY) == ["n2:0", "n1:0"]
     store.grade("n1:0", Grade.GOOD, now=NOW, today=TODAY, kind="repeat")
@@ -300,7 +308,7 @@ def test_siblings_are_buried_once_one_is_seen(store):
         ["/decks"],
     )
     assert store.queue(TODAY) == ["r:0", "z:1"]
-    assert store.due_counts(TODAY) == [DeckCounts("a", new=2)]
+    assert store.due_counts(TODAY) == [DeckCounts(new=2, deck="a")]
     store.grade("r:0", Grade.PERFECT, now=NOW, today=TODAY)
     assert store.queue(TODAY) == ["z:1"]
     tomorrow = TODAY + timedelta(days=1)

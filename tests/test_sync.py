@@ -80,7 +80,7 @@ def test_typo_fix_keeps_the_history(store, decks):
     path = write(decks / "a.md", LOG_CARD, EXP_CARD)
     sync(store, decks)
     [log_id, exp_id] = ids_in(decks)
-    state = store.grade(log_id, Grade.GOOD, now=NOW, today=TODAY)
+    state = store.grade(log_id, Grade.GOOD, now=NOW, today=TODAY).after
     write(path, LOG_CARD.replace("product", "prodcut"), EXP_CARD)
     report = sync(store, decks)
     [new_id, same_exp] = ids_in(decks)
@@ -151,7 +151,7 @@ def test_delete_and_restore_brings_the_history_back(store, decks):
     path = write(decks / "a.md", LOG_CARD, EXP_CARD)
     sync(store, decks)
     [log_id, exp_id] = ids_in(decks)
-    state = store.grade(log_id, Grade.PERFECT, now=NOW, today=TODAY)
+    state = store.grade(log_id, Grade.PERFECT, now=NOW, today=TODAY).after
     write(path, EXP_CARD)
     report = sync(store, decks)
     assert report.removed == 1

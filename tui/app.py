@@ -23,6 +23,7 @@ from textual.worker import Worker, WorkerState
 
 from flashcards.cards import Card, Deck
 from flashcards.errors import Problem
+from flashcards.session import DEFAULT_LEECH_THRESHOLD
 from tui.backend import Backend, card_index, in_decks
 
 #: Runs the editor on a file at a line; blocking, returns when the editor exits.
@@ -45,7 +46,7 @@ class StudyOptions:
     quiz: bool = False
     count: int = 20
     seed: int | None = None
-    leech_threshold: int = 8
+    leech_threshold: int = DEFAULT_LEECH_THRESHOLD
     #: Show only the decks loaded from the given paths (not every deck of the collection).
     only_loaded: bool = False
 
@@ -131,7 +132,7 @@ class FlashcardsApp(App[None]):
         self.today = today
         self.settings = settings
         self.options = options or StudyOptions(
-            leech_threshold=getattr(settings, "leech_threshold", 8)
+            leech_threshold=getattr(settings, "leech_threshold", DEFAULT_LEECH_THRESHOLD)
         )
         self.deck_loader = deck_loader
         self.editor: EditorRunner = editor or system_editor

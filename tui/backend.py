@@ -8,54 +8,22 @@ bury) one call that commits before returning.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Protocol
 
 from flashcards.cards import Card, Deck
 from flashcards.scheduler import ReviewState
-from flashcards.session import ReviewKind
+from flashcards.session import DeckCounts, LogEntry, ReviewKind, in_decks
 
-
-@dataclass(frozen=True, slots=True)
-class DeckCounts:
-    """Cards of one deck to study today."""
-
-    new: int = 0
-    repeat: int = 0
-    review: int = 0
-
-    @property
-    def total(self) -> int:
-        return self.new + self.repeat + self.review
-
-    def __add__(self, other: DeckCounts) -> DeckCounts:
-        return DeckCounts(
-            self.new + other.new, self.repeat + other.repeat, self.review + other.review
-        )
-
-    def capped(self, limit: DeckCounts) -> DeckCounts:
-        """These counts, none above `limit` (the global daily limits)."""
-        return DeckCounts(
-            min(self.new, limit.new), min(self.repeat, limit.repeat), min(self.review, limit.review)
-        )
-
-
-@dataclass(frozen=True, slots=True)
-class LogEntry:
-    """One row of a card's review history."""
-
-    id: int
-    card_id: str
-    day: date
-    kind: ReviewKind
-    grade: int
-    answer: str | None = None
-    verdict: str | None = None
-    seconds: float = 0.0
-    before: ReviewState = field(default_factory=ReviewState)
-    after: ReviewState = field(default_factory=ReviewState)
-    undone: bool = False
+# The study app's values are the core's: one DeckCounts, one LogEntry, one sub-deck rule.
+__all__ = [
+    "Backend",
+    "DeckCounts",
+    "LogEntry",
+    "card_index",
+    "describe_state",
+    "in_decks",
+]
 
 
 class Backend(Protocol):
@@ -78,7 +46,12 @@ class Backend(Protocol):
         answer: str | None = None,
         verdict: str | None = None,
         seconds: float = 0.0,
-    ) -> LogEntry: ...
+    ) -> LogEntry:
+        """Record a grade; the entry logged says its kind (a review of a card reviewed today
+        is a repeat), the states before and after, and whether the card became a leech (and
+        was suspended)."""
+        ...
+
     def undo(self, entry: LogEntry) -> None: ...
     def suspend(self, card_id: str) -> None: ...
     def unsuspend(self, card_id: str) -> None: ...
@@ -94,11 +67,6 @@ class Backend(Protocol):
 def card_index(decks: Sequence[Deck]) -> dict[str, tuple[Card, Deck]]:
     """Every card of the decks by id, with its deck."""
     return {card.id: (card, deck) for deck in decks for card in deck.cards}
-
-
-def in_decks(name: str, chosen: Iterable[str]) -> bool:
-    """Whether deck `name` is one of `chosen` or a sub-deck of one."""
-    return any(name == d or name.startswith(d + "::") for d in chosen)
 
 
 def describe_state(state: ReviewState) -> dict[str, Any]:

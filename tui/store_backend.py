@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -10,8 +11,7 @@ from typing import Any
 from flashcards.cards import Deck
 from flashcards.errors import FlashcardsError
 from flashcards.scheduler import ReviewState
-from flashcards.session import ReviewKind
-from tui.backend import DeckCounts, LogEntry
+from flashcards.session import DeckCounts, LogEntry, ReviewKind, reviewed_today
 
 
 class StoreBackend:
@@ -32,28 +32,26 @@ class StoreBackend:
         if tag is not None:
             return self._tagged_counts(today, tag)
         summary = self.store.due_summary(today, self.limits)
-        counts = {name: DeckCounts() for name in self.store.decks() if name}
-        for c in summary.decks:
-            counts[c.deck] = DeckCounts(c.new, c.repeat, c.review)
-        t = summary.total
-        self._total = (today, DeckCounts(t.new, t.repeat, t.review))
+        counts = {name: DeckCounts(deck=name) for name in self.store.decks() if name}
+        counts.update((c.deck, c) for c in summary.decks)
+        self._total = (today, summary.total)
         return counts
 
     def _tagged_counts(self, today: date, tag: str) -> dict[str, DeckCounts]:
         """Today's queue of the cards with `tag`, counted by deck (due counts know no tags)."""
-        counts = {name: DeckCounts() for name in self.store.decks() if name}
-        total = DeckCounts()
+        counts = {name: DeckCounts(deck=name) for name in self.store.decks() if name}
+        total = DeckCounts(deck="total")
         queue = self.store.queue(today, None, [tag], self.limits)
         for info in self.store.cards(queue).values():
-            state = info.state
+            state, deck = info.state, info.deck
             if state.is_new:
-                one = DeckCounts(new=1)
-            elif state.due is not None and state.due > today:
-                one = DeckCounts(repeat=1)  # graded today: a same-day repeat
+                one = DeckCounts(new=1, deck=deck)
+            elif reviewed_today(state, today):
+                one = DeckCounts(repeat=1, deck=deck)  # a same-day repeat
             else:
-                one = DeckCounts(review=1)
-            counts[info.deck] = counts.get(info.deck, DeckCounts()) + one
-            total = total + one
+                one = DeckCounts(review=1, deck=deck)
+            counts[deck] = counts.get(deck, DeckCounts(deck=deck)) + one
+            total = total + replace(one, deck="total")
         self._total = (today, total)
         return counts
 
@@ -62,17 +60,16 @@ class StoreBackend:
         cached, self._total = self._total, None
         if cached is not None and cached[0] == today:
             return cached[1]  # read with the `counts` just before: one query, not two
-        t = self.store.due_summary(today, self.limits).total
-        return DeckCounts(t.new, t.repeat, t.review)
+        return self.store.due_summary(today, self.limits).total
 
     def queue(
         self, today: date, decks: Iterable[str] | None = None, tag: str | None = None
     ) -> tuple[list[str], list[str]]:
         chosen = list(decks) if decks else None
         queue = self.store.queue(today, chosen, [tag] if tag else None, self.limits)
-        # A queued card already graded today is a same-day repeat: its due date is ahead.
+        # A queued card already graded today is a same-day repeat.
         infos = self.store.cards(queue)
-        graded = [c for c in queue if (s := infos[c].state).due is not None and s.due > today]
+        graded = [c for c in queue if reviewed_today(infos[c].state, today)]
         return queue, graded
 
     def state(self, card_id: str) -> ReviewState:
@@ -92,10 +89,7 @@ class StoreBackend:
         verdict: str | None = None,
         seconds: float = 0.0,
     ) -> LogEntry:
-        before = self.store.state(card_id)
-        if kind == "review" and before.due is not None and before.due > today:
-            kind = "repeat"  # the store logs it so too
-        after = self.store.grade(
+        return self.store.grade(
             card_id,
             grade,
             now=datetime.now(UTC),
@@ -105,11 +99,10 @@ class StoreBackend:
             verdict=verdict,
             seconds=seconds,
         )
-        return LogEntry(0, card_id, today, kind, grade, answer, verdict, seconds, before, after)
 
     def undo(self, entry: LogEntry) -> None:
         # this card's grade: another window may have graded other cards since
-        undone = self.store.undo_last(entry.day, entry.card_id)
+        undone = self.store.undo_last(entry.study_day, entry.card_id)
         if undone is not None and undone != entry.card_id:
             raise FlashcardsError(f"undo reached {undone}, not {entry.card_id}")
 
@@ -135,22 +128,7 @@ class StoreBackend:
         return [a.text for a in self.store.accepted_answers(card_id)]
 
     def history(self, card_id: str) -> list[LogEntry]:
-        return [
-            LogEntry(
-                e.id,
-                e.card_id,
-                e.study_day,
-                e.kind,
-                e.grade,
-                e.typed,
-                e.verdict,
-                e.seconds or 0.0,
-                e.before,
-                e.after,
-                e.undone,
-            )
-            for e in self.store.review_log(card_id)
-        ]
+        return self.store.review_log(card_id)
 
     def due_count(self, day: date) -> int:
         total = self.store.due_summary(day, self.limits).total

@@ -47,7 +47,7 @@ class InfoScreen(ModalScreen[None]):
         lines.append("history:" if history else "history: none yet")
         for h in history[-10:]:
             undone = " (undone)" if h.undone else ""
-            lines.append(f"  {h.day}  {h.kind:<8} grade {h.grade}{undone}")
+            lines.append(f"  {h.study_day}  {h.kind:<8} grade {h.grade}{undone}")
         with VerticalScroll(id="info") as box:
             box.border_subtitle = "Esc closes"
             yield Static(Content("\n".join(lines)))

@@ -32,7 +32,7 @@ class QuizScreen(ReviewScreen):
 
     def after_grade(self, card: Card, grade: int, entry: LogEntry) -> None:
         # A quiz asks each card once; no same-day repeats, no leeches.
-        self.results[card.id] = grade >= Grade.HARD
+        self.results[card.id] = Grade(grade).passing
         self.session = Session(
             pending=tuple(c for c in self.session.pending if c != card.id),
             graded=self.session.graded | {card.id},

@@ -168,31 +168,6 @@ def buried_until(today: date) -> date:
     return today + timedelta(days=1)
 
 
-def order_queue(reviews: Iterable[str], new: Iterable[str], repeats: Iterable[str]) -> list[str]:
-    """Today's order: due reviews, then new cards, then same-day repeats; one card per note.
-
-    A card later in the order is dropped when a sibling (same note) came earlier, since
-    siblings are buried once one of them is seen; a repeat is never dropped for its own
-    earlier self.
-    """
-    seen_notes: set[str] = set()
-    seen_cards: set[str] = set()
-    out: list[str] = []
-    for card in (*reviews, *new):
-        note = note_of(card)
-        if note in seen_notes:
-            continue
-        seen_notes.add(note)
-        seen_cards.add(card)
-        out.append(card)
-    for card in repeats:
-        if card in seen_cards:
-            continue
-        seen_cards.add(card)
-        out.append(card)
-    return out
-
-
 @dataclass(frozen=True, slots=True)
 class Session:
     """One study session: the cards still to show and those graded so far."""

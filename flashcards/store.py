@@ -1151,9 +1151,9 @@ class Store:
                 repeats = self._repeats(conn, today, decks, tags)
             else:
                 repeats = list(log.repeats)
-        # One card per note, none of a note seen today nor of a review's note (so that
-        # `session.order_queue` has nothing left to drop), then the repeats: each card once,
-        # and none in the queue already, since their notes were seen today.
+        # One card per note, none of a note seen today nor of a review's note, then the
+        # repeats: each card once, and none in the queue already, since their notes were seen
+        # today (the rules are `flashcards.today.plan_today`, which the tests hold this to).
         return [r[-2] for r in (*reviews, *new)] + [c for c, _ in repeats]
 
     def _deck_names(self, conn: sa.Connection) -> list[str]:

@@ -18,7 +18,7 @@ from flashcards.scheduler import (
     fuzz,
     schedule,
 )
-from flashcards.session import Session, is_leech, order_queue
+from flashcards.session import Session, is_leech
 
 DAY = date(2026, 3, 1)
 
@@ -194,7 +194,5 @@ def test_leech_on_the_eighth_lapse_and_configurable():
     assert not is_leech(ReviewState(lapses=50), threshold=0)
 
 
-def test_queue_order_reviews_new_repeats_one_card_per_note():
-    order = order_queue(["r:0", "s:1"], ["s:2", "n:0", "n:1"], ["x:0", "r:0"])
-    assert order == ["r:0", "s:1", "n:0", "x:0"]
+def test_the_note_of_a_card_id_is_all_before_the_last_colon():
     assert note_of("abc:def:3") == "abc:def"

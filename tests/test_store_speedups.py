@@ -13,17 +13,17 @@ from collections.abc import Sequence
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import Any
 
 import pytest
 import sqlalchemy as sa
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from flashcards.cards import CardKind, Deck, Note
 from flashcards.config import DeckLimits, Limits
-from flashcards.grades import SAME_DAY_OK
 from flashcards.scheduler import ReviewState
-from flashcards.session import order_queue
 from flashcards.store import CARDS, TAGS, Store
+from flashcards.today import LoggedGrade, QueueCard, plan_today
 
 TODAY = date(2026, 4, 10)
 NOW = datetime(2026, 4, 10, 12, 0, tzinfo=UTC)
@@ -101,115 +101,40 @@ def random_collection(rng: random.Random, store: Store) -> None:
             store.undo_last(TODAY)
 
 
-def rows(store: Store) -> tuple[list[Any], list[Any]]:
-    cards = store.select(sa.select(CARDS))
-    log = [e for e in store.review_log() if e.study_day == TODAY and not e.undone]
-    return cards, log
-
-
-def in_decks(deck: str, decks: Sequence[str] | None) -> bool:
-    return not decks or any(deck == d or deck.startswith(d + "::") for d in decks)
-
-
 def reference(
     store: Store,
     limits: Limits,
     decks: Sequence[str] | None = None,
     tags: Sequence[str] | None = None,
 ) -> tuple[list[str], dict[str, tuple[int, int, int]]]:
-    """Today's queue and per-deck (new, repeat, review) counts, straight from the rules."""
-    cards, log = rows(store)
-    by_id = {c.id: c for c in cards}
-    tagged: set[str] | None = None
-    if tags:
-        tagged = {r.note_id for r in store.select(sa.select(TAGS)) if r.tag in tags}
-    studied: dict[str, list[int]] = {}
-    seen: set[str] = set()
-    last: dict[str, Any] = {}
-    for e in sorted(log, key=lambda e: e.id):
-        if e.kind == "practice":
-            continue
-        seen.add(by_id[e.card_id].note_id)
-        last.pop(e.card_id, None)
-        last[e.card_id] = e
-        if e.kind == "review":
-            s = studied.setdefault(by_id[e.card_id].deck, [0, 0])
-            s[0 if e.before.due is None else 1] += 1
-
-    def active(c: Any) -> bool:
-        return (
-            not c.removed
-            and not c.suspended
-            and (c.buried_until is None or c.buried_until <= TODAY)
-            and in_decks(c.deck, decks)
-            and (tagged is None or c.note_id in tagged)
+    """Today's queue and per-deck (new, repeat, review) counts, straight from the rules:
+    every card and today's log rows, read plainly, given to `flashcards.today.plan_today`."""
+    note_tags: dict[str, list[str]] = {}
+    for r in store.select(sa.select(TAGS)):
+        note_tags.setdefault(r.note_id, []).append(r.tag)
+    cards = [
+        QueueCard(
+            c.id,
+            c.note_id,
+            c.deck,
+            c.source_path,
+            c.position,
+            c.due,
+            c.removed,
+            c.suspended,
+            c.buried_until,
+            tuple(note_tags.get(c.note_id, ())),
         )
-
-    repeats = [
-        cid
-        for cid, e in last.items()
-        if e.grade < SAME_DAY_OK
-        and not by_id[cid].removed
-        and not by_id[cid].suspended
-        and in_decks(by_id[cid].deck, decks)
-        and (tagged is None or by_id[cid].note_id in tagged)
+        for c in store.select(sa.select(CARDS))
     ]
-
-    def caps(kind: int, total: int) -> tuple[int, dict[str, int]]:
-        done = sum(s[kind] for s in studied.values())
-        per: dict[str, int] = {}
-        for deck in DECKS:
-            own = limits.for_deck(deck)
-            value = (own.new_per_day, own.reviews_per_day)[kind]
-            if value is not None:
-                per[deck] = max(0, value - studied.get(deck, [0, 0])[kind])
-        return total - done, per
-
-    def pick(pool: list[Any], kind: int, total: int, skip: set[str]) -> list[Any]:
-        left, per = caps(kind, total)
-        out: list[Any] = []
-        taken: dict[str, int] = {}
-        notes = set(skip)
-        for c in pool:
-            if len(out) >= left:
-                break
-            if c.note_id in notes or taken.get(c.deck, 0) >= per.get(c.deck, 1 << 30):
-                continue
-            notes.add(c.note_id)
-            taken[c.deck] = taken.get(c.deck, 0) + 1
-            out.append(c)
-        return out
-
-    pool = [c for c in cards if active(c) and c.note_id not in seen]
-    due_pool = sorted(
-        (c for c in pool if c.due is not None and c.due <= TODAY),
-        key=lambda c: (c.due, c.deck, c.position, c.id),
-    )
-    new_pool = sorted(
-        (c for c in pool if c.due is None), key=lambda c: (c.source_path, c.position, c.id)
-    )
-    reviews = pick(due_pool, 1, limits.reviews_per_day, set())
-    new = pick(new_pool, 0, limits.new_per_day, {c.note_id for c in reviews})
-    queue = order_queue([c.id for c in reviews], [c.id for c in new], repeats)
-
-    counts: dict[str, tuple[int, int, int]] = {}
-    if decks is None and tags is None:
-        for deck in DECKS:
-            n = len({c.note_id for c in new_pool if c.deck == deck})
-            r = len({c.note_id for c in due_pool if c.deck == deck})
-            rep = sum(1 for cid in repeats if by_id[cid].deck == deck)
-            done = studied.get(deck, [0, 0])
-            own = limits.for_deck(deck)
-            if own.new_per_day is not None:
-                n = min(n, max(0, own.new_per_day - done[0]))
-            if own.reviews_per_day is not None:
-                r = min(r, max(0, own.reviews_per_day - done[1]))
-            # no deck row shows more than the global limits leave today, over all decks
-            n = min(n, max(0, limits.new_per_day - sum(s[0] for s in studied.values())))
-            r = min(r, max(0, limits.reviews_per_day - sum(s[1] for s in studied.values())))
-            if n or r or rep or deck in {c.deck for c in new_pool + due_pool}:
-                counts[deck] = (n, rep, r)
-    return queue, counts
+    log = [
+        LoggedGrade(e.id, e.card_id, e.kind, e.grade, e.before.due is None)
+        for e in store.review_log()
+        if e.study_day == TODAY and not e.undone
+    ]
+    plan = plan_today(cards, log, TODAY, limits, decks, tags)
+    counts = {d: (c.new, c.repeat, c.review) for d, c in plan.counts.items()}
+    return list(plan.queue), counts if decks is None and tags is None else {}
 
 
 LIMITS = (
@@ -237,6 +162,39 @@ def test_queue_and_due_counts_match_the_rules(tmp_path, seed):
                     store.queue(TODAY, decks, tags, limits)
                     == reference(store, limits, decks, tags)[0]
                 )
+
+
+limits_st = st.builds(
+    Limits,
+    st.integers(0, 30),
+    st.integers(0, 40),
+    per_deck=st.lists(
+        st.tuples(
+            st.sampled_from(DECKS),
+            st.builds(DeckLimits, st.none() | st.integers(0, 6), st.none() | st.integers(0, 6)),
+        ),
+        max_size=2,
+        unique_by=lambda p: p[0],
+    ).map(tuple),
+)
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.integers(0, 2**32 - 1), limits_st)
+def test_the_sql_queue_and_counts_follow_plan_today(seed, limits):
+    """Random collections and limits: the store's SQL gives what `plan_today` says."""
+    with Store("sqlite://") as store:
+        random_collection(random.Random(seed), store)
+        expected_queue, expected_counts = reference(store, limits)
+        assert store.queue(TODAY, limits=limits) == expected_queue
+        got = {c.deck: (c.new, c.repeat, c.review) for c in store.due_counts(TODAY, limits)}
+        assert {d: v for d, v in got.items() if any(v)} == {
+            d: v for d, v in expected_counts.items() if any(v)
+        }
+        for decks, tags in ((["a"], None), (None, ["t2"]), (["a::b"], ["t0", "t1"])):
+            assert (
+                store.queue(TODAY, decks, tags, limits) == reference(store, limits, decks, tags)[0]
+            )
 
 
 def test_a_sibling_of_a_note_seen_today_waits_even_past_the_first_rows(tmp_path):

@@ -263,7 +263,7 @@ def assign_guids(decks: Sequence[Deck], record: ExportRecord) -> dict[str, str]:
     vanished from the same decks since the last export (the rule sync uses to keep history), so
     Anki updates that note instead of adding a copy.
     """
-    from flashcards.sync import NoteRecord, StoredNote, match_vanished
+    from flashcards.syncplan import NoteRecord, StoredNote, match_vanished
 
     previous = dict(record.notes)
     names = {deck.name for deck in decks}

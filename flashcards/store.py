@@ -66,7 +66,7 @@ from flashcards.session import (
 if TYPE_CHECKING:
     from flashcards.cards import Deck
     from flashcards.config import Settings
-    from flashcards.sync import FileStamp, Progress, StoredNote, SyncPlan, SyncReport
+    from flashcards.syncplan import FileStamp, Progress, StoredNote, SyncPlan, SyncReport
 
 #: The alembic revision the tables below match; checked at open without importing alembic.
 SCHEMA_REVISION = "0004"
@@ -1244,7 +1244,7 @@ class Store:
             rows = conn.execute(
                 sa.select(FILES).where(sa.or_(*(_under(FILES.c.path, r) for r in roots)))
             ).all()
-        from flashcards.sync import FileStamp
+        from flashcards.syncplan import FileStamp
 
         return {r.path: FileStamp(r.mtime_ns, r.size, r.sha256) for r in rows}
 
@@ -1282,12 +1282,12 @@ class Store:
     ) -> SyncReport:
         """Bring the store in line with `decks`, parsed from `scanned_paths`, in one transaction.
 
-        New cards are added, edited ones keep their history (flashcards.sync.plan_sync), cards
+        New cards are added, edited ones keep their history (flashcards.syncplan.plan_sync), cards
         gone from the scanned paths are marked removed (cards elsewhere are untouched), and a
         deck whose content is unchanged since the last sync is skipped.
         """
         # Imported here: opening the collection to study does not need the sync's code.
-        from flashcards.sync import SyncReport, deck_digest, deck_path, in_scope, plan_sync
+        from flashcards.syncplan import SyncReport, deck_digest, deck_path, in_scope, plan_sync
 
         scanned = [str(Path(p).absolute()) for p in scanned_paths]
         with self._tx(write=True) as conn:
@@ -1340,7 +1340,7 @@ class Store:
         self, conn: sa.Connection, decks: Sequence[Deck], scanned: Sequence[str]
     ) -> dict[str, StoredNote]:
         """Notes with a card under `scanned`, or sharing an id with a note of `decks`."""
-        from flashcards.sync import StoredCard, StoredNote
+        from flashcards.syncplan import StoredCard, StoredNote
 
         note_ids: set[str] = set()
         if scanned:

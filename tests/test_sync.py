@@ -12,13 +12,8 @@ from flashcards.cards import CardKind, Note
 from flashcards.decks import load_decks
 from flashcards.grades import Grade
 from flashcards.store import Store
-from flashcards.sync import (
-    NoteRecord,
-    StoredNote,
-    match_vanished,
-    plan_sync,
-    sync_paths,
-)
+from flashcards.sync import sync_paths
+from flashcards.syncplan import NoteRecord, StoredNote, match_vanished, plan_sync
 
 TODAY = date(2026, 4, 10)
 NOW = datetime(2026, 4, 10, 12, 0, tzinfo=UTC)
@@ -313,7 +308,7 @@ def test_matching_needs_the_same_kind_a_hash_id_and_60_percent():
 
 def test_plan_marks_only_cards_in_scope_removed():
     from flashcards.cards import Deck
-    from flashcards.sync import StoredCard
+    from flashcards.syncplan import StoredCard
 
     kept = StoredNote(
         "x",

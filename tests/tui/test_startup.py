@@ -171,6 +171,7 @@ def test_the_first_screen_loads_no_card_rendering_checker_or_parser(tmp_path) ->
     not_needed = {
         "flashcards.parsing",
         "flashcards.sync",
+        "flashcards.syncplan",
         "flashcards.backup",
         "flashcards.answers",
         "flashcards.latex",

@@ -56,6 +56,8 @@ class LogEntry:
     before: ReviewState = field(default_factory=ReviewState)
     after: ReviewState = field(default_factory=ReviewState)
     undone: bool = False
+    #: This grade made the card a leech, and the collection suspended it.
+    leech: bool = False
 
 
 class Backend(Protocol):

@@ -105,7 +105,12 @@ class StoreBackend:
             verdict=verdict,
             seconds=seconds,
         )
-        return LogEntry(0, card_id, today, kind, grade, answer, verdict, seconds, before, after)
+        # The store decided whether the grade made a leech (and suspended it): its log says.
+        log = self.store.review_log(card_id)
+        leech = bool(log) and log[-1].leech
+        return LogEntry(
+            0, card_id, today, kind, grade, answer, verdict, seconds, before, after, leech=leech
+        )
 
     def undo(self, entry: LogEntry) -> None:
         # this card's grade: another window may have graded other cards since
@@ -148,6 +153,7 @@ class StoreBackend:
                 e.before,
                 e.after,
                 e.undone,
+                e.leech,
             )
             for e in self.store.review_log(card_id)
         ]

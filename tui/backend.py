@@ -10,11 +10,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from flashcards.cards import Card, Deck
 from flashcards.scheduler import ReviewState
 from flashcards.session import ReviewKind
+
+if TYPE_CHECKING:
+    from flashcards.stats import Stats
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,6 +94,7 @@ class Backend(Protocol):
     def accepted_answers(self, card_id: str) -> list[str]: ...
     def history(self, card_id: str) -> list[LogEntry]: ...
     def due_count(self, day: date) -> int: ...
+    def stats(self, today: date, deck: str | None = None) -> Stats: ...
 
 
 def card_index(decks: Sequence[Deck]) -> dict[str, tuple[Card, Deck]]:

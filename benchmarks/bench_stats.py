@@ -108,7 +108,7 @@ def main() -> int:
 
     import sqlalchemy as sa
 
-    from flashcards.commands.stats import report
+    from flashcards.report import report
     from flashcards.stats import compute_stats
     from flashcards.store import CARDS, LOG, Store
 

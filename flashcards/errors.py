@@ -2,25 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
-# C0 (but tab and newline), DEL, C1, bidirectional overrides, and lone surrogates (bytes of a
-# file name that is not UTF-8): deck files and their names are untrusted.
-_UNPRINTABLE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+from flashcards.text import printable
 
-
-def printable(text: str) -> str:
-    """`text` safe for a terminal: control characters shown as escapes (`\\x1b`), not sent."""
-
-    def escape(match: re.Match[str]) -> str:
-        code = ord(match.group())
-        if 0xDC80 <= code <= 0xDCFF:  # a byte that os.fsdecode could not decode
-            return f"\\x{code - 0xDC00:02x}"
-        return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
-
-    return _UNPRINTABLE.sub(escape, text)
+__all__ = ["DeckError", "FlashcardsError", "Problem", "printable"]
 
 
 @dataclass(frozen=True, slots=True, order=True)

@@ -208,3 +208,18 @@ class Session:
     def skip(self, card_id: str) -> Session:
         """The session without `card_id` (buried or suspended by the learner)."""
         return replace(self, pending=tuple(c for c in self.pending if c != card_id))
+
+    def replace_card(self, old: str, new: str) -> Session:
+        """The session with card `old` renamed `new` where it waits (its id changed in an
+        edit of its deck)."""
+        return replace(self, pending=tuple(new if c == old else c for c in self.pending))
+
+    def drop(self, card_id: str) -> Session:
+        """The session after `card_id` was asked once and for all (a quiz asks each card
+        once): it leaves the queue, graded and done."""
+        return replace(
+            self,
+            pending=tuple(c for c in self.pending if c != card_id),
+            graded=self.graded | {card_id},
+            done=self.done | {card_id},
+        )

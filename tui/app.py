@@ -15,16 +15,24 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.notifications import SeverityLevel
+from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
 from flashcards.cards import Card, Deck
 from flashcards.errors import Problem
 from flashcards.session import DEFAULT_LEECH_THRESHOLD
 from tui.backend import Backend, card_index, in_decks
+
+if TYPE_CHECKING:
+    from flashcards.answers.verdict import Verdict
+    from flashcards.config import Settings
+    from flashcards.store import Store
+    from tui.screens.decks import DecksScreen
 
 #: Runs the editor on a file at a line; blocking, returns when the editor exits.
 EditorRunner = Callable[[Path, int], None]
@@ -35,6 +43,23 @@ DeckLoader = Callable[[Progress | None], tuple[list[Deck], list[Problem]]]
 #: Takes the day's backup of the collection, passing a failure's message to its argument.
 #: Called in a worker thread once the first screen is drawn.
 DailyBackup = Callable[[Callable[[str], None]], object]
+#: Checks a math answer in place of `flashcards.answers.check_answer` (tests give one):
+#: (expected, given, the card's options, the deck's macros) -> Verdict.
+Checker = Callable[[str, str, dict[str, Any], dict[str, str] | None], "Verdict"]
+
+
+@dataclass(frozen=True, slots=True)
+class Edited:
+    """What editing the deck file of the card on screen came to, to tell the learner."""
+
+    message: str
+    severity: SeverityLevel = "information"
+    #: Seconds the message stays (None: the app's default).
+    timeout: float | None = None
+    #: The file changed and was read and synced again.
+    reloaded: bool = False
+    #: The card as it is now, with its deck (None: gone from the deck, or not reloaded).
+    now: tuple[Card, Deck] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,7 +105,7 @@ def system_editor(path: Path, line: int) -> None:
     subprocess.run(command, check=False)
 
 
-def decks_screen() -> Any:
+def decks_screen() -> DecksScreen:
     """The first screen: the deck list."""
     from tui.screens.decks import DecksScreen
 
@@ -107,17 +132,17 @@ class FlashcardsApp(App[None]):
 
     def __init__(
         self,
-        store: Any,
+        store: Store | Backend,
         decks: Sequence[Deck] | None = None,
         problems: Sequence[Problem] = (),
         *,
         today: date,
-        settings: Any = None,
+        settings: Settings | None = None,
         options: StudyOptions | None = None,
         deck_loader: DeckLoader | None = None,
         editor: EditorRunner | None = None,
         opener: Callable[[Path], None] | None = None,
-        checker: Any = None,
+        checker: Checker | None = None,
         roots: Sequence[Path] = (),
         clock: Callable[[], float] | None = None,
         exit_after_first_screen: bool = False,
@@ -132,7 +157,9 @@ class FlashcardsApp(App[None]):
         self.today = today
         self.settings = settings
         self.options = options or StudyOptions(
-            leech_threshold=getattr(settings, "leech_threshold", DEFAULT_LEECH_THRESHOLD)
+            leech_threshold=(
+                DEFAULT_LEECH_THRESHOLD if settings is None else settings.leech_threshold
+            )
         )
         self.deck_loader = deck_loader
         self.editor: EditorRunner = editor or system_editor
@@ -150,6 +177,10 @@ class FlashcardsApp(App[None]):
         self.decks_ready = decks is not None
         self._initial_decks = decks
         self._loading_started = False
+        #: The quiz asked for on the command line has started (once the decks are read).
+        self._quiz_started = False
+        #: The answer checker's worker process was started ahead of a math card.
+        self._warmed = False
 
     # -- start-up ---------------------------------------------------------------------------
 
@@ -259,7 +290,7 @@ class FlashcardsApp(App[None]):
         for screen in self.screen_stack:
             if isinstance(screen, DecksScreen):
                 screen.decks_changed()
-        if self.options.quiz and not getattr(self, "_quiz_started", False):
+        if self.options.quiz and not self._quiz_started:
             self._quiz_started = True
             self.start_quiz(self.options.decks)
 
@@ -306,7 +337,46 @@ class FlashcardsApp(App[None]):
         self.decks, self.problems = list(decks), list(problems)
         self.cards = card_index(self.decks)
 
-    def check_answer(self, card: Card, deck: Deck, given: str) -> Any:
+    def edit_card(self, card: Card, deck: Deck) -> Edited:
+        """Open the card's deck file in the editor at its line, and when the file changed,
+        read the decks again and sync them; say what came of it."""
+        from textual.app import SuspendNotSupported
+
+        from flashcards.decks import builtin_decks_dir
+        from flashcards.errors import FlashcardsError
+
+        path, line = deck.path, card.note.line
+        if path.absolute().is_relative_to(builtin_decks_dir().absolute()):
+            return Edited(
+                "This is a built-in deck, installed with the app: changes there are lost on "
+                "the next upgrade. Copy its file into one of your deck folders "
+                "(`deck_folders` in the settings) and edit the copy.",
+                "warning",
+                timeout=10,
+            )
+        before = _file_bytes(path)
+        try:
+            try:
+                with self.suspend():
+                    self.editor(path, line)
+            except SuspendNotSupported:
+                self.editor(path, line)  # headless (tests): nothing to hand over
+        except Exception as error:  # noqa: BLE001 - a failing editor must not end the session
+            return Edited(f"Could not run the editor: {error}", "error")
+        if _file_bytes(path) == before:
+            return Edited("No change.")
+        try:
+            self.reload_after_edit()
+        except FlashcardsError as error:
+            return Edited(f"The edited deck was not synced: {error}", "error")
+        now = self.cards.get(card.id) or _same_place(self.cards.values(), path, line, card.ordinal)
+        if now is None:
+            return Edited(
+                "The card is gone from the deck after the edit.", "warning", reloaded=True
+            )
+        return Edited("Edited; the card is shown as it is now.", reloaded=True, now=now)
+
+    def check_answer(self, card: Card, deck: Deck, given: str) -> Verdict:
         """Check a math answer (runs in a worker thread)."""
         spec = card.note.math
         assert spec is not None
@@ -318,7 +388,7 @@ class FlashcardsApp(App[None]):
 
     def warm_up_checker(self) -> None:
         """Start the checker's worker process ahead of the first math card."""
-        if self.checker is not None or getattr(self, "_warmed", False):
+        if self.checker is not None or self._warmed:
             return
         self._warmed = True
 
@@ -349,7 +419,7 @@ class FlashcardsApp(App[None]):
         if not isinstance(self.screen, StatsScreen):
             self.push_screen(StatsScreen())
 
-    def get_system_commands(self, screen: Any) -> Iterable[SystemCommand]:
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         """The command palette: the app's own commands, then Textual's."""
         from tui.screens.decks import DecksScreen
 
@@ -371,10 +441,35 @@ class FlashcardsApp(App[None]):
         self.theme = "textual-light" if self.theme == "textual-dark" else "textual-dark"
 
 
-def as_backend(store: Any, settings: Any = None, roots: Sequence[Path] = ()) -> Backend:
+def as_backend(
+    store: Store | Backend, settings: Settings | None = None, roots: Sequence[Path] = ()
+) -> Backend:
     """The store as a Backend (used as is when it already is one)."""
-    if hasattr(store, "counts") and hasattr(store, "history"):
+    from flashcards.store import Store
+
+    if not isinstance(store, Store):
         return store
     from tui.store_backend import StoreBackend
 
     return StoreBackend(store, settings, roots)
+
+
+def _file_bytes(path: Path) -> bytes | None:
+    """A deck file's content, to tell whether an edit changed it (None: unreadable)."""
+    try:
+        return path.read_bytes()
+    except OSError:
+        return None
+
+
+def _same_place(
+    cards: Iterable[tuple[Card, Deck]], path: Path, line: int, ordinal: int
+) -> tuple[Card, Deck] | None:
+    """The card now written at the edited card's file and line (its id changed)."""
+    best = None
+    for card, deck in cards:
+        if deck.path == path and card.ordinal == ordinal:
+            distance = abs(card.note.line - line)
+            if best is None or distance < best[0]:
+                best = (distance, (card, deck))
+    return best[1] if best and best[0] <= 3 else None

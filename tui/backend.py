@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import date
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from flashcards.cards import Card, Deck
 from flashcards.scheduler import ReviewState
@@ -24,6 +24,9 @@ __all__ = [
     "describe_state",
     "in_decks",
 ]
+
+if TYPE_CHECKING:
+    from flashcards.stats import Stats
 
 
 class Backend(Protocol):
@@ -62,6 +65,7 @@ class Backend(Protocol):
     def accepted_answers(self, card_id: str) -> list[str]: ...
     def history(self, card_id: str) -> list[LogEntry]: ...
     def due_count(self, day: date) -> int: ...
+    def stats(self, today: date, deck: str | None = None) -> Stats: ...
 
 
 def card_index(decks: Sequence[Deck]) -> dict[str, tuple[Card, Deck]]:

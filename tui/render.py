@@ -20,7 +20,8 @@ from flashcards.latex import (
     latex_to_unicode,
     markdown_for_terminal,
 )
-from tui.text import plain, strip_controls
+from flashcards.text import strip_controls
+from tui.text import plain
 
 __all__ = ["plain", "strip_controls"]  # re-exported: most screens import them from here
 

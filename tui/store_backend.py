@@ -6,12 +6,15 @@ from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flashcards.cards import Deck
 from flashcards.errors import FlashcardsError
 from flashcards.scheduler import ReviewState
 from flashcards.session import DeckCounts, LogEntry, ReviewKind, reviewed_today
+
+if TYPE_CHECKING:
+    from flashcards.stats import Stats
 
 
 class StoreBackend:
@@ -133,3 +136,10 @@ class StoreBackend:
     def due_count(self, day: date) -> int:
         total = self.store.due_summary(day, self.limits).total
         return total.review + total.repeat
+
+    def stats(self, today: date, deck: str | None = None) -> Stats:
+        """Every statistic of the Stats screen (computed in SQL; slow on a large collection:
+        the screen asks from a worker thread)."""
+        from flashcards.stats import compute_stats
+
+        return compute_stats(self.store, today, deck)

@@ -1,26 +1,12 @@
-"""Deck text made safe for the terminal: escape sequences and control characters removed.
+"""Deck text for the screens' plain-text widgets: `flashcards.text.strip_controls` says what
+is removed, for the command line and the study app alike.
 
 Kept apart from `tui.render` so the first screen needs none of the Markdown and LaTeX work.
 """
 
 from __future__ import annotations
 
-import re
-import unicodedata
-
-#: ESC sequences (CSI, OSC, and two-byte ones), then any other C0 (but tab and newline) or C1.
-_ESCAPES = re.compile(
-    r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[@-_]?|\x9b[0-?]*[ -/]*[@-~]"
-)
-_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-
-
-def strip_controls(text: str) -> str:
-    """Text without terminal escape sequences or control characters (tab and newline kept)."""
-    text = _ESCAPES.sub("", text)
-    text = _CONTROLS.sub("", text)
-    # Bidirectional overrides can make text read differently than it is.
-    return "".join(c for c in text if unicodedata.category(c) != "Cf" or c in "\u200d")
+from flashcards.text import strip_controls
 
 
 def plain(text: str) -> str:

@@ -77,11 +77,11 @@ def load_states(settings: Any, card_ids: list[str]) -> dict[str, Any]:
 
 
 def run(args: argparse.Namespace) -> int:
-    from flashcards.commands.stats import plural
     from flashcards.config import settings_from_args
     from flashcards.decks import builtin_decks_dir, deck_folders, load_decks
     from flashcards.errors import FlashcardsError
     from flashcards.export import write_apkg
+    from flashcards.text import plural
 
     output: Path = args.output
     if output.suffix.lower() != ".apkg":

@@ -24,11 +24,11 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
 def run(args: argparse.Namespace) -> int:
     from flashcards.anki_import import import_reviews
     from flashcards.commands.export import STAMP_FILE
-    from flashcards.commands.stats import plural
     from flashcards.config import settings_from_args
     from flashcards.errors import FlashcardsError
     from flashcards.export import guid_map
     from flashcards.store import Store
+    from flashcards.text import plural
 
     path: Path = args.file
     if not path.exists():

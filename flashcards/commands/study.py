@@ -109,7 +109,6 @@ def _run_app(
         quiz=quiz,
         count=count,
         seed=seed,
-        leech_threshold=settings.leech_threshold,
         only_loaded=bool(args.paths),
     )
     # The day's backup is taken by the app once its first screen is drawn.

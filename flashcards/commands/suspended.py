@@ -25,10 +25,10 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
 
 
 def run(args: argparse.Namespace) -> int:
-    from flashcards.commands.stats import plural
     from flashcards.config import settings_from_args
     from flashcards.errors import FlashcardsError
     from flashcards.store import Store
+    from flashcards.text import plural
 
     settings = settings_from_args(args)
     with Store.open(settings) as store:

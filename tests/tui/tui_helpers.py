@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
 
+from flashcards.answers.verdict import Status, Verdict
 from flashcards.decks import load_decks
 from flashcards.store import Store
 from tui.app import FlashcardsApp, StudyOptions
@@ -15,15 +15,12 @@ DATA = Path(__file__).parent / "data"
 TODAY = date(2026, 11, 26)
 
 
-@dataclass
-class FakeVerdict:
-    accepted: bool
-    status: str
-    feedback: str = ""
-    reading: str = ""
+def FakeVerdict(accepted: bool, status: str, feedback: str = "", reading: str = "") -> Verdict:  # noqa: N802 - stands for the type
+    """A checker's verdict, as a stand-in checker gives it."""
+    return Verdict(accepted, Status(status), feedback, reading)
 
 
-def fake_checker(expected: str, given: str, options: dict[str, Any], macros: Any) -> FakeVerdict:
+def fake_checker(expected: str, given: str, options: dict[str, Any], macros: Any) -> Verdict:
     """Accepts `2x` and `2*x` for the deck's one math card; reads the input back."""
     ok = given.replace(" ", "") in ("2x", "2*x")
     return FakeVerdict(ok, "correct" if ok else "wrong", "" if ok else "Check the factor.", given)

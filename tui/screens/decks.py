@@ -63,6 +63,8 @@ class DecksScreen(Screen[None]):
 
     #: The deck-name column's width the rows were built for.
     _built_width = 0
+    #: The screen was shown once (its first showing reads the counts itself).
+    _resumed_once = False
 
     # Its style sheet (decks.tcss) is the app's: see FlashcardsApp.CSS_PATH.
     BINDINGS = [
@@ -219,7 +221,7 @@ class DecksScreen(Screen[None]):
 
     def on_screen_resume(self) -> None:
         # Back from a session: the counts changed. (The first showing has just read them.)
-        if getattr(self, "_resumed_once", False):
+        if self._resumed_once:
             self.refresh_counts()
         self._resumed_once = True
 

@@ -11,10 +11,9 @@ from textual.screen import Screen
 from textual.widgets import Static
 
 from flashcards.cards import Card
-from flashcards.grades import Grade
-from flashcards.session import Session
 from tui.backend import LogEntry
 from tui.render import one_line, plain
+from tui.review_flow import recalled
 from tui.screens.review import ReviewScreen
 from tui.widgets import Footer
 
@@ -32,12 +31,8 @@ class QuizScreen(ReviewScreen):
 
     def after_grade(self, card: Card, grade: int, entry: LogEntry) -> None:
         # A quiz asks each card once; no same-day repeats, no leeches.
-        self.results[card.id] = Grade(grade).passing
-        self.session = Session(
-            pending=tuple(c for c in self.session.pending if c != card.id),
-            graded=self.session.graded | {card.id},
-            done=self.session.done | {card.id},
-        )
+        self.results[card.id] = recalled(grade)
+        self.session = self.session.drop(card.id)
         self.show_next()
 
     def action_undo(self) -> None:

@@ -1,9 +1,8 @@
 """ReviewScreen: one card at a time, in phases, each with its own keys.
 
-Phases: `question` (the front; Space or Enter reveals, letters pick choices), `typing` (an
-answer box has focus, so every key types), `checking` (a math answer is being checked in a
-worker; Esc cancels), `verdict` (the answer is shown; a number grades, Enter accepts the
-proposed grade). The footer shows only the keys of the current phase.
+The phases and which keys work in each, the verdict's words and the choice marks are the
+rules of `tui.review_flow`; this screen draws what they say. The footer shows only the keys
+of the current phase.
 
 `QuizScreen` subclasses this screen: it logs practice answers instead of reviews.
 """
@@ -11,23 +10,24 @@ proposed grade). The footer shows only the keys of the current phase.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
+from textual.content import Content
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import Input, LoadingIndicator, Markdown, ProgressBar, Static
 from textual.worker import get_current_worker
 
 from flashcards.cards import Card, CardKind, Deck
-from flashcards.grades import Grade
 from flashcards.latex import unescape_markdown
-from flashcards.session import Session, buried_until, is_leech
+from flashcards.session import Session, buried_until
+from tui import review_flow
 from tui.backend import LogEntry
 from tui.render import (
     ShownImage,
@@ -36,59 +36,12 @@ from tui.render import (
     front_source,
     plain,
     side_markdown,
-    text_answer_matches,
 )
+from tui.review_flow import GRADE_SHORT, PROPOSED, Checked
 from tui.widgets import Footer
+from tui.widgets.choice import ChoiceOption
 
-#: Short grade names for the footer (the full SM-2 meanings are in the help screen).
-GRADE_SHORT = {0: "Blank", 1: "Wrong", 2: "Almost", 3: "Hard", 4: "Good", 5: "Easy"}
-#: The grade proposed after a checked answer.
-PROPOSED = {True: 4, False: 1}
-
-#: Actions allowed in each phase (others are hidden from the footer and do nothing).
-PHASE_ACTIONS: dict[str, set[str]] = {
-    "question": {
-        "scroll_card",
-        "reveal",
-        "submit_choice",
-        "undo",
-        "suspend",
-        "bury",
-        "edit",
-        "info",
-        "open_image",
-        "leave",
-        "focus_answer",
-        "give_up",
-    },
-    "typing": {"give_up"},
-    "checking": {"cancel_check"},
-    "verdict": {
-        "scroll_card",
-        "grade",
-        "accept_grade",
-        "accept_anyway",
-        "undo",
-        "suspend",
-        "bury",
-        "edit",
-        "info",
-        "open_image",
-        "leave",
-    },
-    "done": {"leave"},
-}
-
-
-@dataclass(frozen=True, slots=True)
-class Checked:
-    """What the screen shows after an answer was checked."""
-
-    accepted: bool
-    status: str
-    feedback: str
-    reading: str
-    hint: str = ""
+__all__ = ["GRADE_SHORT", "PROPOSED", "Checked", "ReviewScreen", "Undoable"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,49 +52,10 @@ class Undoable:
     action: str  # "grade", "suspend" or "bury"
     card_id: str
     session: Session
-    stats: dict[str, int]
+    stats: dict[str, float]
     entry: LogEntry | None = None
     #: An answer this grade's 'accept anyway' added to the card's accepted answers.
     accepted: str | None = None
-
-
-class ChoiceOption(Horizontal):
-    """One lettered option of a choice card; a click toggles it. The letter and box sit in
-    their own column, so a long option wraps under its text, not under the letter."""
-
-    def __init__(self, index: int, text: str) -> None:
-        super().__init__(classes="choice")
-        self.index = index
-        self.text = text
-        self.selected = False
-        self.mark: str | None = None
-
-    def compose(self) -> ComposeResult:
-        key, text = self._parts()
-        yield Static(key, classes="choice-key")
-        yield Static(text, classes="choice-text")
-
-    def _parts(self) -> tuple[Any, Any]:
-        """The letter with its box, and the option's text with its mark (plain text)."""
-        from textual.content import Content
-
-        letter = chr(ord("a") + self.index)
-        box = "[x]" if self.selected else "[ ]"
-        mark = {"right": "  ✓", "wrong": "  ✗", "missed": "  ← right"}.get(self.mark or "", "")
-        return Content(f"{letter}) {box} "), Content(f"{self.text}{mark}")
-
-    def show(self) -> None:
-        key, text = self._parts()
-        for widget, content in zip(self.query(Static), (key, text), strict=False):
-            widget.update(content)
-        self.set_class(self.selected, "selected")
-        for m in ("right", "wrong", "missed"):
-            self.set_class(self.mark == m, m)
-
-    def on_click(self) -> None:
-        screen = self.screen
-        if isinstance(screen, ReviewScreen):
-            screen.toggle_choice(self.index)
 
 
 class ReviewScreen(Screen[None]):
@@ -236,52 +150,34 @@ class ReviewScreen(Screen[None]):
     # -- bindings per phase -----------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        allowed = PHASE_ACTIONS.get(self.phase, set())
-        if action not in allowed:
-            return action not in _ALL_ACTIONS
-        if action in _QUIET_IN_VERDICT and (self.phase == "verdict") != bool(parameters):
-            return False
-        kind = self.card.kind if self.card else None
-        if action == "reveal":
-            return kind in (CardKind.BASIC, CardKind.REVERSIBLE, CardKind.CLOZE)
-        if action == "submit_choice":
-            return kind is CardKind.CHOICE
-        if action == "focus_answer":
-            return kind in (CardKind.MATH, CardKind.TEXT)
-        if action == "give_up":
-            return self.phase == "typing" or kind in (CardKind.MATH, CardKind.TEXT)
-        if action == "leave" and parameters:  # Esc: from a question only (or the end)
-            if self.phase == "done":
-                return True
-            return self.phase == "question" and kind not in (CardKind.MATH, CardKind.TEXT)
-        if self.phase == "question" and kind is CardKind.CHOICE:
-            letter = _LETTER_KEYS.get(action)
-            if letter is not None and ord(letter) - ord("a") < len(self.choices):
-                return False  # the letter picks an option on this card
-        if action == "accept_grade":
-            return self.proposed is not None
-        if action == "accept_anyway":
-            return self._can_accept_anyway()
-        if action == "undo":
-            return bool(self.undo_stack)
-        if action == "open_image":
-            return any(i.path for i in self.images)
-        if action == "edit":
-            return self.card is not None and self.app.deck_loader is not None
-        if action in ("suspend", "bury"):
-            return self.card is not None and not self.practice
-        return True
+        if action not in review_flow.REVIEW_ACTIONS:
+            return True
+        return review_flow.allowed(action, parameters, self._situation())
+
+    def _situation(self) -> review_flow.Situation:
+        """The screen as the phase rules see it."""
+        return review_flow.Situation(
+            phase=self.phase,
+            kind=self.card.kind if self.card else None,
+            choices=len(self.choices),
+            proposed=self.proposed is not None,
+            can_accept_anyway=self._can_accept_anyway(),
+            can_undo=bool(self.undo_stack),
+            has_image=any(i.path for i in self.images),
+            can_edit=self.app.deck_loader is not None,
+            practice=self.practice,
+        )
 
     def watch_phase(self, _old: str, _new: str) -> None:
         self.refresh_bindings()
 
-    def on_descendant_blur(self, event: Any) -> None:
+    def on_descendant_blur(self, event: events.DescendantBlur) -> None:
         # Leaving the answer box (Tab, a click) turns the keys back into commands.
-        if self.phase == "typing" and getattr(event, "widget", None) is self._answer_box():
+        if self.phase == "typing" and event.widget is self._answer_box():
             self.phase = "question"
 
-    def on_descendant_focus(self, event: Any) -> None:
-        if self.phase == "question" and getattr(event, "widget", None) is self._answer_box():
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        if self.phase == "question" and event.widget is self._answer_box():
             self.phase = "typing"
 
     def _answer_box(self) -> Input | None:
@@ -309,8 +205,6 @@ class ReviewScreen(Screen[None]):
         where = plain(deck.name)
         if card.kind is CardKind.REVERSIBLE:
             where += "  ·  reverse" if card.ordinal == 1 else ""
-        from textual.content import Content
-
         # Content: deck names and tags are untrusted text, never markup
         self.query_one("#meta", Static).update(Content(f"{where}   {tags}".rstrip()))
         front, self.images = side_markdown(front_source(card), deck.macro_map, deck.path)
@@ -422,6 +316,10 @@ class ReviewScreen(Screen[None]):
         self.query_one("#verdict").display = False  # the footer asks for the grade
         self.phase = "verdict"
 
+    @on(ChoiceOption.Clicked)
+    def choice_clicked(self, event: ChoiceOption.Clicked) -> None:
+        self.toggle_choice(event.index)
+
     def toggle_choice(self, index: int) -> None:
         if self.phase != "question" or not (0 <= index < len(self.choices)):
             return
@@ -429,7 +327,7 @@ class ReviewScreen(Screen[None]):
         option.selected = not option.selected
         option.show()
 
-    def on_key(self, event: Any) -> None:
+    def on_key(self, event: events.Key) -> None:
         # Letters pick choices (numbers are grades); only while the question is up.
         if (
             self.phase == "question"
@@ -451,16 +349,13 @@ class ReviewScreen(Screen[None]):
             last = chr(ord("a") + len(self.choices) - 1)
             self.notify(f"Pick your answer first: a-{last} tick options, then Enter.")
             return
-        right = True
-        for option, choice in zip(self.choices, self.card.note.choices, strict=False):
-            if option.selected and choice.correct:
-                option.mark = "right"
-            elif option.selected:
-                option.mark, right = "wrong", False
-            elif choice.correct:
-                option.mark, right = "missed", False
+        selected = [o.selected for o in self.choices]
+        correct = [c.correct for c in self.card.note.choices]
+        marks, right = review_flow.mark_choices(selected, correct)
+        for option, mark in zip(self.choices, marks, strict=False):
+            option.mark = mark
             option.show()
-        picked = ", ".join(chr(97 + o.index) for o in self.choices if o.selected) or "nothing"
+        picked = review_flow.picked_letters(selected)
         self.typed = picked
         self.checked = Checked(right, "correct" if right else "wrong", "", picked)
         self.show_verdict()
@@ -475,8 +370,6 @@ class ReviewScreen(Screen[None]):
     def preview_reading(self, event: Input.Changed) -> None:
         if self.card is None or self.card.kind is not CardKind.MATH or self.phase != "typing":
             return
-        from textual.content import Content
-
         preview = _reading_preview(event.value, self.card)
         self.query_one("#preview", Static).update(Content(preview))
 
@@ -490,15 +383,16 @@ class ReviewScreen(Screen[None]):
             self.notify("Type an answer, or press Esc to see it.")
             return
         if self._accepted_before(self.typed):
-            self.checked = Checked(True, "correct", "You accepted this answer before.", "")
+            self.checked = review_flow.ACCEPTED_BEFORE
             self.show_verdict()
             return
         if self.card.kind is CardKind.TEXT:
             spec = self.card.note.text
-            ok = spec is not None and text_answer_matches(
-                self.typed, spec.answer, spec.alternatives
+            self.checked = (
+                review_flow.judged_text(self.card.kind, self.typed, spec.answer, spec.alternatives)
+                if spec is not None
+                else Checked(False, "wrong", "", self.typed)
             )
-            self.checked = Checked(ok, "correct" if ok else "wrong", "", self.typed)
             self.show_verdict()
             return
         self.phase = "checking"
@@ -510,16 +404,7 @@ class ReviewScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="answers", exit_on_error=False)
     def run_check(self, card: Card, deck: Deck | None, typed: str) -> None:
         try:
-            verdict = self.app.check_answer(card, deck, typed)
-            checked = Checked(
-                bool(getattr(verdict, "accepted", False)),
-                str(
-                    getattr(getattr(verdict, "status", ""), "value", getattr(verdict, "status", ""))
-                ),
-                str(getattr(verdict, "feedback", "") or ""),
-                str(getattr(verdict, "reading", "") or ""),
-                str(getattr(verdict, "hint", "") or ""),
-            )
+            checked = review_flow.checked_from_verdict(self.app.check_answer(card, deck, typed))
         except Exception as error:  # noqa: BLE001 - the checker failing must not end the session
             checked = Checked(False, "error", f"The answer could not be checked: {error}", "")
         if not get_current_worker().is_cancelled:
@@ -544,8 +429,6 @@ class ReviewScreen(Screen[None]):
         self.show_verdict()
 
     def _back_to_typing(self, message: str) -> None:
-        from textual.content import Content
-
         self.query_one("#spinner").display = False
         self.query_one("#verdict", Static).update(Content(message))
         answer = self.query_one("#answer", Input)
@@ -570,37 +453,17 @@ class ReviewScreen(Screen[None]):
         answer = self.query_one("#answer", Input)
         answer.disabled = True
         self.set_focus(None)
-        lines: list[str] = []
-        if gave_up:
-            lines.append("Not answered.")
-        elif checked.accepted:
-            lines.append("✓ Correct.")
-        elif checked.status == "wrong_form":
-            lines.append("≈ Right value, not in the required form.")
-        elif checked.status == "error":
-            lines.append("? The answer could not be checked.")
-        elif checked.status == "timeout":
-            lines.append("⌛ The check took too long.")
-        else:
-            lines.append("✗ Not right.")
-        if checked.feedback and checked.feedback.strip(" .").lower() != "correct":
-            lines.append(plain(checked.feedback))
-        if checked.hint and checked.hint not in checked.feedback:
-            lines.append(f"Hint: {plain(checked.hint)}")
-        if self.card.kind is CardKind.MATH and checked.reading and not gave_up:
-            lines.append(f"Read as: {plain(checked.reading)}")
-        expected = expected_text(self.card, self.deck)
-        if expected:
-            lines.append(f"Expected: {plain(expected)}")
         self.proposed = PROPOSED[checked.accepted]
-        lines.append(f"Enter: grade {self.proposed} ({GRADE_SHORT[self.proposed]}), or 0-5.")
-        if self._can_accept_anyway():
-            lines.append("a: my answer is right; accept it and remember it for this card.")
-        from textual.content import Content
-
+        lines = review_flow.verdict_lines(
+            checked,
+            self.card.kind,
+            expected_text(self.card, self.deck),
+            gave_up=gave_up,
+            can_accept=self._can_accept_anyway(),
+        )
         verdict = self.query_one("#verdict", Static)
         verdict.display = True
-        verdict.update(Content("\n".join(lines)))
+        verdict.update(Content(plain("\n".join(lines))))
         verdict.set_class(checked.accepted, "right")
         verdict.set_class(not checked.accepted, "wrong")
         self.show_back()
@@ -616,7 +479,7 @@ class ReviewScreen(Screen[None]):
         if self.proposed is not None:
             self.action_grade(self.proposed)
 
-    def _saved(self, what: str, write: Any, *args: Any) -> bool:
+    def _saved(self, what: str, write: Callable[..., object], *args: object) -> bool:
         """Run one write to the collection; on failure say so and go on (nothing changed)."""
         from flashcards.errors import FlashcardsError
 
@@ -636,26 +499,13 @@ class ReviewScreen(Screen[None]):
             accepted = self.app.backend.accepted_answers(self.card.id)
         except Exception:  # noqa: BLE001 - the checker still judges the answer
             return False
-        if not accepted:
-            return False
-        if self.card.kind is CardKind.TEXT:
-            return text_answer_matches(typed, accepted[0], tuple(accepted[1:]))
-        given = "".join(typed.split())  # spaces mean nothing in a math answer
-        return any("".join(a.split()) == given for a in accepted)
+        return review_flow.accepted_before(self.card.kind, typed, accepted)
 
     def _can_accept_anyway(self) -> bool:
-        """Whether the learner may overrule a rejected math or text answer (never in a
-        quiz): only one that was read and judged, not one the checker could not read or
-        finish checking."""
-        return (
-            not self.practice
-            and self.card is not None
-            and self.card.kind in (CardKind.MATH, CardKind.TEXT)
-            and self.checked is not None
-            and not self.checked.accepted
-            and self.checked.status in ("wrong", "wrong_form")
-            and bool(self.typed.strip())
-        )
+        """Whether the learner may overrule the rejected answer on screen (see
+        `review_flow.can_accept_anyway`)."""
+        kind = self.card.kind if self.card else None
+        return review_flow.can_accept_anyway(self.practice, kind, self.checked, self.typed)
 
     def action_accept_anyway(self) -> None:
         assert self.card is not None
@@ -666,7 +516,7 @@ class ReviewScreen(Screen[None]):
             lambda: added.append(bool(self.app.backend.add_accepted_answer(self.card.id, answer))),
         ):
             return
-        self.checked = Checked(True, "correct", "Accepted by you.", self.typed)
+        self.checked = Checked(True, "correct", review_flow.ACCEPTED_NOW, self.typed)
         self.notify("Accepted; `flashcards check` lists it for the deck's author.")
         # undoing this grade takes the answer back too (unless it was accepted before)
         self._accepting = answer if added and added[0] else None
@@ -703,18 +553,13 @@ class ReviewScreen(Screen[None]):
             return
         self._remember("grade", card.id, entry, accepted=self._accepting)
         self.stats["reviewed"] += 1
-        self.stats["correct"] += int(grade >= Grade.HARD)
+        self.stats["correct"] += int(review_flow.recalled(grade))
         self.after_grade(card, grade, entry)
 
     def after_grade(self, card: Card, grade: int, entry: LogEntry) -> None:
-        """Move the session on; a review that makes the card a leech suspends it."""
-        leech = (
-            entry.kind == "review"
-            and grade < Grade.HARD
-            and is_leech(entry.after, self.app.options.leech_threshold)
-        )
-        if leech:
-            self._saved("The suspension", self.app.backend.suspend, card.id)
+        """Move the session on; a grade that made the card a leech (the collection suspended
+        it) says so, and the card leaves the session."""
+        if entry.leech:
             self.notify(
                 f"This card has lapsed {entry.after.lapses} times: it is a leech and is "
                 "suspended. Consider rewriting it (e).",
@@ -722,7 +567,7 @@ class ReviewScreen(Screen[None]):
                 severity="warning",
                 timeout=8,
             )
-        self.session = self.session.after_grade(card.id, grade, suspended=leech)
+        self.session = self.session.after_grade(card.id, grade, suspended=entry.leech)
         self.show_next()
 
     # -- any phase --------------------------------------------------------------------------
@@ -794,59 +639,19 @@ class ReviewScreen(Screen[None]):
 
     def action_edit(self, _quiet: str = "") -> None:
         assert self.card is not None and self.deck is not None
-        card, deck = self.card, self.deck
-        path, line = deck.path, card.note.line
-        from textual.app import SuspendNotSupported
-
-        from flashcards.decks import builtin_decks_dir
-
-        if path.absolute().is_relative_to(builtin_decks_dir().absolute()):
-            self.notify(
-                "This is a built-in deck, installed with the app: changes there are lost on "
-                "the next upgrade. Copy its file into one of your deck folders "
-                "(`deck_folders` in the settings) and edit the copy.",
-                severity="warning",
-                timeout=10,
-                markup=False,
-            )
+        card = self.card
+        edited = self.app.edit_card(card, self.deck)
+        self.notify(edited.message, severity=edited.severity, timeout=edited.timeout, markup=False)
+        if not edited.reloaded:
             return
-        before = _file_bytes(path)
-        try:
-            try:
-                with self.app.suspend():
-                    self.app.editor(path, line)
-            except SuspendNotSupported:
-                self.app.editor(path, line)  # headless (tests): nothing to hand over
-        except Exception as error:  # noqa: BLE001 - a failing editor must not end the session
-            self.notify(f"Could not run the editor: {error}", severity="error", markup=False)
-            return
-        if _file_bytes(path) == before:
-            self.notify("No change.")
-            return
-        from flashcards.errors import FlashcardsError
-
-        try:
-            self.app.reload_after_edit()
-        except FlashcardsError as error:
-            self.notify(f"The edited deck was not synced: {error}", severity="error", markup=False)
-            return
-        found = self.app.cards.get(card.id)
-        if found is None:
-            found = _same_place(self.app.cards.values(), path, line, card.ordinal)
-        if found is None:
-            self.notify("The card is gone from the deck after the edit.", severity="warning")
+        if edited.now is None:
             self.session = self.session.skip(card.id)
             self.show_next()
             return
-        new_card, new_deck = found
+        new_card, new_deck = edited.now
         if new_card.id != card.id:
-            self.session = Session(
-                pending=tuple(new_card.id if c == card.id else c for c in self.session.pending),
-                graded=self.session.graded,
-                done=self.session.done,
-            )
+            self.session = self.session.replace_card(card.id, new_card.id)
         self.show_card(new_card, new_deck)
-        self.notify("Edited; the card is shown as it is now.")
 
     def action_info(self, _quiet: str = "") -> None:
         assert self.card is not None and self.deck is not None
@@ -860,7 +665,7 @@ class ReviewScreen(Screen[None]):
             self.open_file(paths[0])
 
     @work(thread=True, exit_on_error=False)
-    def open_file(self, path: Any) -> None:
+    def open_file(self, path: Path) -> None:
         try:
             self.app.opener(path)
         except OSError as error:
@@ -881,43 +686,6 @@ class ReviewScreen(Screen[None]):
         self.phase = "done"
         elapsed = self.app.clock() - self.stats["started"]
         self.app.switch_screen(SummaryScreen(dict(self.stats), elapsed))
-
-
-def _file_bytes(path: Path) -> bytes | None:
-    """A deck file's content, to tell whether an edit changed it (None: unreadable)."""
-    try:
-        return path.read_bytes()
-    except OSError:
-        return None
-
-
-#: Actions bound to a letter, which a choice card's options may take (a, b, c, ...).
-_LETTER_KEYS = {"undo": "u", "edit": "e", "info": "i", "open_image": "o", "leave": "q"}
-
-#: Actions whose footer entry is hidden once the answer shows (the keys still work).
-_QUIET_IN_VERDICT = {"suspend", "bury", "edit", "info", "open_image"}
-
-_ALL_ACTIONS = {a for actions in PHASE_ACTIONS.values() for a in actions} | {
-    "reveal",
-    "submit_choice",
-    "accept_grade",
-    "accept_anyway",
-    "cancel_check",
-    "give_up",
-    "grade",
-    "focus_answer",
-}
-
-
-def _same_place(cards: Any, path: Any, line: int, ordinal: int) -> tuple[Card, Deck] | None:
-    """The card now written at the edited card's file and line (its id changed)."""
-    best = None
-    for card, deck in cards:
-        if deck.path == path and card.ordinal == ordinal:
-            distance = abs(card.note.line - line)
-            if best is None or distance < best[0]:
-                best = (distance, (card, deck))
-    return best[1] if best and best[0] <= 3 else None
 
 
 def _reading_preview(typed: str, card: Card) -> str:

@@ -25,10 +25,9 @@ from textual.widgets import Static
 from textual.worker import Worker, WorkerState
 from textual_plotext import PlotextPlot
 
-from flashcards.commands.stats import (
+from flashcards.report import (
     BLOCKS,
     HEAT_MARGIN,
-    clean,
     distribution_heading,
     draw_distribution,
     draw_forecast,
@@ -38,13 +37,13 @@ from flashcards.commands.stats import (
     heat_legend,
     heatmap_heading,
     heatmap_weeks,
-    plural,
     question_line,
     retention_lines,
     state_bars,
     today_lines,
 )
 from flashcards.stats import CardStates, HardCard, Stats
+from flashcards.text import plural, single_line
 from tui.widgets import Footer
 
 #: From this width the panels sit two by two.
@@ -136,10 +135,7 @@ class StatsScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="stats")
     def load(self) -> Stats:
         """Compute the statistics off the event loop; the result arrives as a state change."""
-        from flashcards.stats import compute_stats
-
-        app: Any = self.app
-        return compute_stats(app.store, self.day or app.today, self.deck)
+        return self.app.backend.stats(self.day or self.app.today, self.deck)
 
     @on(Worker.StateChanged)
     def loaded(self, event: Worker.StateChanged) -> None:
@@ -157,7 +153,7 @@ class StatsScreen(Screen[None]):
     def show(self, stats: Stats) -> None:
         """Fill every panel from `stats`."""
         self.stats = stats
-        scope = f"{clean(stats.deck)} and its sub-decks" if stats.deck else "all decks"
+        scope = f"{single_line(stats.deck)} and its sub-decks" if stats.deck else "all decks"
         self.query_one("#stats-title", Static).update(
             f"Statistics · {scope} · {stats.day.isoformat()}"
         )
@@ -219,7 +215,7 @@ class StatsScreen(Screen[None]):
             return ["No card has lapsed yet."]
         lines = []
         for h in stats.hardest:
-            where = f"{clean(PurePath(h.path).name)}:{h.line}"
+            where = f"{single_line(PurePath(h.path).name)}:{h.line}"
             mark = "(suspended) " if h.suspended else ""
             lines.append(f"{h.lapses:>3} × {where:<18} {mark}{self._question(h)}")
         return lines
@@ -229,12 +225,11 @@ class StatsScreen(Screen[None]):
         rendered when the card is in no loaded deck."""
         from tui.render import one_line
 
-        app: Any = self.app
-        found = getattr(app, "cards", {}).get(hard.card_id)
+        found = self.app.cards.get(hard.card_id)
         if found is None:
             return question_line(hard.front, cloze=hard.ordinal if hard.kind == "cloze" else None)
         card, deck = found
-        return " ".join(clean(one_line(card, deck, QUESTION_CHARS)).split())
+        return " ".join(single_line(one_line(card, deck, QUESTION_CHARS)).split())
 
     def action_back(self) -> None:
         if len(self.app.screen_stack) > 1:

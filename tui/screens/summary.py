@@ -11,7 +11,7 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import Static
 
-from flashcards.commands.stats import duration
+from flashcards.text import duration
 from tui.widgets import Footer
 
 

@@ -1,4 +1,4 @@
-"""Widgets shared by the screens."""
+"""Widgets shared by the screens (each of its own in a module of this package)."""
 
 from __future__ import annotations
 

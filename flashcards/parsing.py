@@ -27,7 +27,7 @@ from flashcards.cards import (
 )
 from flashcards.cloze import ClozeError, find_clozes
 from flashcards.errors import Problem
-from flashcards.mathspans import math_spans
+from flashcards.mathspans import math_spans, strip_math_delimiters
 
 #: Options of a choice card are picked with the letters a-z.
 MAX_CHOICES = 26
@@ -118,15 +118,6 @@ def content_id(kind: CardKind, *parts: str) -> str:
 def normalise(text: str) -> str:
     """Text with runs of white space folded, for hashing and comparing."""
     return _WS.sub(" ", text).strip()
-
-
-def strip_math_delimiters(text: str) -> str:
-    """`$x$` or `$$x$$` -> `x`; other text unchanged."""
-    t = text.strip()
-    for d in ("$$", "$"):
-        if len(t) > 2 * len(d) and t.startswith(d) and t.endswith(d):
-            return t[len(d) : -len(d)].strip()
-    return t
 
 
 def _mask_spans(line: str) -> str:

@@ -10,7 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from flashcards.answers import describe, read, read_answer
-from flashcards.answers.grammar import LEARNER_LIMIT, Call, Eq, Mul, Sym, Tuple
+from flashcards.answers.grammar import LEARNER_LIMIT
+from flashcards.answers.tree import Call, Eq, Mul, Sym, Tuple
 
 
 def reading(text: str, **kwargs) -> str:

@@ -14,9 +14,7 @@ from typing import Any
 from flashcards.answers.grammar import (
     DECK_LIMIT,
     LEARNER_LIMIT,
-    Eq,
     Reading,
-    Tuple,
     describe,
     drop_thousands_separators,
     error_text,
@@ -29,6 +27,7 @@ from flashcards.answers.spec import (
     parse_assumptions,
     parse_definitions,
 )
+from flashcards.answers.tree import Eq, Tuple
 from flashcards.answers.verdict import Status, Verdict, verdict
 from flashcards.macros import expand_macros
 

@@ -10,7 +10,8 @@ from typing import Any
 
 import sympy
 
-from flashcards.answers.grammar import (
+from flashcards.answers.spec import Assumption, Definition
+from flashcards.answers.tree import (
     Abs,
     Add,
     Call,
@@ -27,7 +28,6 @@ from flashcards.answers.grammar import (
     Sym,
     Tuple,
 )
-from flashcards.answers.spec import Assumption, Definition
 
 FUNCTIONS: dict[str, Any] = {
     "sin": sympy.sin,

@@ -11,13 +11,26 @@ solution sets of equations, and forms. This module runs inside the checker's wor
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import mpmath
 from mpmath import mpf
 
-from flashcards.answers.grammar import (
+from flashcards.answers.feedback import find_hint
+from flashcards.answers.forms import form_problem
+from flashcards.answers.numeric import (
+    DPS,
+    Comparison,
+    Evaluator,
+    Point,
+    Undefined,
+    close,
+    sample_points,
+)
+from flashcards.answers.printer import display_name, pretty
+from flashcards.answers.spec import Job, free_names
+from flashcards.answers.tree import (
     Const,
     Eq,
     Node,
@@ -25,19 +38,9 @@ from flashcards.answers.grammar import (
     Sub,
     Sym,
     Tuple,
-    pretty,
     rewrite,
     walk,
 )
-from flashcards.answers.numeric import (
-    DPS,
-    Evaluator,
-    Point,
-    Undefined,
-    close,
-    sample_points,
-)
-from flashcards.answers.spec import Job, free_names
 from flashcards.answers.verdict import Status
 
 if TYPE_CHECKING:
@@ -64,18 +67,6 @@ class Outcome:
     hint: str | None = None
 
 
-@dataclass(slots=True)
-class Comparison:
-    """Result of comparing two expressions, with the evidence feedback needs."""
-
-    equal: bool
-    reason: str = ""
-    names: list[str] = field(default_factory=list)
-    points: list[Point] = field(default_factory=list)
-    expected_values: list[mpf] = field(default_factory=list)
-    given_values: list[mpf] = field(default_factory=list)
-
-
 def _fmt(value: mpf) -> str:
     if mpmath.isint(value) and abs(value) < 10**15:
         return str(int(value))
@@ -83,12 +74,10 @@ def _fmt(value: mpf) -> str:
 
 
 def _at(point: Point) -> str:
-    from flashcards.answers.grammar import _name
-
-    return ", ".join(f"{_name(k)} = {_fmt(v)}" for k, v in sorted(point.items()))
+    return ", ".join(f"{display_name(k)} = {_fmt(v)}" for k, v in sorted(point.items()))
 
 
-class Checker:
+class Comparer:
     """Compares trees for one job: its definitions, assumptions and tolerances."""
 
     def __init__(self, job: Job) -> None:
@@ -267,16 +256,12 @@ class Checker:
         return Outcome(Status.WRONG, _wrong_text(reason))
 
     def wrong(self, result: Comparison, expected: Node, given: Node) -> Outcome:
-        from flashcards.answers.feedback import find_hint
-
         hint = None
         if result.points:
-            hint = find_hint(self, expected, given, result)
+            hint = find_hint(self.ev, expected, given, result)
         extra = set(free_names(given, self.defs)) - set(free_names(expected, self.defs))
         if hint is None and extra:
-            from flashcards.answers.grammar import _name
-
-            listed = ", ".join(_name(n) for n in sorted(extra))
+            listed = ", ".join(display_name(n) for n in sorted(extra))
             hint = f"The expected answer does not use {listed}."
         return Outcome(Status.WRONG, _wrong_text(result.reason), hint)
 
@@ -376,13 +361,11 @@ class Checker:
     def check_form(self, expected: Node, given: Node) -> Outcome:
         if self.job.form is None:
             return Outcome(Status.CORRECT, "Correct.")
-        from flashcards.answers.forms import form_problem
-
         items = given.items if isinstance(given, Tuple) else (given,)
         for item in items:
             sides = (item.left, item.right) if isinstance(item, Eq) else (item,)
             for side in sides:
-                problem = form_problem(self.job.form, side, expected, self)
+                problem = form_problem(self.job.form, side, expected, self.builder)
                 if problem:
                     return Outcome(
                         Status.WRONG_FORM,
@@ -408,7 +391,7 @@ def _drop_constant(node: Node, keep: set[str]) -> Node:
 
 def judge(job: Job) -> Outcome:
     """Check one job (in the worker process, or directly in tests)."""
-    return Checker(job).judge()
+    return Comparer(job).judge()
 
 
 def judge_safely(job: Job) -> Outcome:
@@ -422,4 +405,4 @@ def judge_safely(job: Job) -> Outcome:
         return Outcome(Status.TIMEOUT, text)
 
 
-__all__ = ["Checker", "Comparison", "Outcome", "judge", "judge_safely", "pretty"]
+__all__ = ["Comparer", "Comparison", "Outcome", "judge", "judge_safely", "pretty"]

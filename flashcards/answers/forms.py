@@ -9,7 +9,8 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING
 
-from flashcards.answers.grammar import (
+from flashcards.answers.printer import pretty
+from flashcards.answers.tree import (
     Abs,
     Add,
     Call,
@@ -24,12 +25,11 @@ from flashcards.answers.grammar import (
     Sub,
     Sym,
     Tuple,
-    pretty,
     walk,
 )
 
 if TYPE_CHECKING:
-    from flashcards.answers.equivalence import Checker
+    from flashcards.answers.build import Builder
 
 _OPS = (Add, Sub, Mul, Div, Pow, Neg, Fact, Abs, Call)
 
@@ -89,14 +89,14 @@ def _factors(node: Node) -> list[Node]:
     return [node]
 
 
-def factored_problem(given: Node, checker: Checker) -> str | None:
+def factored_problem(given: Node, builder: Builder) -> str | None:
     """Why `given` is not fully factored, or None."""
     import sympy
 
     for factor in _factors(given):
         if not _is_sum(factor):
             continue
-        expr = checker.builder.build(factor)
+        expr = builder.build(factor)
         try:
             coeff, parts = sympy.factor_list(expr)
         except (sympy.PolynomialError, NotImplementedError, ValueError, TypeError):
@@ -118,12 +118,12 @@ def expanded_problem(given: Node) -> str | None:
     return None
 
 
-def form_problem(form: str, given: Node, expected: Node, checker: Checker) -> str | None:
-    """Why a right answer is not in `form`, or None when it is."""
+def form_problem(form: str, given: Node, expected: Node, builder: Builder) -> str | None:
+    """Why a right answer is not in `form`, or None when it is (`builder` makes sympy trees)."""
     if form == "simplified":
         return simplified_problem(given, expected)
     if form == "factored":
-        return factored_problem(given, checker)
+        return factored_problem(given, builder)
     if form == "expanded":
         return expanded_problem(given)
     return None

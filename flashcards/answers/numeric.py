@@ -10,11 +10,13 @@ from __future__ import annotations
 import math
 import random
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 
 import mpmath
 from mpmath import mpf
 
-from flashcards.answers.grammar import (
+from flashcards.answers.spec import Assumption, Definition
+from flashcards.answers.tree import (
     Abs,
     Add,
     Call,
@@ -29,7 +31,6 @@ from flashcards.answers.grammar import (
     Sub,
     Sym,
 )
-from flashcards.answers.spec import Assumption, Definition
 
 #: Working precision, in decimal digits.
 DPS = 30
@@ -44,6 +45,18 @@ class Undefined(ArithmeticError):
 
 
 Point = dict[str, mpf]
+
+
+@dataclass(slots=True)
+class Comparison:
+    """Result of comparing two expressions: the values at the sampled points, for feedback."""
+
+    equal: bool
+    reason: str = ""
+    names: list[str] = field(default_factory=list)
+    points: list[Point] = field(default_factory=list)
+    expected_values: list[mpf] = field(default_factory=list)
+    given_values: list[mpf] = field(default_factory=list)
 
 
 def _check(value: mpf) -> mpf:

@@ -11,22 +11,16 @@ from typing import TypeVar
 
 from flashcards.answers.grammar import (
     DECK_LIMIT,
-    Call,
     Context,
-    Eq,
-    Node,
     ReadError,
-    Sym,
-    Tuple,
-    _const_value,
-    _function_key,
+    constant_value,
     make_context,
     parse,
-    strip_math_delimiters,
-    symbols,
-    walk,
 )
+from flashcards.answers.names import function_key
+from flashcards.answers.tree import Call, Eq, Node, Sym, Tuple, symbols, walk
 from flashcards.cards import ANSWER_FORMS, ANSWER_MODES
+from flashcards.mathspans import strip_math_delimiters
 
 V = TypeVar("V")
 
@@ -125,7 +119,7 @@ def parse_definitions(
         m = _DEF.match(text)
         if not m:
             raise SpecError(f"cannot read definition '{text}': write it as f(x) = ... or c = ...")
-        name = _function_key(m.group(1))
+        name = function_key(m.group(1))
         if name in ("e", "pi") or name in [d.name for d in defs]:
             raise SpecError(f"'{name}' cannot be defined (again)")
         params_text = m.group(2)
@@ -163,7 +157,7 @@ _OPS = {">=": ">=", "≥": ">=", "<=": "<=", "≤": "<=", ">": ">", "<": "<", "!
 
 def _number(text: str, ctx: Context) -> float:
     try:
-        value = _const_value(parse(text.strip(), ctx, limit=60))
+        value = constant_value(parse(text.strip(), ctx, limit=60))
     except ReadError as error:
         raise SpecError(f"'{text.strip()}' is not a number: {error.message}") from None
     if value is None or math.isnan(value):

@@ -82,11 +82,12 @@ def _prepare(
     form: str | None = None,
     rel_tol: float | None = None,
     abs_tol: float | None = None,
+    sig_figs: int | None = None,
     macros: Mapping[str, str] | None = None,
 ) -> tuple[Job | None, Reading | None, str | None]:
     """Read everything a check needs: (job, reading of the answer, card problem)."""
     try:
-        check_options(mode, form, rel_tol, abs_tol)
+        check_options(mode, form, rel_tol, abs_tol, sig_figs)
         names_t = _as_tuple(names)
         defs_text = tuple(_expand(d, macros) for d in _as_tuple(definitions))
         defs, functions = parse_definitions(defs_text, names_t)
@@ -118,6 +119,7 @@ def _prepare(
         rel_tol,
         abs_tol,
         seed,
+        sig_figs,
     )
     return job, reading, None
 
@@ -156,6 +158,7 @@ def check_answer(
     form: str | None = None,
     rel_tol: float | None = None,
     abs_tol: float | None = None,
+    sig_figs: int | None = None,
     timeout: float = DEFAULT_TIMEOUT,
     macros: Mapping[str, str] | None = None,
 ) -> Verdict:
@@ -174,6 +177,7 @@ def check_answer(
         form=form,
         rel_tol=rel_tol,
         abs_tol=abs_tol,
+        sig_figs=sig_figs,
         macros=macros,
     )
     if job is None:

@@ -26,6 +26,7 @@ from flashcards.answers.numeric import (
     Point,
     Undefined,
     close,
+    round_to_figures,
     sample_points,
 )
 from flashcards.answers.printer import display_name, pretty
@@ -195,6 +196,13 @@ class Comparer:
             g = self.ev.value(given, {})
         except Undefined as why:
             return Comparison(False, f"Your answer has no value ({why}).")
+        figures = self.job.sig_figs
+        if figures is not None:
+            rounded = round_to_figures(g, figures)
+            if rounded == round_to_figures(e, figures):
+                return Comparison(True, "", [], [{}], [e], [g])
+            reason = f"At {figures} significant figures, your answer is {rounded}."
+            return Comparison(False, reason, [], [{}], [e], [g])
         rel = self.rel_tol if self.custom_tol else CONST_REL_TOL
         abs_tol = self.abs_tol if self.custom_tol else 0.0
         equal = close(e, g, rel, abs_tol) or (not self.custom_tol and abs(e - g) < mpf("1e-25"))

@@ -11,6 +11,7 @@ import math
 import random
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
 
 import mpmath
 from mpmath import mpf
@@ -322,6 +323,19 @@ def sample_points(
         if len(points) >= want // 2 and spread >= 10:
             break
     return points
+
+
+def round_to_figures(value: mpf, figures: int) -> Decimal:
+    """`value` rounded to `figures` significant figures, halves away from zero (`2.5` -> 3).
+
+    The decimal digits come from 25 of the 30 working digits, so a typed `0.15` rounds as
+    written rather than as its nearest binary value.
+    """
+    exact = Decimal(mpmath.nstr(value, 25, min_fixed=-30, max_fixed=30))
+    if exact == 0:
+        return Decimal(0)
+    step = Decimal(1).scaleb(exact.adjusted() - figures + 1)
+    return exact.quantize(step, rounding=ROUND_HALF_UP)
 
 
 def close(a: mpf, b: mpf, rel_tol: float, abs_tol: float) -> bool:

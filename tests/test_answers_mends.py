@@ -1,0 +1,115 @@
+"""Mends of the math answer checker: significant figures, the constant of integration,
+expanded form, products of powers, full-width digits, sigmoid and softplus."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from flashcards.answers import Status, judge_answer, validate_expected
+from flashcards.answers.worker import WORKER
+from flashcards.cli import main
+from flashcards.parsing import parse_deck
+
+
+def status(expected: str, given: str, **options) -> Status:
+    return judge_answer(expected, given, **options).status
+
+
+def accepted(expected: str, given: str, **options) -> bool:
+    return judge_answer(expected, given, **options).accepted
+
+
+@pytest.fixture(scope="module")
+def worker():
+    assert WORKER.ensure()
+    yield WORKER
+
+
+# --------------------------------------------------------------------------------------------
+# Significant figures
+
+
+@pytest.mark.parametrize(
+    ("expected", "given", "figures"),
+    [
+        ("pi", "3.14", 3),
+        ("pi", "3.1416", 5),
+        ("e", "2.718", 4),
+        (r"\sqrt{2}", "1.41", 3),
+        ("1/3", "0.333", 3),
+        ("-1/3", "-0.3333", 4),
+        ("2/3", "0.667", 3),  # rounds up
+        ("123456", "123000", 3),
+        ("123456", "1.23e5", 3),
+        ("0.000123456", "0.000123", 3),
+        ("pi", "3.14159", 3),  # value-based: more digits, rounding to the same
+    ],
+)
+def test_a_number_agreeing_to_the_significant_figures_is_accepted(
+    expected: str, given: str, figures: int
+) -> None:
+    assert accepted(expected, given, sig_figs=figures)
+
+
+@pytest.mark.parametrize(
+    ("expected", "given", "figures"),
+    [
+        ("pi", "3.1", 3),  # 3.10 at 3 s.f., not 3.14
+        ("pi", "3.15", 3),
+        ("pi", "3.14", 4),  # 3.140 is not 3.142
+        ("e", "2.71", 3),  # e is 2.72 at 3 s.f.
+        ("2/3", "0.666", 3),  # truncated, not rounded
+        ("123456", "124000", 3),
+        ("1/3", "-0.333", 3),
+    ],
+)
+def test_a_number_disagreeing_at_the_significant_figures_is_rejected(
+    expected: str, given: str, figures: int
+) -> None:
+    assert not accepted(expected, given, sig_figs=figures)
+
+
+def test_without_significant_figures_a_rounded_number_is_still_wrong() -> None:
+    assert not accepted("pi", "3.14")
+    verdict = judge_answer("pi", "3.1", sig_figs=3)
+    assert verdict.status is Status.WRONG
+    assert "3 significant figures" in verdict.feedback
+
+
+@pytest.mark.parametrize("figures", [0, -1, 16, 2.5, "3", True])
+def test_significant_figures_must_be_a_whole_number_from_1_to_15(figures) -> None:
+    verdict = judge_answer("pi", "3.14", sig_figs=figures)
+    assert verdict.status is Status.UNREADABLE
+    assert "sig_figs" in verdict.feedback
+
+
+def test_significant_figures_and_a_tolerance_do_not_go_together() -> None:
+    problem = validate_expected("pi", sig_figs=3, rel_tol=0.01)
+    assert problem is not None and "sig_figs" in problem
+
+
+def test_a_deck_answer_block_takes_sig_figs(tmp_path: Path) -> None:
+    text = "## Give pi to 3 s.f.\n\n```answer\nexpected: \\pi\nsig_figs: 3\n```\n"
+    deck, problems = parse_deck(text, tmp_path / "d.md")
+    assert problems == []
+    spec = deck.notes[0].math
+    assert spec is not None and spec.sig_figs == 3
+    assert judge_answer(spec.expected, "3.14", **spec.options()).accepted
+    assert not judge_answer(spec.expected, "3.1", **spec.options()).accepted
+
+
+@pytest.mark.parametrize("value", ["three", "0", "2.5", "40"])
+def test_a_bad_sig_figs_in_a_deck_is_a_problem_at_its_block(tmp_path: Path, value: str) -> None:
+    text = f"## Give pi\n\n```answer\nexpected: \\pi\nsig_figs: {value}\n```\n"
+    _deck, problems = parse_deck(text, tmp_path / "d.md")
+    assert [p.line for p in problems] == [3]
+    assert "sig_figs" in problems[0].message
+
+
+def test_the_answer_command_takes_sig_figs(capsys: pytest.CaptureFixture[str], worker) -> None:
+    assert main(["answer", "pi", "3.14", "--sig-figs", "3"]) == 0
+    assert main(["answer", "pi", "3.1", "--sig-figs", "3"]) == 1
+    assert main(["answer", "e", "2.718", "--sig-figs", "4"]) == 0
+    capsys.readouterr()

@@ -28,7 +28,7 @@ class Choice:
 
 
 #: How a math card compares answers, and the forms it may require (MathSpec.mode / .form).
-ANSWER_MODES = ("expression", "equation", "antiderivative", "set", "list")
+ANSWER_MODES = ("expression", "equation", "antiderivative", "any_antiderivative", "set", "list")
 ANSWER_FORMS = ("simplified", "factored", "expanded")
 
 

@@ -113,3 +113,70 @@ def test_the_answer_command_takes_sig_figs(capsys: pytest.CaptureFixture[str], w
     assert main(["answer", "pi", "3.1", "--sig-figs", "3"]) == 1
     assert main(["answer", "e", "2.718", "--sig-figs", "4"]) == 0
     capsys.readouterr()
+
+
+# --------------------------------------------------------------------------------------------
+# The constant of integration
+
+A = {"mode": "antiderivative"}
+ANY = {"mode": "any_antiderivative"}
+
+
+@pytest.mark.parametrize(
+    "given", ["x^2 + C", "C + x^2", "x^2 + K", "x^2 + c", "x^2 - C", "x^2 + 2C", "(x^2 + 1) + C"]
+)
+def test_an_expected_plus_c_accepts_one_arbitrary_constant(given: str) -> None:
+    assert accepted("x^2 + C", given, **A)
+
+
+@pytest.mark.parametrize("given", ["x^2", "x^2 + 5", "x^2 - 1/2", "(x^2 + 1)", "x^2 + C - C"])
+def test_an_expected_plus_c_refuses_a_missing_constant_with_a_hint(given: str) -> None:
+    verdict = judge_answer("x^2 + C", given, **A)
+    assert verdict.status is Status.WRONG
+    assert "add the constant of integration" in (verdict.hint or "").lower()
+
+
+def test_an_expected_plus_c_refuses_what_is_no_antiderivative() -> None:
+    for given in ("x^3 + C", "2x + C", "x^2 + C x", "x^2 C"):
+        verdict = judge_answer("x^2 + C", given, **A)
+        assert verdict.status is Status.WRONG, given
+        assert "constant of integration" not in (verdict.hint or ""), given
+
+
+def test_an_expected_plus_c_refuses_two_constants() -> None:
+    verdict = judge_answer("x^2 + C", "x^2 + C + K", **A)
+    assert verdict.status is Status.WRONG
+    assert "one arbitrary constant" in verdict.feedback
+
+
+def test_the_constant_may_be_in_latex_or_after_a_log() -> None:
+    assert accepted(r"\ln|x| + C", "ln|2x| + C", **A)
+    assert accepted(r"-\cos x + C", "C - cos(x)", **A)
+    assert not accepted(r"\ln|x| + C", "ln|x|", **A)
+
+
+def test_without_plus_c_the_constant_stays_optional() -> None:
+    for given in ("x^3/3", "x^3/3 + C", "x^3/3 + 5"):
+        assert accepted("x^3/3", given, **A), given
+
+
+@pytest.mark.parametrize("given", ["x^2", "x^2 + 5", "x^2 + C", "x^2 + K"])
+def test_any_antiderivative_mode_takes_any_constant_or_none(given: str) -> None:
+    assert accepted("x^2 + C", given, **ANY)
+    assert accepted("x^2", given, **ANY)
+
+
+def test_any_antiderivative_mode_still_refuses_a_wrong_function() -> None:
+    assert not accepted("x^2 + C", "x^3 + C", **ANY)
+    assert not accepted(r"\ln|x|", "ln(x)", **ANY)
+
+
+def test_a_deck_and_the_command_know_both_modes(tmp_path: Path, capsys, worker) -> None:
+    for mode in ("antiderivative", "any_antiderivative"):
+        text = f"## Integrate 2x\n\n```answer\nexpected: x^2 + C\nmode: {mode}\n```\n"
+        deck, problems = parse_deck(text, tmp_path / "d.md")
+        assert problems == [] and deck.notes[0].math.mode == mode
+    assert main(["answer", "x^2 + C", "x^2", "--mode", "antiderivative"]) == 1
+    assert "add the constant of integration" in capsys.readouterr().out.lower()
+    assert main(["answer", "x^2 + C", "x^2", "--mode", "any_antiderivative"]) == 0
+    capsys.readouterr()

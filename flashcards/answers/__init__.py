@@ -133,9 +133,10 @@ def _mode_problem(mode: str, reading: Reading) -> str | None:
     tree = reading.tree
     if mode == "equation" and not isinstance(tree, Eq):
         return "mode equation needs an expected answer with '='"
-    if mode in ("expression", "antiderivative") and isinstance(tree, Tuple):
+    integral = mode in ("antiderivative", "any_antiderivative")
+    if (mode == "expression" or integral) and isinstance(tree, Tuple):
         return f"mode {mode} needs one expected answer; use mode set or list for several"
-    if mode == "antiderivative" and isinstance(tree, Eq):
+    if integral and isinstance(tree, Eq):
         return "mode antiderivative needs an expression, not an equation"
     return None
 

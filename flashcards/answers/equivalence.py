@@ -57,6 +57,11 @@ POINTS = 10
 MIN_POINTS = 3
 #: Names a learner may use for the arbitrary constant of an antiderivative.
 CONSTANT_NAMES = ("C", "K", "c")
+#: The hint for an indefinite integral typed without its arbitrary constant.
+ADD_CONSTANT = "Add the constant of integration: + C."
+#: Two values given to the learner's constant, to see that the answer is right for both
+#: and depends on it (it is arbitrary, not cancelled out).
+_CONSTANT_TRIALS = ("2", "3")
 
 
 @dataclass(frozen=True, slots=True)
@@ -248,7 +253,9 @@ class Comparer:
             )
         if isinstance(expected, Eq):
             return Outcome(Status.WRONG, "The answer is an equation: write it with '='.")
-        if job.mode == "antiderivative":
+        if job.mode == "antiderivative" and _constants(expected, set(), self.defs):
+            return self.judge_integral(expected, given)
+        if job.mode in ("antiderivative", "any_antiderivative"):
             expected = _drop_constant(expected, set())
             given = _drop_constant(given, free_names(expected, self.defs))
             result = self.compare(expected, given, up_to_constant=True)
@@ -257,6 +264,39 @@ class Comparer:
         if result.equal:
             return self.check_form(expected, given)
         return self.wrong(result, expected, given)
+
+    def judge_integral(self, expected: Node, given: Node) -> Outcome:
+        """An indefinite integral written with `+ C`: one arbitrary constant is required."""
+        base = _drop_constant(expected, set())
+        variables = free_names(base, self.defs)
+        constants = _constants(given, variables, self.defs)
+        if len(constants) > 1:
+            listed = ", ".join(display_name(n) for n in constants)
+            return Outcome(
+                Status.WRONG,
+                f"Not the expected answer: write one arbitrary constant, not {listed}.",
+            )
+        if not constants:
+            result = self.compare(base, given, up_to_constant=True)
+            if not result.equal:
+                return self.wrong(result, base, given)
+            return Outcome(
+                Status.WRONG,
+                _wrong_text("An indefinite integral has an arbitrary constant."),
+                ADD_CONSTANT,
+            )
+        trials = [_substitute(given, constants[0], value) for value in _CONSTANT_TRIALS]
+        for trial in trials:
+            result = self.compare(base, trial, up_to_constant=True)
+            if not result.equal:
+                return self.wrong(result, base, trial)
+        if self.compare(*trials).equal:  # `x^2 + C - C`: the constant cancels out
+            return Outcome(
+                Status.WRONG,
+                _wrong_text("Its constant cancels out: the answer has no arbitrary constant."),
+                ADD_CONSTANT,
+            )
+        return self.check_form(expected, given)
 
     def finish(self, same: bool, reason: str, expected: Node, given: Node) -> Outcome:
         if same:
@@ -395,6 +435,16 @@ def _drop_constant(node: Node, keep: set[str]) -> Node:
         return None
 
     return rewrite(node, change)
+
+
+def _constants(node: Node, variables: set[str], defs: dict) -> list[str]:
+    """The names in `node` that stand for an arbitrary constant (`C`, `K`, `c`), sorted."""
+    names = free_names(node, defs) - variables
+    return sorted(n for n in names if n in CONSTANT_NAMES)
+
+
+def _substitute(node: Node, name: str, value: str) -> Node:
+    return rewrite(node, lambda n: Num(value) if isinstance(n, Sym) and n.name == name else None)
 
 
 def judge(job: Job) -> Outcome:

@@ -180,3 +180,45 @@ def test_a_deck_and_the_command_know_both_modes(tmp_path: Path, capsys, worker) 
     assert "add the constant of integration" in capsys.readouterr().out.lower()
     assert main(["answer", "x^2 + C", "x^2", "--mode", "any_antiderivative"]) == 0
     capsys.readouterr()
+
+
+# --------------------------------------------------------------------------------------------
+# Expanded form
+
+
+@pytest.mark.parametrize(
+    ("given", "terms"),
+    [
+        ("x^2 + x + x + 1", "x"),
+        ("x^2 + 2x - x + x + 1", "x"),
+        ("x^2 + x + 1 + x", "x"),
+        ("x*x + x^2 - x^2 + 2x + 1", "x^2"),
+        ("x^2 + 2x + 1 + 0.5 + 0.5 - 1", ""),
+    ],
+)
+def test_expanded_form_requires_like_terms_collected(given: str, terms: str) -> None:
+    verdict = judge_answer("x^2 + 2x + 1", given, form="expanded")
+    assert verdict.status is Status.WRONG_FORM, verdict
+    assert "like terms" in verdict.feedback
+    assert f"{terms} and {terms}" in verdict.feedback if terms else True
+
+
+@pytest.mark.parametrize(
+    ("expected", "given"),
+    [
+        ("x^2 + 2x + 1", "1 + 2x + x^2"),
+        ("x^2 + 2x + 1", "x^2 + 2 x + 1"),
+        ("x y + y x", "2xy"),
+        ("2x y + x + y", "x + y + 2 x y"),
+        ("x^2 - y^2", "x^2 - y^2"),
+        ("x^2 + x", "x^2 + x"),
+        ("(x + 1)/2", "x/2 + 1/2"),
+    ],
+)
+def test_expanded_form_with_distinct_terms_is_accepted(expected: str, given: str) -> None:
+    assert judge_answer(expected, given, form="expanded").status is Status.CORRECT
+
+
+def test_terms_that_differ_only_in_order_of_factors_are_like_terms() -> None:
+    verdict = judge_answer("2xy", "x y + y x", form="expanded")
+    assert verdict.status is Status.WRONG_FORM

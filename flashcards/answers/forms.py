@@ -107,14 +107,52 @@ def factored_problem(given: Node, builder: Builder) -> str | None:
     return None
 
 
+def _terms(node: Node) -> list[Node]:
+    """The terms of a sum as typed, signs left out (`x^2 - x + 1` has x^2, x and 1)."""
+    match node:
+        case Add(a, b) | Sub(a, b):
+            return _terms(a) + _terms(b)
+        case Neg(a):
+            return _terms(a)
+    return [node]
+
+
+def _monomial(term: Node) -> tuple[str, ...]:
+    """What a term is a multiple of: its factors other than numbers, in any order."""
+    factors: list[str] = []
+    stack = [term]
+    while stack:
+        node = stack.pop()
+        match node:
+            case Mul(a, b, _):
+                stack += [a, b]
+            case Neg(a):
+                stack.append(a)
+            case Div(a, b):
+                stack.append(a)
+                if not _is_number(b):
+                    factors.append("/" + pretty(b))
+            case Num():
+                pass
+            case _:
+                factors.append(pretty(node))
+    return tuple(sorted(factors))
+
+
 def expanded_problem(given: Node) -> str | None:
-    """Why `given` is not multiplied out, or None."""
+    """Why `given` is not multiplied out with its like terms collected, or None."""
     for node in walk(given):
         match node:
             case Mul(a, b, _) if _is_sum(a) or _is_sum(b):
                 return f"{pretty(node)} can be multiplied out."
             case Pow(base, Num(n)) if _is_sum(base) and n.isdigit() and int(n) >= 2:
                 return f"{pretty(node)} can be multiplied out."
+    seen: dict[tuple[str, ...], Node] = {}
+    for term in _terms(given):
+        key = _monomial(term)
+        if key in seen:
+            return f"the like terms {pretty(seen[key])} and {pretty(term)} can be collected."
+        seen[key] = term
     return None
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from flashcards.answers import Status, judge_answer, validate_expected
+from flashcards.answers import Status, judge_answer, read, validate_expected
 from flashcards.answers.worker import WORKER
 from flashcards.cli import main
 from flashcards.parsing import parse_deck
@@ -222,3 +222,90 @@ def test_expanded_form_with_distinct_terms_is_accepted(expected: str, given: str
 def test_terms_that_differ_only_in_order_of_factors_are_like_terms() -> None:
     verdict = judge_answer("2xy", "x y + y x", form="expanded")
     assert verdict.status is Status.WRONG_FORM
+
+
+# --------------------------------------------------------------------------------------------
+# Reading: products of powers, full-width digits
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        ("2^x 2^y", "2^x·2^y"),
+        ("e^x 2^x", "e^x·2^x"),
+        ("x^2 3^x", "x^2·3^x"),
+        ("2^x 3^(x+1)", "2^x·3^(x + 1)"),
+    ],
+)
+def test_a_power_of_a_number_after_a_power_is_a_product(text: str, shown: str) -> None:
+    reading = read(text)
+    assert reading.ok, reading.error
+    assert reading.pretty == shown
+
+
+def test_products_of_powers_are_checked_as_products() -> None:
+    assert accepted("2^{x+y}", "2^x 2^y")
+    assert not accepted("2^{x+y}", "2^x 3^y")
+
+
+@pytest.mark.parametrize("text", ["x 2", "2 3", "x 2^y", "2^x 3", "2^x 2"])
+def test_a_number_after_a_term_that_is_no_power_stays_refused(text: str) -> None:
+    reading = read(text)
+    assert not reading.ok
+    assert "a number right after another term" in (reading.error or "")
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [("２x", "2·x"), ("x^２", "x^2"), ("１２３", "123"), ("３.５", "3.5"), ("x_１", "x_1")],
+)
+def test_full_width_digits_read_as_ascii_digits(text: str, shown: str) -> None:
+    reading = read(text)
+    assert reading.ok, reading.error
+    assert reading.pretty == shown
+
+
+def test_full_width_digits_are_checked_as_numbers() -> None:
+    assert accepted("2x + 1", "２x + １")
+
+
+@pytest.mark.parametrize("text", ["２ｘ", "ｅｖａｌ(1)", "ｓｉｎ(x)"])
+def test_full_width_letters_stay_refused(text: str) -> None:
+    reading = read(text)
+    assert not reading.ok
+    assert "unexpected character" in (reading.error or "")
+
+
+def test_a_full_width_digit_problem_points_at_the_character_typed() -> None:
+    reading = read("２x +")
+    assert not reading.ok and reading.position == 3
+
+
+# --------------------------------------------------------------------------------------------
+# sigmoid and softplus
+
+
+def test_sigmoid_and_softplus_are_known_functions() -> None:
+    assert read("sigmoid(x)").pretty == "sigmoid(x)"
+    assert read("softplus(2x)").pretty == "softplus(2·x)"
+    assert accepted("1/(1+e^(-x))", "sigmoid(x)")
+    assert accepted("sigmoid(x)(1 - sigmoid(x))", "e^(-x)/(1+e^(-x))^2")
+    assert accepted(r"\log(1 + e^x)", "softplus(x)")
+    assert accepted("softplus(x) - softplus(-x)", "x")
+    assert accepted("sigmoid(x)", "e^x/(1+e^x)")
+    assert not accepted("sigmoid(x)", "sigmoid(-x)")
+    assert not accepted("softplus(x)", "log(1 + e^(-x))")
+
+
+def test_sigmoid_and_softplus_work_in_latex_and_sympy_comparisons() -> None:
+    assert accepted(r"\operatorname{sigmoid}(x)", "1/(1+exp(-x))")
+    assert accepted(r"\mathrm{softplus}(x)", "ln(1 + exp(x))")
+    # Infinities go through sympy rather than sampling.
+    assert accepted("sigmoid(oo)", "1")
+
+
+def test_a_card_that_defines_sigmoid_keeps_its_definition() -> None:
+    mine = ["sigmoid(x) = 2x"]
+    assert accepted("sigmoid(x)", "2x", definitions=mine)
+    assert not accepted("sigmoid(x)", "1/(1+e^(-x))", definitions=mine)
+    assert accepted("softplus(x)", "x^2", definitions=["softplus(x) = x^2"])

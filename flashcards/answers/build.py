@@ -29,6 +29,17 @@ from flashcards.answers.tree import (
     Tuple,
 )
 
+
+def _sigmoid(x: Any, evaluate: bool = True) -> Any:
+    """The logistic function, as sympy writes it: 1/(1 + e^-x)."""
+    return sympy.Pow(1 + sympy.exp(-x, evaluate=evaluate), -1, evaluate=evaluate)
+
+
+def _softplus(x: Any, evaluate: bool = True) -> Any:
+    """log(1 + e^x)."""
+    return sympy.log(1 + sympy.exp(x, evaluate=evaluate), evaluate=evaluate)
+
+
 FUNCTIONS: dict[str, Any] = {
     "sin": sympy.sin,
     "cos": sympy.cos,
@@ -58,6 +69,8 @@ FUNCTIONS: dict[str, Any] = {
     "root": sympy.root,
     "max": sympy.Max,
     "min": sympy.Min,
+    "sigmoid": _sigmoid,
+    "softplus": _softplus,
 }
 
 

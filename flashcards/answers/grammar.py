@@ -378,6 +378,9 @@ class _Lexer:
 
 
 DIGITS = frozenset("0123456789")
+#: Full-width digits (`２`, as some input methods type them) read as ASCII digits, one for
+#: one, so positions stay right; full-width letters stay refused.
+FULL_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
 _STARTS = {"num", "name", "func", "const", "latex"}
 
 
@@ -498,17 +501,27 @@ class _Parser:
         return False
 
     def juxt(self, stop_at_function: bool = False) -> Node:
-        left = self.power()
+        left = last = self.power()
         while self.starts_operand(stop_at_function):
-            previous = self.tokens[self.i - 1]
-            if self.tok.kind == "num" and not (
-                previous.kind == "op" and previous.value in ")]}|"
-            ):  # `x 2` and `2 3` look like typos; `(x+1) 2` and `ln(2) 2^x` are products
+            if self.tok.kind == "num" and not self.number_may_follow(last):
                 raise ReadError(
                     "a number right after another term: use * to multiply", self.tok.pos
                 )
-            left = Mul(left, self.power(), implicit=True)
+            last = self.power()
+            left = Mul(left, last, implicit=True)
         return left
+
+    def number_may_follow(self, last: Node) -> bool:
+        """Whether the number at hand multiplies the factor `last` before it.
+
+        `x 2` and `2 3` look like typos; after a closing bracket (`(x+1) 2`, `ln(2) 2^x`) a
+        number is a factor, and so is a power of a number after a power (`2^x 2^y`).
+        """
+        previous = self.tokens[self.i - 1]
+        if previous.kind == "op" and previous.value in ")]}|":
+            return True
+        after = self.tokens[self.i + 1]
+        return isinstance(last, Pow) and after.kind == "op" and after.value == "^"
 
     def power(self) -> Node:
         self.enter()
@@ -829,7 +842,7 @@ def parse(text: str, ctx: Context | None = None, *, limit: int = DECK_LIMIT) -> 
     """Parse text into a tree, raising ReadError with the problem's position."""
     ctx = ctx or Context()
     check_characters(text, limit)
-    tokens = _Lexer(text, ctx).run()
+    tokens = _Lexer(text.translate(FULL_WIDTH_DIGITS), ctx).run()
     tree = _Parser(tokens, ctx).top()
     _check_placement(tree)
     check_limits(tree)

@@ -38,6 +38,8 @@ FUNCTIONS: dict[str, tuple[int, int]] = {
             "floor",
             "ceil",
             "factorial",
+            "sigmoid",
+            "softplus",
         ]
     },
     "log": (1, 2),

@@ -146,6 +146,19 @@ def _binomial(n: mpf, k: mpf) -> mpf:
     return mpmath.binomial(n, k)
 
 
+def _sigmoid(x: mpf) -> mpf:
+    """The logistic function 1/(1 + e^-x), computed without overflow on either side."""
+    if x >= 0:
+        return 1 / (1 + mpmath.exp(-x))
+    t = mpmath.exp(x)
+    return t / (1 + t)
+
+
+def _softplus(x: mpf) -> mpf:
+    """log(1 + e^x), computed without overflow for large x."""
+    return max(x, mpf(0)) + mpmath.log1p(mpmath.exp(-abs(x)))
+
+
 FUNCS: dict[str, Callable[..., mpf]] = {
     "sin": mpmath.sin,
     "cos": mpmath.cos,
@@ -175,6 +188,8 @@ FUNCS: dict[str, Callable[..., mpf]] = {
     "root": _root,
     "max": max,
     "min": min,
+    "sigmoid": _sigmoid,
+    "softplus": _softplus,
 }
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from flashcards.answers import Status, judge_answer, read, validate_expected
+from flashcards.answers import Status, judge_answer, read, read_answer, validate_expected
 from flashcards.answers.worker import WORKER
 from flashcards.cli import main
 from flashcards.parsing import parse_deck
@@ -309,3 +309,60 @@ def test_a_card_that_defines_sigmoid_keeps_its_definition() -> None:
     assert accepted("sigmoid(x)", "2x", definitions=mine)
     assert not accepted("sigmoid(x)", "1/(1+e^(-x))", definitions=mine)
     assert accepted("softplus(x)", "x^2", definitions=["softplus(x) = x^2"])
+
+
+# --------------------------------------------------------------------------------------------
+# sigma written as a function is the logistic function
+
+
+@pytest.mark.parametrize(
+    ("expected", "given"),
+    [
+        (r"1-\sigma(x)", "sigma(-x)"),
+        (r"1 - \sigma(x)", "1 - 1/(1 + e^(-x))"),
+        (r"\sigma(x)(1-\sigma(x))", "sigma(x) sigma(-x)"),
+        (r"\sigma(x)(1-\sigma(x))", "sigmoid(x) - sigmoid(x)^2"),
+        ("σ(2x)", "1/(1+exp(-2x))"),
+    ],
+)
+def test_sigma_called_like_a_function_is_the_logistic_function(expected, given) -> None:
+    verdict = judge_answer(expected, given)
+    assert verdict.accepted, verdict
+    if "sigma(" in given:
+        assert "σ(" in verdict.reading
+
+
+def test_sigma_as_a_function_still_tells_wrong_answers() -> None:
+    assert not accepted(r"1-\sigma(x)", "sigma(x)")
+    assert not accepted(r"1-\sigma(x)", "sigma(x) - 1")
+
+
+def test_sigma_used_as_a_variable_stays_a_variable() -> None:
+    gauss = r"\frac{1}{\sigma\sqrt{2\pi}}"
+    assert accepted(gauss, "1/(sigma sqrt(2pi))", assumptions=["sigma > 0"])
+    assert accepted(r"\sigma^2", "sigma sigma")
+    # A Greek sigma with a subscript is a variable too.
+    assert accepted(r"\sigma_1 + \sigma_2", "sigma2 + sigma1")
+    # The answer to a card whose sigma is a variable reads sigma(...) as a product.
+    assert accepted(r"\sigma x + \sigma", "sigma(x + 1)")
+
+
+def test_a_card_that_defines_or_declares_sigma_keeps_its_meaning() -> None:
+    assert accepted(r"\sigma(x)", "2x", definitions=["sigma(x) = 2x"])
+    assert not accepted(r"\sigma(x)", "1/(1+e^(-x))", definitions=["sigma(x) = 2x"])
+    # Assumed positive: sigma is the card's variable, so sigma(x) is sigma times x.
+    assert accepted(r"\sigma(x)", "sigma x", assumptions=["sigma > 0"])
+
+
+def test_the_command_reads_the_readme_example_as_written(capsys, worker) -> None:
+    assert main(["answer", r"1-\sigma(x)", "sigma(-x)"]) == 0
+    out = capsys.readouterr().out
+    assert "read as: σ(-x)" in out and "correct" in out
+
+
+def test_the_live_preview_reads_sigma_as_the_check_does() -> None:
+    assert read_answer("sigma(-x)", expected=r"1 - \sigma(x)").pretty == "σ(-x)"
+    assert read_answer("sigma(-x)", expected=r"\sigma^2").pretty == "σ·(-x)"
+    assert read_answer("sigma(-x)").pretty == "σ·(-x)"
+    defined = {"definitions": ["sigma(x) = 2x"]}
+    assert read_answer("sigma(-x)", expected=r"\sigma(x)", **defined).pretty == "σ(-x)"

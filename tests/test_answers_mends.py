@@ -366,3 +366,38 @@ def test_the_live_preview_reads_sigma_as_the_check_does() -> None:
     assert read_answer("sigma(-x)").pretty == "σ·(-x)"
     defined = {"definitions": ["sigma(x) = 2x"]}
     assert read_answer("sigma(-x)", expected=r"\sigma(x)", **defined).pretty == "σ(-x)"
+
+
+# --------------------------------------------------------------------------------------------
+# Messages: unknown words, long pastes
+
+
+def test_an_unknown_word_says_which_names_the_card_knows() -> None:
+    verdict = judge_answer("lr * x", "abcd x", names=["lr"], definitions=["f(x) = x^2"])
+    assert verdict.status is Status.UNREADABLE
+    assert "declared" not in verdict.feedback
+    assert "unknown word 'abcd'" in verdict.feedback
+    assert "lr" in verdict.feedback and "f(...)" in verdict.feedback
+
+
+def test_an_unknown_word_on_a_card_with_no_names_says_so() -> None:
+    r = read("abcd + 1")
+    assert "declared" not in r.error
+    assert "no names of its own" in r.error
+    assert "a*b" in r.error  # how to write a product instead
+
+
+def test_an_unknown_word_close_to_a_known_one_suggests_it() -> None:
+    assert "did you mean sigmoid?" in read("sigmod(x)").error
+    assert "did you mean lambda?" in read("lamda + 1").error
+    assert "did you mean" not in read("abcd + 1").error
+
+
+def test_a_long_paste_gets_one_clear_sentence() -> None:
+    verdict = judge_answer("x", "x+" * 1000)
+    assert verdict.status is Status.UNREADABLE
+    text = verdict.feedback
+    assert "too long" in text
+    assert "2,000 characters" in text and "at most 300" in text
+    assert "at character" not in text
+    assert text.count("(") <= 1 and "\n" not in text

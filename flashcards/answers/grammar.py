@@ -135,7 +135,9 @@ class Context:
 def check_characters(text: str, limit: int) -> None:
     """Refuse text that is too long, or has control, format, private-use or odd characters."""
     if len(text) > limit:
-        raise ReadError(f"too long: {len(text)} characters (at most {limit})", limit)
+        raise ReadError(
+            f"the answer is too long ({len(text):,} characters; at most {limit:,} are read)"
+        )
     depth = 0
     for i, ch in enumerate(text):
         if ch in "\t\n\r":
@@ -274,16 +276,33 @@ class _Lexer:
                 word = run[k]
                 singles += 1
                 if singles >= 4:
-                    raise ReadError(
-                        f"unknown word '{run}': write a product with * (like a*b), "
-                        "or ask for the name to be declared",
-                        start,
-                    )
+                    raise ReadError(self._unknown_word(run), start)
             else:
                 singles = 0
             self._add_name(word, i + k)
             k += len(word)
         return self._subscript(self.tokens[-1], j)
+
+    def _unknown_word(self, run: str) -> str:
+        """What to say of a word the reader does not know: a close name, and the card's."""
+        import difflib
+
+        message = f"unknown word '{run}': "
+        close = difflib.get_close_matches(run, self.words, n=1, cutoff=0.75)
+        if close:
+            message += f"did you mean {close[0]}? Or write"
+        else:
+            message += "write"
+        message += " a product with * (like a*b); "
+        own = sorted(self.ctx.names) + sorted(f"{f}(...)" for f in self.ctx.functions)
+        if not own:
+            return message + (
+                "this card knows no names of its own, only the built-in functions and Greek letters"
+            )
+        listed = ", ".join(own[:-1]) + " and " + own[-1] if len(own) > 1 else own[0]
+        return (
+            message + f"besides the built-in functions and Greek letters, this card knows {listed}"
+        )
 
     def _subscript(self, token: Token, j: int) -> int:
         """Attach digits or `_sub` after a name to it; return the next position."""

@@ -30,7 +30,7 @@ class Choice:
 
 
 #: How a math card compares answers, and the forms it may require (MathSpec.mode / .form).
-ANSWER_MODES = ("expression", "equation", "antiderivative", "set", "list")
+ANSWER_MODES = ("expression", "equation", "antiderivative", "any_antiderivative", "set", "list")
 ANSWER_FORMS = ("simplified", "factored", "expanded")
 
 
@@ -50,6 +50,8 @@ class MathSpec:
     form: str | None = None
     rel_tol: float | None = None
     abs_tol: float | None = None
+    #: Numbers are compared after rounding both to this many significant figures.
+    sig_figs: int | None = None
     #: Example answers that must be accepted / rejected, with their deck lines.
     accept: tuple[tuple[str, int], ...] = ()
     reject: tuple[tuple[str, int], ...] = ()
@@ -64,6 +66,7 @@ class MathSpec:
             "form": self.form,
             "rel_tol": self.rel_tol,
             "abs_tol": self.abs_tol,
+            "sig_figs": self.sig_figs,
         }
 
 

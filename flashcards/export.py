@@ -32,6 +32,7 @@ from flashcards.cards import CardKind, Deck, MathSpec, Note
 from flashcards.decks import image_problem
 from flashcards.errors import FlashcardsError
 from flashcards.macros import expand_macros
+from flashcards.mathspans import strip_math_delimiters
 
 if TYPE_CHECKING:
     from flashcards.scheduler import ReviewState
@@ -493,17 +494,10 @@ def _looks_like_latex(expr: str) -> bool:
     return "\\" in expr or "{" in expr or expr.strip().startswith("$")
 
 
-def _strip_dollars(expr: str) -> str:
-    s = expr.strip()
-    while s.startswith("$") and s.endswith("$") and len(s) >= 2:
-        s = s[1:-1].strip()
-    return s
-
-
 def math_answer_html(expr: str, macros: Mapping[str, str] | None) -> str:
     """The expected answer as shown on the back: MathJax for LaTeX, code for plain notation."""
     if _looks_like_latex(expr):
-        return _math_html(_strip_dollars(expr), False, macros)
+        return _math_html(strip_math_delimiters(expr), False, macros)
     return f"<code>{html.escape(expr.strip(), quote=False)}</code>"
 
 
@@ -583,7 +577,7 @@ def note_fields(note: Note, deck: Deck, media: Mapping[str, str] | None = None) 
         return [md(anki_cloze_text(note.front)), md(note.back), note.id]
     if kind is CardKind.MATH:
         spec = note.math or MathSpec(expected="")
-        answer = html.escape(_strip_dollars(spec.expected), quote=False)
+        answer = html.escape(strip_math_delimiters(spec.expected), quote=False)
         shown = math_answer_html(spec.expected, macros) if spec.expected.strip() else ""
         return [md(note.front), answer, shown, declarations_html(spec), md(note.back), note.id]
     if kind is CardKind.CHOICE:

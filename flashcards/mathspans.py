@@ -54,3 +54,20 @@ def math_spans(text: str) -> tuple[list[MathSpan], int | None]:
             continue
         i += 1
     return spans, None
+
+
+#: Delimiter pairs that may surround a whole formula, longest first.
+_DELIMITERS = (("$$", "$$"), ("$", "$"), ("\\(", "\\)"), ("\\[", "\\]"))
+
+
+def strip_math_delimiters(text: str) -> str:
+    """`text` without one pair of `$...$`, `$$...$$`, `\\(...\\)` or `\\[...\\]` around it.
+
+    White space around and just inside the delimiters goes too; other text comes back only
+    stripped, and `$$` or `$` alone are kept (they hold no formula).
+    """
+    s = text.strip()
+    for left, right in _DELIMITERS:
+        if len(s) > len(left) + len(right) and s.startswith(left) and s.endswith(right):
+            return s[len(left) : len(s) - len(right)].strip()
+    return s

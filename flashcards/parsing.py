@@ -27,14 +27,14 @@ from flashcards.cards import (
 from flashcards.cloze import ClozeError, find_clozes
 from flashcards.errors import Problem
 from flashcards.identity import content_id
-from flashcards.mathspans import math_spans
+from flashcards.mathspans import math_spans, strip_math_delimiters
 
 #: Options of a choice card are picked with the letters a-z.
 MAX_CHOICES = 26
 
 LIST_KEYS = ("define", "assume", "names", "accept", "reject", "alternatives")
-SCALAR_KEYS = ("expected", "mode", "form", "rel_tol", "abs_tol", "text")
-ANSWER_KEYS = SCALAR_KEYS[:5] + ("define", "assume", "names", "accept", "reject")
+SCALAR_KEYS = ("expected", "mode", "form", "rel_tol", "abs_tol", "sig_figs", "text")
+ANSWER_KEYS = SCALAR_KEYS[:6] + ("define", "assume", "names", "accept", "reject")
 TEXT_KEYS = ("text", "alternatives")
 FRONT_MATTER_KEYS = ("name", "description", "sources", "tags", "macros", "defaults")
 
@@ -104,13 +104,6 @@ def split_attrs(line: str) -> tuple[str, Attrs | None]:
     return line[: m.start()], attrs
 
 
-def strip_math_delimiters(text: str) -> str:
-    """`$x$` or `$$x$$` -> `x`; other text unchanged."""
-    t = text.strip()
-    for d in ("$$", "$"):
-        if len(t) > 2 * len(d) and t.startswith(d) and t.endswith(d):
-            return t[len(d) : -len(d)].strip()
-    return t
 
 
 def _mask_spans(line: str) -> str:
@@ -331,6 +324,10 @@ class _Builder:
             if tolerances[key] is not None and not (0 <= tolerances[key] < 1e6):  # type: ignore[operator]
                 self.problem(block.start, f"`{key}` must be a non-negative number")
                 return None, None
+        figures = str(merged.get("sig_figs", "")).strip() or None
+        if figures is not None and not (figures.isdigit() and 1 <= int(figures) <= 15):
+            self.problem(block.start, "`sig_figs` must be a whole number from 1 to 15, like 3")
+            return None, None
 
         def examples(key: str) -> tuple[tuple[str, int], ...]:
             texts = values.get(key, [])
@@ -346,6 +343,7 @@ class _Builder:
             form=str(form).strip() if form is not None else None,
             rel_tol=tolerances["rel_tol"],
             abs_tol=tolerances["abs_tol"],
+            sig_figs=int(figures) if figures is not None else None,
             accept=examples("accept"),
             reject=examples("reject"),
         )

@@ -189,6 +189,7 @@ def test_math_card_reads_every_answer_key():
         "form",
         "rel_tol",
         "abs_tol",
+        "sig_figs",
     }
 
 

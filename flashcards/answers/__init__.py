@@ -14,21 +14,22 @@ from typing import Any
 from flashcards.answers.grammar import (
     DECK_LIMIT,
     LEARNER_LIMIT,
-    Eq,
     Reading,
-    Tuple,
     describe,
     drop_thousands_separators,
     error_text,
     read,
 )
 from flashcards.answers.spec import (
+    Assumption,
+    Definition,
     Job,
     SpecError,
     check_options,
     parse_assumptions,
     parse_definitions,
 )
+from flashcards.answers.tree import Call, Eq, Tuple, walk
 from flashcards.answers.verdict import Status, Verdict, verdict
 from flashcards.macros import expand_macros
 
@@ -83,11 +84,12 @@ def _prepare(
     form: str | None = None,
     rel_tol: float | None = None,
     abs_tol: float | None = None,
+    sig_figs: int | None = None,
     macros: Mapping[str, str] | None = None,
 ) -> tuple[Job | None, Reading | None, str | None]:
     """Read everything a check needs: (job, reading of the answer, card problem)."""
     try:
-        check_options(mode, form, rel_tol, abs_tol)
+        check_options(mode, form, rel_tol, abs_tol, sig_figs)
         names_t = _as_tuple(names)
         defs_text = tuple(_expand(d, macros) for d in _as_tuple(definitions))
         defs, functions = parse_definitions(defs_text, names_t)
@@ -96,6 +98,8 @@ def _prepare(
         return None, None, str(error)
     if not isinstance(expected, str):
         return None, None, "the expected answer must be text"
+    if _sigma_is_logistic(_expand(expected, macros), names_t, defs, functions, assumed):
+        defs, functions = parse_definitions((*defs_text, LOGISTIC_SIGMA), names_t)
     ctx_names = (*names_t, *(d.name for d in defs if not d.params))
     expected_reading = read(_expand(expected, macros), ctx_names, functions, limit=DECK_LIMIT * 2)
     if not expected_reading.ok:
@@ -119,8 +123,36 @@ def _prepare(
         rel_tol,
         abs_tol,
         seed,
+        sig_figs,
     )
     return job, reading, None
+
+
+#: What sigma is on a card that writes it as a function without defining it.
+LOGISTIC_SIGMA = "sigma(x) = sigmoid(x)"
+
+
+def _sigma_is_logistic(
+    expected: str,
+    names: tuple[str, ...],
+    defs: tuple[Definition, ...],
+    functions: Mapping[str, int],
+    assumed: tuple[Assumption, ...],
+) -> bool:
+    """Whether the card's sigma is the logistic function, as σ(x) means in ML.
+
+    It is when the expected answer writes sigma only as a one-argument function (`1 -
+    \\sigma(x)`) and the card neither defines, declares nor assumes anything of sigma. An
+    expected answer that uses sigma as a variable (`\\sigma^2`, `\\sigma_1`) keeps it one.
+    """
+    if "sigma" in functions or "sigma" in names or any(d.name == "sigma" for d in defs):
+        return False
+    if any(a.name == "sigma" for a in assumed):
+        return False
+    trial = read(expected, names, {**functions, "sigma": 1}, limit=DECK_LIMIT * 2)
+    return trial.tree is not None and any(
+        isinstance(n, Call) and n.name == "sigma" for n in walk(trial.tree)
+    )
 
 
 def _one_answer_text(given: str, mode: str) -> str:
@@ -132,9 +164,10 @@ def _mode_problem(mode: str, reading: Reading) -> str | None:
     tree = reading.tree
     if mode == "equation" and not isinstance(tree, Eq):
         return "mode equation needs an expected answer with '='"
-    if mode in ("expression", "antiderivative") and isinstance(tree, Tuple):
+    integral = mode in ("antiderivative", "any_antiderivative")
+    if (mode == "expression" or integral) and isinstance(tree, Tuple):
         return f"mode {mode} needs one expected answer; use mode set or list for several"
-    if mode == "antiderivative" and isinstance(tree, Eq):
+    if integral and isinstance(tree, Eq):
         return "mode antiderivative needs an expression, not an equation"
     return None
 
@@ -157,6 +190,7 @@ def check_answer(
     form: str | None = None,
     rel_tol: float | None = None,
     abs_tol: float | None = None,
+    sig_figs: int | None = None,
     timeout: float = DEFAULT_TIMEOUT,
     macros: Mapping[str, str] | None = None,
 ) -> Verdict:
@@ -175,6 +209,7 @@ def check_answer(
         form=form,
         rel_tol=rel_tol,
         abs_tol=abs_tol,
+        sig_figs=sig_figs,
         macros=macros,
     )
     if job is None:
@@ -216,13 +251,22 @@ def validate_expected(expected: str, **options: Any) -> str | None:
     return problem
 
 
-def read_answer(text: str, **options: Any) -> Reading:
-    """How a learner's answer is read under a card's declarations (for a live preview)."""
+def read_answer(text: str, expected: str | None = None, **options: Any) -> Reading:
+    """How a learner's answer is read under a card's declarations (for a live preview).
+
+    With the card's `expected` answer, the reading is the one the check makes: a sigma that
+    the expected answer writes as a function is a function here too.
+    """
     names = _as_tuple(options.get("names"))
     try:
-        _defs, functions = parse_definitions(_as_tuple(options.get("definitions")), names)
+        defs, functions = parse_definitions(_as_tuple(options.get("definitions")), names)
+        assumed = parse_assumptions(_as_tuple(options.get("assumptions")), names)
     except SpecError:
-        functions = {}
+        defs, functions, assumed = (), {}, ()
+    if isinstance(expected, str) and _sigma_is_logistic(
+        _expand(expected, options.get("macros")), names, defs, functions, assumed
+    ):
+        functions = {**functions, "sigma": 1}
     mode = options.get("mode") or "expression"
     return read(_one_answer_text(text, mode), names, functions, limit=LEARNER_LIMIT)
 

@@ -10,7 +10,8 @@ from typing import Any
 
 import sympy
 
-from flashcards.answers.grammar import (
+from flashcards.answers.spec import Assumption, Definition
+from flashcards.answers.tree import (
     Abs,
     Add,
     Call,
@@ -27,7 +28,17 @@ from flashcards.answers.grammar import (
     Sym,
     Tuple,
 )
-from flashcards.answers.spec import Assumption, Definition
+
+
+def _sigmoid(x: Any, evaluate: bool = True) -> Any:
+    """The logistic function, as sympy writes it: 1/(1 + e^-x)."""
+    return sympy.Pow(1 + sympy.exp(-x, evaluate=evaluate), -1, evaluate=evaluate)
+
+
+def _softplus(x: Any, evaluate: bool = True) -> Any:
+    """log(1 + e^x)."""
+    return sympy.log(1 + sympy.exp(x, evaluate=evaluate), evaluate=evaluate)
+
 
 FUNCTIONS: dict[str, Any] = {
     "sin": sympy.sin,
@@ -58,6 +69,8 @@ FUNCTIONS: dict[str, Any] = {
     "root": sympy.root,
     "max": sympy.Max,
     "min": sympy.Min,
+    "sigmoid": _sigmoid,
+    "softplus": _softplus,
 }
 
 

@@ -11,13 +11,27 @@ solution sets of equations, and forms. This module runs inside the checker's wor
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import mpmath
 from mpmath import mpf
 
-from flashcards.answers.grammar import (
+from flashcards.answers.feedback import find_hint
+from flashcards.answers.forms import form_problem
+from flashcards.answers.numeric import (
+    DPS,
+    Comparison,
+    Evaluator,
+    Point,
+    Undefined,
+    close,
+    round_to_figures,
+    sample_points,
+)
+from flashcards.answers.printer import display_name, pretty
+from flashcards.answers.spec import Job, free_names
+from flashcards.answers.tree import (
     Const,
     Eq,
     Node,
@@ -25,19 +39,9 @@ from flashcards.answers.grammar import (
     Sub,
     Sym,
     Tuple,
-    pretty,
     rewrite,
     walk,
 )
-from flashcards.answers.numeric import (
-    DPS,
-    Evaluator,
-    Point,
-    Undefined,
-    close,
-    sample_points,
-)
-from flashcards.answers.spec import Job, free_names
 from flashcards.answers.verdict import Status
 
 if TYPE_CHECKING:
@@ -53,6 +57,11 @@ POINTS = 10
 MIN_POINTS = 3
 #: Names a learner may use for the arbitrary constant of an antiderivative.
 CONSTANT_NAMES = ("C", "K", "c")
+#: The hint for an indefinite integral typed without its arbitrary constant.
+ADD_CONSTANT = "Add the constant of integration: + C."
+#: Two values given to the learner's constant, to see that the answer is right for both
+#: and depends on it (it is arbitrary, not cancelled out).
+_CONSTANT_TRIALS = ("2", "3")
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,18 +73,6 @@ class Outcome:
     hint: str | None = None
 
 
-@dataclass(slots=True)
-class Comparison:
-    """Result of comparing two expressions, with the evidence feedback needs."""
-
-    equal: bool
-    reason: str = ""
-    names: list[str] = field(default_factory=list)
-    points: list[Point] = field(default_factory=list)
-    expected_values: list[mpf] = field(default_factory=list)
-    given_values: list[mpf] = field(default_factory=list)
-
-
 def _fmt(value: mpf) -> str:
     if mpmath.isint(value) and abs(value) < 10**15:
         return str(int(value))
@@ -83,12 +80,10 @@ def _fmt(value: mpf) -> str:
 
 
 def _at(point: Point) -> str:
-    from flashcards.answers.grammar import _name
-
-    return ", ".join(f"{_name(k)} = {_fmt(v)}" for k, v in sorted(point.items()))
+    return ", ".join(f"{display_name(k)} = {_fmt(v)}" for k, v in sorted(point.items()))
 
 
-class Checker:
+class Comparer:
     """Compares trees for one job: its definitions, assumptions and tolerances."""
 
     def __init__(self, job: Job) -> None:
@@ -206,6 +201,13 @@ class Checker:
             g = self.ev.value(given, {})
         except Undefined as why:
             return Comparison(False, f"Your answer has no value ({why}).")
+        figures = self.job.sig_figs
+        if figures is not None:
+            rounded = round_to_figures(g, figures)
+            if rounded == round_to_figures(e, figures):
+                return Comparison(True, "", [], [{}], [e], [g])
+            reason = f"At {figures} significant figures, your answer is {rounded}."
+            return Comparison(False, reason, [], [{}], [e], [g])
         rel = self.rel_tol if self.custom_tol else CONST_REL_TOL
         abs_tol = self.abs_tol if self.custom_tol else 0.0
         equal = close(e, g, rel, abs_tol) or (not self.custom_tol and abs(e - g) < mpf("1e-25"))
@@ -251,7 +253,9 @@ class Checker:
             )
         if isinstance(expected, Eq):
             return Outcome(Status.WRONG, "The answer is an equation: write it with '='.")
-        if job.mode == "antiderivative":
+        if job.mode == "antiderivative" and _constants(expected, set(), self.defs):
+            return self.judge_integral(expected, given)
+        if job.mode in ("antiderivative", "any_antiderivative"):
             expected = _drop_constant(expected, set())
             given = _drop_constant(given, free_names(expected, self.defs))
             result = self.compare(expected, given, up_to_constant=True)
@@ -261,22 +265,51 @@ class Checker:
             return self.check_form(expected, given)
         return self.wrong(result, expected, given)
 
+    def judge_integral(self, expected: Node, given: Node) -> Outcome:
+        """An indefinite integral written with `+ C`: one arbitrary constant is required."""
+        base = _drop_constant(expected, set())
+        variables = free_names(base, self.defs)
+        constants = _constants(given, variables, self.defs)
+        if len(constants) > 1:
+            listed = ", ".join(display_name(n) for n in constants)
+            return Outcome(
+                Status.WRONG,
+                f"Not the expected answer: write one arbitrary constant, not {listed}.",
+            )
+        if not constants:
+            result = self.compare(base, given, up_to_constant=True)
+            if not result.equal:
+                return self.wrong(result, base, given)
+            return Outcome(
+                Status.WRONG,
+                _wrong_text("An indefinite integral has an arbitrary constant."),
+                ADD_CONSTANT,
+            )
+        trials = [_substitute(given, constants[0], value) for value in _CONSTANT_TRIALS]
+        for trial in trials:
+            result = self.compare(base, trial, up_to_constant=True)
+            if not result.equal:
+                return self.wrong(result, base, trial)
+        if self.compare(*trials).equal:  # `x^2 + C - C`: the constant cancels out
+            return Outcome(
+                Status.WRONG,
+                _wrong_text("Its constant cancels out: the answer has no arbitrary constant."),
+                ADD_CONSTANT,
+            )
+        return self.check_form(expected, given)
+
     def finish(self, same: bool, reason: str, expected: Node, given: Node) -> Outcome:
         if same:
             return self.check_form(expected, given)
         return Outcome(Status.WRONG, _wrong_text(reason))
 
     def wrong(self, result: Comparison, expected: Node, given: Node) -> Outcome:
-        from flashcards.answers.feedback import find_hint
-
         hint = None
         if result.points:
-            hint = find_hint(self, expected, given, result)
+            hint = find_hint(self.ev, expected, given, result)
         extra = set(free_names(given, self.defs)) - set(free_names(expected, self.defs))
         if hint is None and extra:
-            from flashcards.answers.grammar import _name
-
-            listed = ", ".join(_name(n) for n in sorted(extra))
+            listed = ", ".join(display_name(n) for n in sorted(extra))
             hint = f"The expected answer does not use {listed}."
         return Outcome(Status.WRONG, _wrong_text(result.reason), hint)
 
@@ -376,13 +409,11 @@ class Checker:
     def check_form(self, expected: Node, given: Node) -> Outcome:
         if self.job.form is None:
             return Outcome(Status.CORRECT, "Correct.")
-        from flashcards.answers.forms import form_problem
-
         items = given.items if isinstance(given, Tuple) else (given,)
         for item in items:
             sides = (item.left, item.right) if isinstance(item, Eq) else (item,)
             for side in sides:
-                problem = form_problem(self.job.form, side, expected, self)
+                problem = form_problem(self.job.form, side, expected, self.builder)
                 if problem:
                     return Outcome(
                         Status.WRONG_FORM,
@@ -406,9 +437,19 @@ def _drop_constant(node: Node, keep: set[str]) -> Node:
     return rewrite(node, change)
 
 
+def _constants(node: Node, variables: set[str], defs: dict) -> list[str]:
+    """The names in `node` that stand for an arbitrary constant (`C`, `K`, `c`), sorted."""
+    names = free_names(node, defs) - variables
+    return sorted(n for n in names if n in CONSTANT_NAMES)
+
+
+def _substitute(node: Node, name: str, value: str) -> Node:
+    return rewrite(node, lambda n: Num(value) if isinstance(n, Sym) and n.name == name else None)
+
+
 def judge(job: Job) -> Outcome:
     """Check one job (in the worker process, or directly in tests)."""
-    return Checker(job).judge()
+    return Comparer(job).judge()
 
 
 def judge_safely(job: Job) -> Outcome:
@@ -422,4 +463,4 @@ def judge_safely(job: Job) -> Outcome:
         return Outcome(Status.TIMEOUT, text)
 
 
-__all__ = ["Checker", "Comparison", "Outcome", "judge", "judge_safely", "pretty"]
+__all__ = ["Comparer", "Comparison", "Outcome", "judge", "judge_safely", "pretty"]

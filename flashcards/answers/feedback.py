@@ -10,12 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from fractions import Fraction
-from typing import TYPE_CHECKING
 
 import mpmath
 from mpmath import mpf
 
-from flashcards.answers.grammar import (
+from flashcards.answers.numeric import Comparison, Evaluator, Undefined, close
+from flashcards.answers.printer import pretty
+from flashcards.answers.spec import free_names
+from flashcards.answers.tree import (
     Add,
     Call,
     Const,
@@ -25,14 +27,9 @@ from flashcards.answers.grammar import (
     Pow,
     Sub,
     Sym,
-    pretty,
     rewrite,
     walk,
 )
-from flashcards.answers.numeric import Undefined, close
-
-if TYPE_CHECKING:
-    from flashcards.answers.equivalence import Checker, Comparison
 
 #: How tightly values must agree for a slip to explain a wrong answer.
 TOL = 1e-8
@@ -70,15 +67,15 @@ def _inner_parts(node: Node) -> Iterator[Node]:
                 yield den  # 1/u is the outer derivative of log(u)
 
 
-def _derivatives(checker: Checker, part: Node, points: list[dict]) -> Iterator[tuple[str, list]]:
+def _derivatives(ev: Evaluator, part: Node, points: list[dict]) -> Iterator[tuple[str, list]]:
     """For each variable of `part`, its derivative at every point (numerically)."""
-    for name in sorted(checker.names(part)):
+    for name in sorted(free_names(part, ev.defs)):
         values = []
         try:
             for point in points:
 
                 def f(t: mpf, point: dict = point, name: str = name) -> mpf:
-                    return checker.ev.value(part, {**point, name: t})
+                    return ev.value(part, {**point, name: t})
 
                 values.append(mpmath.diff(f, point[name]))
         except (Undefined, ValueError, ZeroDivisionError, KeyError):
@@ -86,14 +83,14 @@ def _derivatives(checker: Checker, part: Node, points: list[dict]) -> Iterator[t
         yield name, values
 
 
-def _chain_rule(checker: Checker, expected: Node, given: Node, result: Comparison) -> str | None:
+def _chain_rule(ev: Evaluator, expected: Node, given: Node, result: Comparison) -> str | None:
     e_vals, g_vals = result.expected_values, result.given_values
     seen: set[Node] = set()
     for part in (*_inner_parts(given), *_inner_parts(expected)):
-        if part in seen or isinstance(part, Sym) or not checker.names(part):
+        if part in seen or isinstance(part, Sym) or not free_names(part, ev.defs):
             continue
         seen.add(part)
-        for _name, dus in _derivatives(checker, part, result.points):
+        for _name, dus in _derivatives(ev, part, result.points):
             if all(close(du, mpf(1), 1e-9, 1e-9) for du in dus):
                 continue
             if all(
@@ -130,11 +127,11 @@ def _replace(node: Node, old: Node, new: Node) -> Node:
     return rewrite(node, lambda n: new if n == old else None)
 
 
-def _log_split(checker: Checker, expected: Node, given: Node, result: Comparison) -> str | None:
+def _log_split(ev: Evaluator, expected: Node, given: Node, result: Comparison) -> str | None:
     for source, target_values in ((expected, result.given_values), (given, result.expected_values)):
         for variant, message in _split_logs(source):
             try:
-                values = [checker.ev.value(variant, p) for p in result.points]
+                values = [ev.value(variant, p) for p in result.points]
             except Undefined:
                 continue
             if all(close(t, v, 1e-9, 1e-12) for t, v in zip(target_values, values, strict=True)):
@@ -142,8 +139,11 @@ def _log_split(checker: Checker, expected: Node, given: Node, result: Comparison
     return None
 
 
-def find_hint(checker: Checker, expected: Node, given: Node, result: Comparison) -> str | None:
-    """A hint naming the slip that explains a wrong answer, or None."""
+def find_hint(ev: Evaluator, expected: Node, given: Node, result: Comparison) -> str | None:
+    """A hint naming the slip that explains a wrong answer, or None.
+
+    `ev` evaluates trees with the card's definitions, at the points `result` sampled.
+    """
     e_vals, g_vals = result.expected_values, result.given_values
     has_variables = bool(result.names)
     pairs = [(e, g) for e, g in zip(e_vals, g_vals, strict=True) if e != 0]
@@ -158,7 +158,7 @@ def find_hint(checker: Checker, expected: Node, given: Node, result: Comparison)
         return CLOSE
     if ratio is not None and close(ratio, mpf(-1), TOL, 0):
         return SIGN
-    chain = _chain_rule(checker, expected, given, result)
+    chain = _chain_rule(ev, expected, given, result)
     if chain:
         return chain
     if ratio is not None and ratio != 0:
@@ -169,4 +169,4 @@ def find_hint(checker: Checker, expected: Node, given: Node, result: Comparison)
     diff = _constant([g - e for e, g in zip(e_vals, g_vals, strict=True)])
     if diff is not None:
         return f"Off by a constant: your answer differs from the right one by {_number(diff)}."
-    return _log_split(checker, expected, given, result)
+    return _log_split(ev, expected, given, result)

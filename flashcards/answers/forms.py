@@ -9,7 +9,8 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING
 
-from flashcards.answers.grammar import (
+from flashcards.answers.printer import pretty
+from flashcards.answers.tree import (
     Abs,
     Add,
     Call,
@@ -24,12 +25,11 @@ from flashcards.answers.grammar import (
     Sub,
     Sym,
     Tuple,
-    pretty,
     walk,
 )
 
 if TYPE_CHECKING:
-    from flashcards.answers.equivalence import Checker
+    from flashcards.answers.build import Builder
 
 _OPS = (Add, Sub, Mul, Div, Pow, Neg, Fact, Abs, Call)
 
@@ -89,14 +89,14 @@ def _factors(node: Node) -> list[Node]:
     return [node]
 
 
-def factored_problem(given: Node, checker: Checker) -> str | None:
+def factored_problem(given: Node, builder: Builder) -> str | None:
     """Why `given` is not fully factored, or None."""
     import sympy
 
     for factor in _factors(given):
         if not _is_sum(factor):
             continue
-        expr = checker.builder.build(factor)
+        expr = builder.build(factor)
         try:
             coeff, parts = sympy.factor_list(expr)
         except (sympy.PolynomialError, NotImplementedError, ValueError, TypeError):
@@ -107,23 +107,61 @@ def factored_problem(given: Node, checker: Checker) -> str | None:
     return None
 
 
+def _terms(node: Node) -> list[Node]:
+    """The terms of a sum as typed, signs left out (`x^2 - x + 1` has x^2, x and 1)."""
+    match node:
+        case Add(a, b) | Sub(a, b):
+            return _terms(a) + _terms(b)
+        case Neg(a):
+            return _terms(a)
+    return [node]
+
+
+def _monomial(term: Node) -> tuple[str, ...]:
+    """What a term is a multiple of: its factors other than numbers, in any order."""
+    factors: list[str] = []
+    stack = [term]
+    while stack:
+        node = stack.pop()
+        match node:
+            case Mul(a, b, _):
+                stack += [a, b]
+            case Neg(a):
+                stack.append(a)
+            case Div(a, b):
+                stack.append(a)
+                if not _is_number(b):
+                    factors.append("/" + pretty(b))
+            case Num():
+                pass
+            case _:
+                factors.append(pretty(node))
+    return tuple(sorted(factors))
+
+
 def expanded_problem(given: Node) -> str | None:
-    """Why `given` is not multiplied out, or None."""
+    """Why `given` is not multiplied out with its like terms collected, or None."""
     for node in walk(given):
         match node:
             case Mul(a, b, _) if _is_sum(a) or _is_sum(b):
                 return f"{pretty(node)} can be multiplied out."
             case Pow(base, Num(n)) if _is_sum(base) and n.isdigit() and int(n) >= 2:
                 return f"{pretty(node)} can be multiplied out."
+    seen: dict[tuple[str, ...], Node] = {}
+    for term in _terms(given):
+        key = _monomial(term)
+        if key in seen:
+            return f"the like terms {pretty(seen[key])} and {pretty(term)} can be collected."
+        seen[key] = term
     return None
 
 
-def form_problem(form: str, given: Node, expected: Node, checker: Checker) -> str | None:
-    """Why a right answer is not in `form`, or None when it is."""
+def form_problem(form: str, given: Node, expected: Node, builder: Builder) -> str | None:
+    """Why a right answer is not in `form`, or None when it is (`builder` makes sympy trees)."""
     if form == "simplified":
         return simplified_problem(given, expected)
     if form == "factored":
-        return factored_problem(given, checker)
+        return factored_problem(given, builder)
     if form == "expanded":
         return expanded_problem(given)
     return None

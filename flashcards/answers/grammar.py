@@ -16,15 +16,51 @@ Every limit that keeps hostile input cheap is checked here, before any CAS sees 
 
 from __future__ import annotations
 
-import builtins
-import keyword
 import math
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field, fields, replace
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 
-from flashcards.latexnames import SIZING_COMMANDS
+from flashcards.answers.names import (
+    CONSTANT_WORDS,
+    FUNCTION_ALIASES,
+    FUNCTIONS,
+    GREEK,
+    GREEK_ALIASES,
+    GREEK_LETTERS,
+    GREEK_SYMBOL,
+    INVERSES,
+    LATEX_IGNORED,
+    LATEX_OPS,
+    LATEX_SPECIAL,
+    RESERVED,
+    SUPERSCRIPTS,
+    UNICODE_OPS,
+    canonical_function,
+    function_key,
+)
+from flashcards.answers.printer import pretty
+from flashcards.answers.tree import (
+    Abs,
+    Add,
+    Call,
+    Const,
+    Div,
+    Eq,
+    Fact,
+    Mul,
+    Neg,
+    Node,
+    Num,
+    Pow,
+    Sub,
+    Sym,
+    Tuple,
+    children,
+    walk,
+)
+from flashcards.mathspans import strip_math_delimiters
 
 #: Longest answer a learner may type, and longest expected answer a deck may give.
 LEARNER_LIMIT = 300
@@ -42,283 +78,6 @@ MAX_RESULT_DIGITS = 10000
 MAX_NODES = 1500
 #: Arity of a function named without one (`functions=["f"]`): any number of arguments.
 ANY_ARITY = 0
-
-# ---------------------------------------------------------------------------------------------
-# The tree
-
-
-@dataclass(frozen=True, slots=True)
-class Num:
-    """A decimal number as written (`2`, `0.5`)."""
-
-    text: str
-
-
-@dataclass(frozen=True, slots=True)
-class Sym:
-    """A variable: `x`, `x_1`, `mu`, `mu_1`, or a declared multi-letter name."""
-
-    name: str
-
-
-@dataclass(frozen=True, slots=True)
-class Const:
-    """A named constant: `e`, `pi` or `oo` (infinity)."""
-
-    name: str
-
-
-@dataclass(frozen=True, slots=True)
-class Neg:
-    arg: Node
-
-
-@dataclass(frozen=True, slots=True)
-class Add:
-    left: Node
-    right: Node
-
-
-@dataclass(frozen=True, slots=True)
-class Sub:
-    left: Node
-    right: Node
-
-
-@dataclass(frozen=True, slots=True)
-class Mul:
-    left: Node
-    right: Node
-    #: True for juxtaposition (`2x`), which binds tighter than `/`.
-    implicit: bool = False
-
-
-@dataclass(frozen=True, slots=True)
-class Div:
-    left: Node
-    right: Node
-
-
-@dataclass(frozen=True, slots=True)
-class Pow:
-    base: Node
-    exp: Node
-
-
-@dataclass(frozen=True, slots=True)
-class Fact:
-    arg: Node
-
-
-@dataclass(frozen=True, slots=True)
-class Abs:
-    arg: Node
-
-
-@dataclass(frozen=True, slots=True)
-class Call:
-    """A function applied to arguments: built-in (`sin`) or defined by the card (`sigma`)."""
-
-    name: str
-    args: tuple[Node, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class Eq:
-    left: Node
-    right: Node
-
-
-@dataclass(frozen=True, slots=True)
-class Tuple:
-    """Several answers: `a, b` (only as the whole input)."""
-
-    items: tuple[Node, ...]
-
-
-Node = Num | Sym | Const | Neg | Add | Sub | Mul | Div | Pow | Fact | Abs | Call | Eq | Tuple
-
-# ---------------------------------------------------------------------------------------------
-# Names
-
-#: Built-in functions and how many arguments they take (min, max).
-FUNCTIONS: dict[str, tuple[int, int]] = {
-    **{
-        name: (1, 1)
-        for name in [
-            "sin",
-            "cos",
-            "tan",
-            "sec",
-            "csc",
-            "cot",
-            "asin",
-            "acos",
-            "atan",
-            "sinh",
-            "cosh",
-            "tanh",
-            "asinh",
-            "acosh",
-            "atanh",
-            "exp",
-            "ln",
-            "sqrt",
-            "abs",
-            "sign",
-            "floor",
-            "ceil",
-            "factorial",
-        ]
-    },
-    "log": (1, 2),
-    "root": (2, 2),
-    "binomial": (2, 2),
-    "max": (2, 8),
-    "min": (2, 8),
-}
-#: Other spellings of built-in functions.
-FUNCTION_ALIASES = {
-    "arcsin": "asin",
-    "arccos": "acos",
-    "arctan": "atan",
-    "arsinh": "asinh",
-    "arcsinh": "asinh",
-    "arcosh": "acosh",
-    "arccosh": "acosh",
-    "artanh": "atanh",
-    "arctanh": "atanh",
-    "sgn": "sign",
-    "lg": "log",
-}
-CONSTANT_WORDS = {"pi": "pi", "oo": "oo", "inf": "oo", "infinity": "oo", "infty": "oo"}
-GREEK = [
-    "alpha",
-    "beta",
-    "gamma",
-    "delta",
-    "epsilon",
-    "zeta",
-    "eta",
-    "theta",
-    "iota",
-    "kappa",
-    "lambda",
-    "mu",
-    "nu",
-    "xi",
-    "omicron",
-    "rho",
-    "sigma",
-    "tau",
-    "upsilon",
-    "phi",
-    "chi",
-    "psi",
-    "omega",
-    "Gamma",
-    "Delta",
-    "Theta",
-    "Lambda",
-    "Xi",
-    "Pi",
-    "Sigma",
-    "Upsilon",
-    "Phi",
-    "Psi",
-    "Omega",
-]
-GREEK_ALIASES = {"varepsilon": "epsilon", "vartheta": "theta", "varphi": "phi", "varrho": "rho"}
-GREEK_LETTERS = {
-    "α": "alpha",
-    "β": "beta",
-    "γ": "gamma",
-    "δ": "delta",
-    "ε": "epsilon",
-    "ϵ": "epsilon",
-    "ζ": "zeta",
-    "η": "eta",
-    "θ": "theta",
-    "ϑ": "theta",
-    "ι": "iota",
-    "κ": "kappa",
-    "λ": "lambda",
-    "μ": "mu",
-    "µ": "mu",
-    "ν": "nu",
-    "ξ": "xi",
-    "ρ": "rho",
-    "σ": "sigma",
-    "τ": "tau",
-    "υ": "upsilon",
-    "φ": "phi",
-    "ϕ": "phi",
-    "χ": "chi",
-    "ψ": "psi",
-    "ω": "omega",
-    "Γ": "Gamma",
-    "Δ": "Delta",
-    "Θ": "Theta",
-    "Λ": "Lambda",
-    "Ξ": "Xi",
-    "Π": "Pi",
-    "Σ": "Sigma",
-    "Φ": "Phi",
-    "Ψ": "Psi",
-    "Ω": "Omega",
-}
-GREEK_SYMBOL = {name: char for char, name in GREEK_LETTERS.items() if char not in "ϵϑµϕ"}
-SUPERSCRIPTS = {"⁰": "0", "¹": "1", "²": "2", "³": "3", "⁴": "4"}
-SUPERSCRIPTS |= {"⁵": "5", "⁶": "6", "⁷": "7", "⁸": "8", "⁹": "9", "⁻": "-"}
-#: Unicode operators and their ASCII meaning.
-UNICODE_OPS = {
-    "·": "*",
-    "⋅": "*",
-    "×": "*",
-    "∗": "*",
-    "÷": "/",
-    "−": "-",
-    "–": "-",
-    "√": "√",
-    "∞": "oo",
-    "π": "pi",
-}
-#: LaTeX commands that are only spacing or sizing (`\mathrm` and kin are read in `_latex`).
-LATEX_IGNORED = SIZING_COMMANDS | {"quad", "qquad", "displaystyle"}
-LATEX_OPS = {
-    "cdot": "*",
-    "times": "*",
-    "ast": "*",
-    "div": "/",
-    "lvert": "|",
-    "rvert": "|",
-    "vert": "|",
-    "lbrace": "{",
-    "rbrace": "}",
-    "infty": "oo",
-    "pi": "pi",
-}
-LATEX_SPECIAL = {"frac", "dfrac", "tfrac", "cfrac", "sqrt", "binom", "dbinom", "tbinom"}
-
-
-#: Words that read as products of letters but are surely code or a CAS's special values.
-RESERVED = (
-    frozenset(keyword.kwlist)
-    | frozenset(n for n in dir(builtins) if n.isalpha() and len(n) <= 3)
-    | frozenset({"nan", "zoo", "NaN"})
-) - (frozenset(GREEK) | frozenset(CONSTANT_WORDS) | frozenset(FUNCTIONS) | {"pow"})
-
-
-#: `\\sin^{-1}` and friends name inverse functions.
-INVERSES = {"sin": "asin", "cos": "acos", "tan": "atan", "sinh": "asinh", "cosh": "acosh"}
-INVERSES["tanh"] = "atanh"
-
-
-def canonical_function(name: str) -> str | None:
-    """The built-in function a word names, or None."""
-    name = FUNCTION_ALIASES.get(name, name)
-    return name if name in FUNCTIONS else None
-
 
 # ---------------------------------------------------------------------------------------------
 # Errors and readings
@@ -373,19 +132,12 @@ class Context:
         return {w for w in words if len(w) > 1}
 
 
-def strip_math_delimiters(text: str) -> str:
-    """Remove one pair of `$...$`, `$$...$$`, `\\(...\\)` or `\\[...\\]` around the text."""
-    s = text.strip()
-    for left, right in (("$$", "$$"), ("$", "$"), ("\\(", "\\)"), ("\\[", "\\]")):
-        if len(s) >= len(left) + len(right) and s.startswith(left) and s.endswith(right):
-            return s[len(left) : len(s) - len(right)]
-    return s
-
-
 def check_characters(text: str, limit: int) -> None:
     """Refuse text that is too long, or has control, format, private-use or odd characters."""
     if len(text) > limit:
-        raise ReadError(f"too long: {len(text)} characters (at most {limit})", limit)
+        raise ReadError(
+            f"the answer is too long ({len(text):,} characters; at most {limit:,} are read)"
+        )
     depth = 0
     for i, ch in enumerate(text):
         if ch in "\t\n\r":
@@ -524,16 +276,33 @@ class _Lexer:
                 word = run[k]
                 singles += 1
                 if singles >= 4:
-                    raise ReadError(
-                        f"unknown word '{run}': write a product with * (like a*b), "
-                        "or ask for the name to be declared",
-                        start,
-                    )
+                    raise ReadError(self._unknown_word(run), start)
             else:
                 singles = 0
             self._add_name(word, i + k)
             k += len(word)
         return self._subscript(self.tokens[-1], j)
+
+    def _unknown_word(self, run: str) -> str:
+        """What to say of a word the reader does not know: a close name, and the card's."""
+        import difflib
+
+        message = f"unknown word '{run}': "
+        close = difflib.get_close_matches(run, self.words, n=1, cutoff=0.75)
+        if close:
+            message += f"did you mean {close[0]}? Or write"
+        else:
+            message += "write"
+        message += " a product with * (like a*b); "
+        own = sorted(self.ctx.names) + sorted(f"{f}(...)" for f in self.ctx.functions)
+        if not own:
+            return message + (
+                "this card knows no names of its own, only the built-in functions and Greek letters"
+            )
+        listed = ", ".join(own[:-1]) + " and " + own[-1] if len(own) > 1 else own[0]
+        return (
+            message + f"besides the built-in functions and Greek letters, this card knows {listed}"
+        )
 
     def _subscript(self, token: Token, j: int) -> int:
         """Attach digits or `_sub` after a name to it; return the next position."""
@@ -628,6 +397,9 @@ class _Lexer:
 
 
 DIGITS = frozenset("0123456789")
+#: Full-width digits (`２`, as some input methods type them) read as ASCII digits, one for
+#: one, so positions stay right; full-width letters stay refused.
+FULL_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
 _STARTS = {"num", "name", "func", "const", "latex"}
 
 
@@ -748,17 +520,27 @@ class _Parser:
         return False
 
     def juxt(self, stop_at_function: bool = False) -> Node:
-        left = self.power()
+        left = last = self.power()
         while self.starts_operand(stop_at_function):
-            previous = self.tokens[self.i - 1]
-            if self.tok.kind == "num" and not (
-                previous.kind == "op" and previous.value in ")]}|"
-            ):  # `x 2` and `2 3` look like typos; `(x+1) 2` and `ln(2) 2^x` are products
+            if self.tok.kind == "num" and not self.number_may_follow(last):
                 raise ReadError(
                     "a number right after another term: use * to multiply", self.tok.pos
                 )
-            left = Mul(left, self.power(), implicit=True)
+            last = self.power()
+            left = Mul(left, last, implicit=True)
         return left
+
+    def number_may_follow(self, last: Node) -> bool:
+        """Whether the number at hand multiplies the factor `last` before it.
+
+        `x 2` and `2 3` look like typos; after a closing bracket (`(x+1) 2`, `ln(2) 2^x`) a
+        number is a factor, and so is a power of a number after a power (`2^x 2^y`).
+        """
+        previous = self.tokens[self.i - 1]
+        if previous.kind == "op" and previous.value in ")]}|":
+            return True
+        after = self.tokens[self.i + 1]
+        return isinstance(last, Pow) and after.kind == "op" and after.value == "^"
 
     def power(self) -> Node:
         self.enter()
@@ -932,7 +714,7 @@ class _Parser:
 # Limits on the tree
 
 
-def _const_value(node: Node) -> float | None:
+def constant_value(node: Node) -> float | None:
     """A float for a constant subtree (inf when huge), or None when it has variables."""
     try:
         return _fv(node)
@@ -1008,7 +790,7 @@ def _tower(node: Node) -> int:
             return max(_tower(base), 1 + _tower(exp))
         case Call("exp", (arg,)):
             return 1 + _tower(arg)
-    return max((_tower(child) for child in _children(node)), default=0)
+    return max((_tower(child) for child in children(node)), default=0)
 
 
 def check_limits(tree: Node) -> None:
@@ -1024,166 +806,32 @@ def check_limits(tree: Node) -> None:
             raise ReadError(f"too large (more than {MAX_NODES} parts)")
         match node:
             case Pow(base, exp):
-                e = _const_value(exp)
+                e = constant_value(exp)
                 if e is not None and (math.isinf(e) or math.isnan(e) or abs(e) > MAX_EXPONENT):
                     raise ReadError(f"exponent too large (at most {MAX_EXPONENT})")
-                b = _const_value(base)
+                b = constant_value(base)
                 if b is not None and e is not None and b != 0 and not math.isinf(b):
                     if abs(e) * math.log10(abs(b)) > MAX_RESULT_DIGITS:
                         raise ReadError("number too large")
                 elif b is not None and math.isinf(b):
                     raise ReadError("number too large")
             case Call("exp" | "sinh" | "cosh", (arg,)):
-                v = _const_value(arg)
+                v = constant_value(arg)
                 if v is not None and (math.isnan(v) or abs(v) > MAX_RESULT_DIGITS):
                     raise ReadError("number too large")
             case Fact(arg) | Call("factorial", (arg,)):
-                v = _const_value(arg)
+                v = constant_value(arg)
                 if v is not None and (math.isnan(v) or v > MAX_FACTORIAL):
                     raise ReadError(f"factorial too large (at most {MAX_FACTORIAL}!)")
             case Call("binomial", (n, _)):
-                v = _const_value(n)
+                v = constant_value(n)
                 if v is not None and (math.isnan(v) or abs(v) > 10**6):
                     raise ReadError("binomial coefficient too large")
-        stack.extend(_children(node))
-
-
-def _children(node: Node) -> tuple[Node, ...]:
-    match node:
-        case Neg(a) | Fact(a) | Abs(a):
-            return (a,)
-        case Add(a, b) | Sub(a, b) | Mul(a, b, _) | Div(a, b) | Eq(a, b):
-            return (a, b)
-        case Pow(a, b):
-            return (a, b)
-        case Call(_, args):
-            return args
-        case Tuple(items):
-            return items
-    return ()
-
-
-def walk(node: Node) -> Iterable[Node]:
-    """Every node of a tree, parents first."""
-    stack = [node]
-    while stack:
-        current = stack.pop()
-        yield current
-        stack.extend(reversed(_children(current)))
-
-
-def rewrite(node: Node, change: Callable[[Node], Node | None]) -> Node:
-    """The tree with each outermost subtree that `change` maps to a new tree replaced by it."""
-    new = change(node)
-    if new is not None:
-        return new
-    if not _children(node):
-        return node
-    parts = {}
-    for f in fields(node):
-        value = getattr(node, f.name)
-        if isinstance(value, tuple):
-            parts[f.name] = tuple(rewrite(v, change) for v in value)
-        elif not isinstance(value, str | bool):
-            parts[f.name] = rewrite(value, change)
-    return replace(node, **parts)
-
-
-def symbols(node: Node) -> set[str]:
-    """The names of the variables a tree uses."""
-    return {n.name for n in walk(node) if isinstance(n, Sym)}
-
-
-# ---------------------------------------------------------------------------------------------
-# Pretty printing: an unambiguous rendering that reads back to the same value
-
-
-def _name(name: str) -> str:
-    base, _, sub = name.partition("_")
-    base = GREEK_SYMBOL.get(base, base)
-    if sub and len(sub) > 1 and not sub.isdigit():
-        return f"{base}_{{{sub}}}"
-    return f"{base}_{sub}" if sub else base
-
-
-def _prec(node: Node) -> int:
-    match node:
-        case Tuple():
-            return -1
-        case Eq():
-            return 0
-        case Add() | Sub():
-            return 1
-        case Neg():
-            return 2
-        case Mul() | Div():
-            return 3
-        case Pow():
-            return 4
-        case Fact():
-            return 5
-    return 6
-
-
-def pretty(node: Node) -> str:
-    """Render a tree with a dot for every product and parentheses wherever they matter."""
-
-    def wrap(child: Node, ok: bool) -> str:
-        text = pretty(child)
-        return text if ok else f"({text})"
-
-    match node:
-        case Num(text):
-            return text
-        case Sym(name):
-            return _name(name)
-        case Const(name):
-            return {"e": "e", "pi": "π", "oo": "∞"}[name]
-        case Neg(arg):
-            return "-" + wrap(arg, _prec(arg) >= 3)
-        case Add(a, b):
-            return f"{wrap(a, _prec(a) >= 1)} + {wrap(b, _prec(b) >= 1 and _prec(b) != 2)}"
-        case Sub(a, b):
-            return f"{wrap(a, _prec(a) >= 1)} - {wrap(b, _prec(b) >= 3)}"
-        case Mul(a, b, _):
-            left = wrap(a, _prec(a) >= 3 and not isinstance(a, Div))
-            right = wrap(b, _prec(b) >= 3 and not isinstance(b, Div))
-            return f"{left}·{right}"
-        case Div(a, b):
-            left = wrap(a, _prec(a) >= 3)
-            return f"{left}/{wrap(b, _prec(b) >= 4)}"
-        case Pow(a, b):
-            return f"{wrap(a, _prec(a) >= 5)}^{wrap(b, _prec(b) >= 4)}"
-        case Fact(arg):
-            return wrap(arg, _prec(arg) >= 6) + "!"
-        case Abs(arg):
-            return f"|{pretty(arg)}|"
-        case Call("log", (arg, base)):
-            return (
-                f"log_{pretty(base)}({pretty(arg)})"
-                if isinstance(base, Num | Sym)
-                else (f"log({pretty(arg)})/log({pretty(base)})")
-            )
-        case Call("root", (arg, index)):
-            return f"root({pretty(arg)}, {pretty(index)})"
-        case Call(name, args):
-            return f"{_name(name)}({', '.join(pretty(a) for a in args)})"
-        case Eq(a, b):
-            return f"{pretty(a)} = {pretty(b)}"
-        case Tuple(items):
-            return ", ".join(pretty(i) for i in items)
-    raise TypeError(f"not a tree node: {node!r}")
+        stack.extend(children(node))
 
 
 # ---------------------------------------------------------------------------------------------
 # Entry points
-
-
-def _function_key(name: str) -> str:
-    """`sigma`, `\\sigma` and `σ` all name the function `sigma`."""
-    name = name.strip().lstrip("\\")
-    name = GREEK_LETTERS.get(name, name)
-    return GREEK_ALIASES.get(name, name)
 
 
 def make_context(
@@ -1196,11 +844,11 @@ def make_context(
     """
     funcs: dict[str, int] = {}
     if isinstance(functions, Mapping):
-        funcs = {_function_key(k): int(v) for k, v in functions.items()}
+        funcs = {function_key(k): int(v) for k, v in functions.items()}
     else:
         for f in functions:
             name, _, arity = str(f).partition("/")
-            funcs[_function_key(name)] = int(arity) if arity.isdigit() else ANY_ARITY
+            funcs[function_key(name)] = int(arity) if arity.isdigit() else ANY_ARITY
     bases = set()
     for n in names:
         base = str(n).strip().rstrip("0123456789").split("_")[0]
@@ -1213,7 +861,7 @@ def parse(text: str, ctx: Context | None = None, *, limit: int = DECK_LIMIT) -> 
     """Parse text into a tree, raising ReadError with the problem's position."""
     ctx = ctx or Context()
     check_characters(text, limit)
-    tokens = _Lexer(text, ctx).run()
+    tokens = _Lexer(text.translate(FULL_WIDTH_DIGITS), ctx).run()
     tree = _Parser(tokens, ctx).top()
     _check_placement(tree)
     check_limits(tree)
@@ -1297,3 +945,20 @@ def error_text(reading: Reading) -> str:
     if pos is not None:
         return f"{message} (at character {pos + 1})"
     return message
+
+
+__all__ = [
+    "GREEK_SYMBOL",  # read here by the terminal renderer
+    "Context",
+    "ReadError",
+    "Reading",
+    "check_characters",
+    "check_limits",
+    "constant_value",
+    "describe",
+    "drop_thousands_separators",
+    "error_text",
+    "make_context",
+    "parse",
+    "read",
+]

@@ -10,11 +10,14 @@ from __future__ import annotations
 import math
 import random
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
 
 import mpmath
 from mpmath import mpf
 
-from flashcards.answers.grammar import (
+from flashcards.answers.spec import Assumption, Definition
+from flashcards.answers.tree import (
     Abs,
     Add,
     Call,
@@ -29,7 +32,6 @@ from flashcards.answers.grammar import (
     Sub,
     Sym,
 )
-from flashcards.answers.spec import Assumption, Definition
 
 #: Working precision, in decimal digits.
 DPS = 30
@@ -44,6 +46,18 @@ class Undefined(ArithmeticError):
 
 
 Point = dict[str, mpf]
+
+
+@dataclass(slots=True)
+class Comparison:
+    """Result of comparing two expressions: the values at the sampled points, for feedback."""
+
+    equal: bool
+    reason: str = ""
+    names: list[str] = field(default_factory=list)
+    points: list[Point] = field(default_factory=list)
+    expected_values: list[mpf] = field(default_factory=list)
+    given_values: list[mpf] = field(default_factory=list)
 
 
 def _check(value: mpf) -> mpf:
@@ -132,6 +146,19 @@ def _binomial(n: mpf, k: mpf) -> mpf:
     return mpmath.binomial(n, k)
 
 
+def _sigmoid(x: mpf) -> mpf:
+    """The logistic function 1/(1 + e^-x), computed without overflow on either side."""
+    if x >= 0:
+        return 1 / (1 + mpmath.exp(-x))
+    t = mpmath.exp(x)
+    return t / (1 + t)
+
+
+def _softplus(x: mpf) -> mpf:
+    """log(1 + e^x), computed without overflow for large x."""
+    return max(x, mpf(0)) + mpmath.log1p(mpmath.exp(-abs(x)))
+
+
 FUNCS: dict[str, Callable[..., mpf]] = {
     "sin": mpmath.sin,
     "cos": mpmath.cos,
@@ -161,6 +188,8 @@ FUNCS: dict[str, Callable[..., mpf]] = {
     "root": _root,
     "max": max,
     "min": min,
+    "sigmoid": _sigmoid,
+    "softplus": _softplus,
 }
 
 
@@ -309,6 +338,19 @@ def sample_points(
         if len(points) >= want // 2 and spread >= 10:
             break
     return points
+
+
+def round_to_figures(value: mpf, figures: int) -> Decimal:
+    """`value` rounded to `figures` significant figures, halves away from zero (`2.5` -> 3).
+
+    The decimal digits come from 25 of the 30 working digits, so a typed `0.15` rounds as
+    written rather than as its nearest binary value.
+    """
+    exact = Decimal(mpmath.nstr(value, 25, min_fixed=-30, max_fixed=30))
+    if exact == 0:
+        return Decimal(0)
+    step = Decimal(1).scaleb(exact.adjusted() - figures + 1)
+    return exact.quantize(step, rounding=ROUND_HALF_UP)
 
 
 def close(a: mpf, b: mpf, rel_tol: float, abs_tol: float) -> bool:

@@ -11,22 +11,16 @@ from typing import TypeVar
 
 from flashcards.answers.grammar import (
     DECK_LIMIT,
-    Call,
     Context,
-    Eq,
-    Node,
     ReadError,
-    Sym,
-    Tuple,
-    _const_value,
-    _function_key,
+    constant_value,
     make_context,
     parse,
-    strip_math_delimiters,
-    symbols,
-    walk,
 )
+from flashcards.answers.names import function_key
+from flashcards.answers.tree import Call, Eq, Node, Sym, Tuple, symbols, walk
 from flashcards.cards import ANSWER_FORMS, ANSWER_MODES
+from flashcards.mathspans import strip_math_delimiters
 
 V = TypeVar("V")
 
@@ -91,6 +85,8 @@ class Job:
     rel_tol: float | None = None
     abs_tol: float | None = None
     seed: int = 0
+    #: Compare numbers after rounding both to this many significant figures.
+    sig_figs: int | None = None
 
 
 class SpecError(ValueError):
@@ -125,7 +121,7 @@ def parse_definitions(
         m = _DEF.match(text)
         if not m:
             raise SpecError(f"cannot read definition '{text}': write it as f(x) = ... or c = ...")
-        name = _function_key(m.group(1))
+        name = function_key(m.group(1))
         if name in ("e", "pi") or name in [d.name for d in defs]:
             raise SpecError(f"'{name}' cannot be defined (again)")
         params_text = m.group(2)
@@ -163,7 +159,7 @@ _OPS = {">=": ">=", "≥": ">=", "<=": "<=", "≤": "<=", ">": ">", "<": "<", "!
 
 def _number(text: str, ctx: Context) -> float:
     try:
-        value = _const_value(parse(text.strip(), ctx, limit=60))
+        value = constant_value(parse(text.strip(), ctx, limit=60))
     except ReadError as error:
         raise SpecError(f"'{text.strip()}' is not a number: {error.message}") from None
     if value is None or math.isnan(value):
@@ -250,10 +246,18 @@ def parse_assumptions(texts: Iterable[str], names: Iterable[str] = ()) -> tuple[
     return tuple(merged.values())
 
 
+#: Most significant figures a card may ask for (the checker works with 30 digits).
+MAX_SIG_FIGS = 15
+
+
 def check_options(
-    mode: str, form: str | None, rel_tol: float | None, abs_tol: float | None
+    mode: str,
+    form: str | None,
+    rel_tol: float | None,
+    abs_tol: float | None,
+    sig_figs: int | None = None,
 ) -> None:
-    """Refuse an unknown mode or form, or a negative tolerance."""
+    """Refuse an unknown mode or form, a negative tolerance, or unusable significant figures."""
     if mode not in MODES:
         raise SpecError(f"unknown mode '{mode}': use one of {', '.join(MODES)}")
     if form is not None and form not in FORMS:
@@ -266,6 +270,13 @@ def check_options(
             or tol < 0
         ):
             raise SpecError(f"{name} must be a number of at least 0")
+    if sig_figs is not None:
+        if isinstance(sig_figs, bool) or not isinstance(sig_figs, int):
+            raise SpecError(f"sig_figs must be a whole number from 1 to {MAX_SIG_FIGS}")
+        if not 1 <= sig_figs <= MAX_SIG_FIGS:
+            raise SpecError(f"sig_figs must be a whole number from 1 to {MAX_SIG_FIGS}")
+        if rel_tol is not None or abs_tol is not None:
+            raise SpecError("sig_figs replaces rel_tol and abs_tol: give one or the other")
 
 
 def free_names(

@@ -74,6 +74,12 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
     parser.add_argument("--rel-tol", type=float, metavar="X", help="relative tolerance")
     parser.add_argument("--abs-tol", type=float, metavar="X", help="absolute tolerance")
     parser.add_argument(
+        "--sig-figs",
+        type=int,
+        metavar="N",
+        help="accept a number that agrees with the expected value at N significant figures",
+    )
+    parser.add_argument(
         "--timeout", type=_seconds, default=2.0, metavar="S", help="seconds (default: 2)"
     )
     parser.add_argument("--json", action="store_true", help="print the verdict as JSON")
@@ -95,6 +101,7 @@ def run(args: argparse.Namespace) -> int:
         form=args.form,
         rel_tol=args.rel_tol,
         abs_tol=args.abs_tol,
+        sig_figs=args.sig_figs,
         timeout=args.timeout,
     )
     if args.json:

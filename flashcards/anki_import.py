@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import sqlite3
 import zipfile
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
@@ -23,6 +23,7 @@ from typing import Any
 
 from flashcards.errors import FlashcardsError
 from flashcards.grades import Grade
+from flashcards.guids import note_id_for_guid
 
 #: Anki's answer buttons (revlog `ease`) -> SM-2 quality. Again is a failed recall that the
 #: learner recognised once shown (1); Hard, Good and Easy are the three passing grades.
@@ -153,6 +154,9 @@ def plan_import(
             not_answers += 1
             continue
         card = f"{note_ids.get(answer.guid, answer.guid)}:{answer.ordinal}"
+        if card not in known_cards and answer.guid not in note_ids:
+            # a note imported from Anki (`import-apkg`) has an id that stands for its guid
+            card = f"{note_id_for_guid(answer.guid)}:{answer.ordinal}"
         if card not in known_cards:
             unknown += 1
             unknown_cards.setdefault(card)
@@ -169,27 +173,40 @@ def plan_import(
 # --- shell: the package file -------------------------------------------------------------------
 
 
-def _zstd_decompress(data: bytes) -> bytes:
-    """Decompress a zstd frame with whichever zstd module is installed."""
+def _zstd_decompress(data: bytes, limit: int = MAX_COLLECTION_BYTES) -> bytes:
+    """Decompress a zstd frame with whichever zstd module is installed, at most `limit` bytes
+    (more is refused: a small file that unpacks to gigabytes is a zip bomb)."""
     decompress = None
     try:
         from compression import zstd  # type: ignore[import-not-found]  # Python 3.14+
 
-        decompress = zstd.decompress
+        def decompress(data: bytes) -> bytes:
+            return zstd.ZstdDecompressor().decompress(data, max_length=limit + 1)
+
     except ImportError:
         try:
             import zstandard  # type: ignore[import-not-found]
 
             def decompress(data: bytes) -> bytes:
-                return zstandard.ZstdDecompressor().decompressobj().decompress(data)
+                import io
+
+                reader = zstandard.ZstdDecompressor().stream_reader(io.BytesIO(data))
+                with reader:
+                    return reader.read(limit + 1)
 
         except ImportError:
             pass
     if decompress is not None:
         try:
-            return bytes(decompress(data))
+            out = bytes(decompress(data))
         except Exception as error:  # each module has its own error type
             raise FlashcardsError(f"the compressed collection is damaged ({error})") from None
+        if len(out) > limit:
+            raise FlashcardsError(
+                f"a compressed file in the package unpacks to more than {limit // 1024**2} MB; "
+                "refused (a damaged or hostile package)"
+            )
+        return out
     raise FlashcardsError(
         "this Anki export is in the compressed format of Anki 2.1.50 and later; export it "
         'again with "Support older Anki versions" ticked, or install the `zstandard` package'
@@ -234,10 +251,16 @@ ORDER BY r.id
 """
 
 
-def read_reviews(path: Path) -> AnkiReviews:
-    """Every answer in an Anki export, with the guid and ordinal of its card."""
+def read_reviews(path: Path, cloze_models: Collection[int] = ()) -> AnkiReviews:
+    """Every answer in an Anki export, with the guid and ordinal of its card.
+
+    Args:
+        cloze_models: note-type ids of cloze notes besides flashcards' own (Anki's stock
+            Cloze, for decks that came from Anki).
+    """
     from flashcards.export import CLOZE_MODEL_ID
 
+    clozes = {CLOZE_MODEL_ID, *cloze_models}
     data, name = collection_bytes(Path(path))
     if data[18:20] == b"\x02\x02":  # collection_bytes checked the SQLite header
         # A collection saved in WAL mode (Anki's modern exports): an in-memory database
@@ -259,7 +282,7 @@ def read_reviews(path: Path) -> AnkiReviews:
             revlog_id=int(rid),
             guid=str(guid),
             anki_ord=int(ord_),
-            cloze=int(mid) == CLOZE_MODEL_ID,
+            cloze=int(mid) in clozes,
             ease=int(ease),
             revlog_type=int(rtype),
             ivl=int(ivl),
@@ -315,5 +338,114 @@ def import_reviews(
         unknown=plan.unknown,
         not_answers=plan.not_answers,
         cards=len(cards),
+        source=reviews.source,
+    )
+
+
+# --- many answers at once (a whole Anki history) -----------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Replayed:
+    """The review-log rows and final SM-2 states of a planned import, worked out in memory."""
+
+    #: (card id, when, study day, kind, grade, seconds, state before, state after), in order.
+    rows: tuple[tuple[str, datetime, date, str, Grade, float | None, Any, Any], ...]
+    states: dict[str, Any]  # card id -> its state after its last answer
+    repeats: int
+
+
+def replay(
+    plan: ImportPlan,
+    states: Mapping[str, Any],
+    *,
+    day_start: time = time(4, 0),
+    tz: Any = None,
+) -> Replayed:
+    """Replay the planned answers through SM-2, in time order, as `Store.grade` would.
+
+    The same rule as the terminal and `import_reviews`: an answer on a study day the card is
+    not due is a repeat and leaves the schedule alone. No fuzz: an import is reproducible.
+
+    Args:
+        states: card id -> SM-2 state before the import (cards not in it are new).
+    """
+    from flashcards.scheduler import ReviewState, schedule
+
+    current: dict[str, Any] = {}
+    rows = []
+    repeats = 0
+    for card_id, answer in plan.to_add:
+        before = current.get(card_id) or states.get(card_id) or ReviewState()
+        when = answer.reviewed_at
+        day = study_day(when, day_start, tz)
+        if before.due is not None and before.due > day:
+            kind, after = "repeat", before
+            repeats += 1
+        else:
+            kind, after = "review", schedule(before, answer.grade, day)
+        current[card_id] = after
+        seconds = answer.time_ms / 1000 if answer.time_ms > 0 else None
+        rows.append((card_id, when, day, kind, answer.grade, seconds, before, after))
+    return Replayed(tuple(rows), current, repeats)
+
+
+def import_history(
+    store: Any,
+    reviews: AnkiReviews,
+    note_ids: Mapping[str, str],
+    *,
+    day_start: time = time(4, 0),
+    tz: Any = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> ImportReport:
+    """Add a whole Anki history to the log in two bulk writes (rows, then states).
+
+    The plan is `plan_import`'s (grades by `GRADES`, answers already logged skipped), the
+    replay `replay`'s; only the writing differs from `import_reviews`, which grades answer by
+    answer and is too slow for a collection's years of answers.
+
+    Args:
+        note_ids: guid -> note id of every imported note.
+    """
+    from flashcards.store import LogEntry
+
+    known = set(store.card_ids())
+    logged = {(entry.card_id, ms_key(entry.reviewed_at)) for entry in store.review_log()}
+    plan = plan_import(reviews.answers, known, logged, note_ids)
+    done = replay(plan, store.studied_states(), day_start=day_start, tz=tz)
+    entries: Sequence[LogEntry] = [
+        LogEntry(
+            id=0,
+            card_id=card_id,
+            reviewed_at=when,
+            study_day=day,
+            kind=kind,
+            grade=int(grade),
+            typed=None,
+            verdict=None,
+            seconds=seconds,
+            before=before,
+            after=after,
+            leech=False,
+            undone=False,
+        )
+        for card_id, when, day, kind, grade, seconds, before, after in done.rows
+    ]
+    if progress:
+        progress(0, 2)
+    store.import_log(entries)
+    if progress:
+        progress(1, 2)
+    store.import_states(done.states)
+    if progress:
+        progress(2, 2)
+    return ImportReport(
+        added=len(plan.to_add),
+        repeats=done.repeats,
+        already=plan.already,
+        unknown=plan.unknown,
+        not_answers=plan.not_answers,
+        cards=len(done.states),
         source=reviews.source,
     )

@@ -26,6 +26,7 @@ COMMANDS = (
     "stats",
     "export",
     "import_reviews",
+    "import_apkg",
     "backup",
     "restore",
     "config",

@@ -232,8 +232,13 @@ NEW_CARD = AnkiSchedule(0, 0, 0, 0, 0, 0, 0)
 
 
 def anki_guid(note: Note) -> str:
-    """The note's guid in Anki when it has no history: its stable id."""
-    return note.id
+    """The note's guid in Anki when it has no history: its stable id.
+
+    A note imported from Anki keeps the guid it had there (see `flashcards.guids`).
+    """
+    from flashcards.guids import guid_for_note_id
+
+    return guid_for_note_id(note.id)
 
 
 @dataclass(frozen=True, slots=True)

@@ -26,6 +26,7 @@ COMMANDS = (
     "stats",
     "export",
     "import_reviews",
+    "evaluate",
     "backup",
     "restore",
     "config",

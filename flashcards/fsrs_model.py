@@ -149,3 +149,28 @@ def library_log_loss(histories: Sequence[Sequence[Step]], parameters: Sequence[f
     items = training_items(histories)
     lib = _library()
     return float(lib.FSRS(list(parameters)).evaluate([_item(i) for i in items]).log_loss)
+
+
+@dataclass(frozen=True, slots=True)
+class FsrsSettings:
+    """What FSRS schedules with: the parameters and the desired retention."""
+
+    parameters: tuple[float, ...]
+    desired_retention: float = DEFAULT_DESIRED_RETENTION
+
+
+def next_memory(
+    memory: Memory | None, rating: int, elapsed_days: int, parameters: Sequence[float]
+) -> Memory:
+    """The memory state after one review rated `rating`, `elapsed_days` after the previous."""
+    lib = _library()
+    current = None if memory is None else lib.MemoryState(memory.stability, memory.difficulty)
+    states = lib.FSRS(list(parameters)).next_states(current, 0.9, max(0, elapsed_days))
+    chosen = {AGAIN: states.again, HARD: states.hard, GOOD: states.good, EASY: states.easy}[rating]
+    return Memory(chosen.memory.stability, chosen.memory.difficulty)
+
+
+def review_interval(memory: Memory, settings: FsrsSettings, max_days: int) -> int:
+    """Whole days until the probability of recall falls to the desired retention (1 or more)."""
+    days = interval_for(memory.stability, settings.desired_retention, settings.parameters)
+    return max(1, min(max_days, round(days)))

@@ -27,6 +27,7 @@ COMMANDS = (
     "export",
     "import_reviews",
     "import_apkg",
+    "evaluate",
     "backup",
     "restore",
     "config",

@@ -6,7 +6,17 @@ import json
 import subprocess
 import sys
 
-HEAVY = ("textual", "sympy", "genanki", "sqlalchemy", "sqlmodel", "alembic", "anki", "plotext")
+HEAVY = (
+    "textual",
+    "sympy",
+    "genanki",
+    "sqlalchemy",
+    "sqlmodel",
+    "alembic",
+    "anki",
+    "plotext",
+    "fsrs_rs_python",
+)
 
 
 def loaded_after(code: str) -> set[str]:

@@ -18,6 +18,7 @@ from flashcards.errors import FlashcardsError, printable
 COMMANDS = (
     "study",
     "quiz",
+    "serve",
     "check",
     "answer",
     "sync",

@@ -81,6 +81,8 @@ class Settings:
     backups_kept: int = DEFAULT_BACKUPS_KEPT
     #: Spread due dates by up to 5% of the interval (off by default).
     fuzz: bool = False
+    #: The password `flashcards serve` asks for (required off this machine's own address).
+    serve_password: str | None = field(default=None, repr=False)
     #: Where each setting came from: "default", "file", "environment" or "option".
     origins: tuple[tuple[str, str], ...] = ()
 
@@ -127,6 +129,7 @@ _TOP_KEYS = {
     "leech_threshold",
     "backups_kept",
     "fuzz",
+    "serve_password",
     "limits",
     "decks",
 }
@@ -247,6 +250,9 @@ def parse_settings(
     fuzz = doc.get("fuzz", False)
     if not isinstance(fuzz, bool):
         raise _fail(where, f"`fuzz` must be true or false, not {fuzz!r}")
+    serve_password = doc.get("serve_password")
+    if serve_password is not None and (not isinstance(serve_password, str) or not serve_password):
+        raise _fail(where, "`serve_password` must be a non-empty string")
     for key in sorted(_TOP_KEYS - set(origins)):
         origins[key] = "default"
     return Settings(
@@ -262,6 +268,7 @@ def parse_settings(
         ),
         backups_kept=_int(doc.get("backups_kept", DEFAULT_BACKUPS_KEPT), where, "backups_kept"),
         fuzz=fuzz,
+        serve_password=serve_password,
         origins=tuple(sorted(origins.items())),
     )
 

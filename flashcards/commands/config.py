@@ -51,6 +51,8 @@ def settings_table(settings: Settings) -> list[tuple[str, str, str]]:
         row("leech_threshold", settings.leech_threshold),
         row("backups_kept", settings.backups_kept),
         row("fuzz", str(settings.fuzz).lower()),
+        # never the password itself
+        row("serve_password", "(set)" if settings.serve_password else "(not set)"),
     ]
     return rows
 

@@ -104,8 +104,6 @@ def split_attrs(line: str) -> tuple[str, Attrs | None]:
     return line[: m.start()], attrs
 
 
-
-
 def _mask_spans(line: str) -> str:
     """The line with code spans, math and clozes blanked out, to look for `::` safely."""
     out = list(line)

@@ -108,8 +108,8 @@ def fill(store: Store) -> None:
 
 
 @pytest.fixture
-def store() -> Store:
-    s = Store("sqlite://")
+def store(db_url) -> Store:
+    s = Store(db_url)
     yield s
     s.close()
 

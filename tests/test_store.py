@@ -34,8 +34,8 @@ def deck(name: str, *notes: Note, folder: str = "/decks") -> Deck:
 
 
 @pytest.fixture
-def store(tmp_path):
-    s = Store(f"sqlite:///{tmp_path / 'c.sqlite3'}")
+def store(db_url):
+    s = Store(db_url)
     yield s
     s.close()
 
@@ -44,6 +44,7 @@ def due(store: Store, card: str, days_ago: int, reps: int = 2, interval: int = 6
     store.set_state(card, ReviewState(reps, interval, 250, TODAY - timedelta(days=days_ago), 0))
 
 
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)  # a file on disk
 def test_new_collection_gets_the_current_schema(store, tmp_path):
     assert store.schema_revision() == SCHEMA_REVISION
     assert store.integrity_ok()
@@ -372,6 +373,7 @@ def test_select_runs_read_queries_over_the_tables(store):
     assert [tuple(r) for r in rows] == [("a", 2), ("b", 1)]
 
 
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)  # a file on disk
 def test_a_copy_is_taken_before_migrating(store, tmp_path):
     store.sync([deck("a", note("n1"))], ["/decks"])
     store.grade("n1:0", Grade.GOOD, now=NOW, today=TODAY)

@@ -146,9 +146,9 @@ LIMITS = (
 
 
 @pytest.mark.parametrize("seed", range(12))
-def test_queue_and_due_counts_match_the_rules(tmp_path, seed):
+def test_queue_and_due_counts_match_the_rules(db_url, seed):
     rng = random.Random(seed)
-    with Store(f"sqlite:///{tmp_path / 'c.sqlite3'}") as store:
+    with Store(db_url) as store:
         random_collection(rng, store)
         for limits in LIMITS:
             expected_queue, expected_counts = reference(store, limits)
@@ -197,11 +197,11 @@ def test_the_sql_queue_and_counts_follow_plan_today(seed, limits):
             )
 
 
-def test_a_sibling_of_a_note_seen_today_waits_even_past_the_first_rows(tmp_path):
+def test_a_sibling_of_a_note_seen_today_waits_even_past_the_first_rows(db_url):
     """Many notes seen today sort before the first card that may come: the store reads
     further than its first batch of rows to find it."""
     notes = [Note(f"r{i:03}", CardKind.REVERSIBLE, f"q{i}", "a", i, i) for i in range(60)]
-    with Store(f"sqlite:///{tmp_path / 'c.sqlite3'}") as store:
+    with Store(db_url) as store:
         store.sync([Deck("d", Path("/decks/d.md"), notes=tuple(notes))], ["/decks"])
         due = TODAY - timedelta(days=1)
         store.import_states(
@@ -214,10 +214,10 @@ def test_a_sibling_of_a_note_seen_today_waits_even_past_the_first_rows(tmp_path)
         assert (counts.new, counts.repeat, counts.review) == (0, 0, 1)
 
 
-def test_a_seen_note_of_one_card_still_due_is_taken_off_the_counts(tmp_path):
+def test_a_seen_note_of_one_card_still_due_is_taken_off_the_counts(db_url):
     """A practice grade leaves a card due; a review graded then undone is no longer seen."""
     notes = [Note(f"b{i}", CardKind.BASIC, f"q{i}", "a", i, i) for i in range(3)]
-    with Store(f"sqlite:///{tmp_path / 'c.sqlite3'}") as store:
+    with Store(db_url) as store:
         store.sync([Deck("d", Path("/decks/d.md"), notes=tuple(notes))], ["/decks"])
         store.import_states({"b0:0": ReviewState(2, 6, 250, TODAY, 0)})
         store.grade("b1:0", 5, now=NOW, today=TODAY, kind="repeat")  # seen, still new

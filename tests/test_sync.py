@@ -27,8 +27,8 @@ CLOZE_CARD = "The derivative of the log is {{c1::$1/x$}}, for {{c2::$x > 0$}}.\n
 
 
 @pytest.fixture
-def store(tmp_path):
-    s = Store(f"sqlite:///{tmp_path / 'c.sqlite3'}")
+def store(db_url):
+    s = Store(db_url)
     yield s
     s.close()
 

@@ -26,7 +26,8 @@ Use:
 
 The API (every method is one transaction; dates are study days, see `Settings.study_day`):
 
-- open and close: `Store(url)`, `Store.open(settings)`, `close()` (also a context manager);
+- open and close: `Store(url)`, `Store.open(settings)` (no backup: see
+  `flashcards.commands.collection.open_collection`), `close()` (also a context manager);
 - sync: `sync(decks, scanned_paths, progress=)` -> `SyncReport`; `file_stamps`,
   `set_file_stamps` (used by `flashcards.sync.sync_paths`, which skips unchanged files);
 - today: `queue(today, decks=, tags=, limits=)` -> card ids; `due_summary(today, limits)`
@@ -216,11 +217,11 @@ class Store:
             raise
 
     @classmethod
-    def open(cls, settings: Settings, *, backup: bool = True) -> Store:
+    def open(cls, settings: Settings) -> Store:
         """Open the collection the settings name, creating its folder when needed.
 
-        `backup=False` leaves the day's first backup to the caller (the study app takes it
-        after its first screen, see `flashcards.backup.daily_backup`).
+        The day's first backup is the caller's: commands open the collection with
+        `flashcards.commands.collection.open_collection`, which takes it.
         """
         path = sqlite_path(settings.db_url)
         if path is not None:
@@ -228,18 +229,12 @@ class Store:
                 path.parent.mkdir(parents=True, exist_ok=True)
             except OSError as error:
                 raise FlashcardsError(f"{path.parent}: cannot create the folder: {error}") from None
-        store = cls(
+        return cls(
             settings.db_url,
             durability=settings.durability,
             leech_threshold=settings.leech_threshold,
             fuzz=settings.fuzz,
         )
-        if backup:
-            # The day's first open keeps a copy (flashcards.backup; a failure only warns).
-            from flashcards.backup import daily_backup
-
-            daily_backup(store, settings)
-        return store
 
     def close(self) -> None:
         """Close the connection; the store cannot be used afterwards."""

@@ -9,7 +9,7 @@ today's log rows, and the statements are built once with `today` as a parameter.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 
 from flashcards.config import Limits
 from flashcards.grades import SAME_DAY_OK
-from flashcards.session import DeckCounts, subdeck_range
+from flashcards.session import DeckCounts, combined, subdeck_range
 from flashcards.store.tables import (
     CARDS,
     DECKS,
@@ -428,5 +428,5 @@ def due_summary(conn: sa.Connection, today: date, limits: Limits | None = None) 
             deck=deck,
         )
         out.append(counts.capped(left))
-    total = replace(sum(out, DeckCounts()), deck="total").capped(left)
+    total = combined(out, left, "total")
     return DueSummary(tuple(out), total)

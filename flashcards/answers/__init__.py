@@ -145,6 +145,8 @@ def _sigma_is_logistic(
     \\sigma(x)`) and the card neither defines, declares nor assumes anything of sigma. An
     expected answer that uses sigma as a variable (`\\sigma^2`, `\\sigma_1`) keeps it one.
     """
+    if "sigma" not in expected and "σ" not in expected:
+        return False
     if "sigma" in functions or "sigma" in names or any(d.name == "sigma" for d in defs):
         return False
     if any(a.name == "sigma" for a in assumed):

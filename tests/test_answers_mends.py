@@ -108,6 +108,13 @@ def test_a_bad_sig_figs_in_a_deck_is_a_problem_at_its_block(tmp_path: Path, valu
     assert "sig_figs" in problems[0].message
 
 
+def test_sig_figs_with_a_tolerance_in_a_deck_is_a_problem(tmp_path: Path) -> None:
+    text = "## Give pi\n\n```answer\nexpected: \\pi\nsig_figs: 3\nrel_tol: 0.1\n```\n"
+    deck, problems = parse_deck(text, tmp_path / "d.md")
+    assert [(p.line, "give one or the other" in p.message) for p in problems] == [(3, True)]
+    assert deck.notes == ()
+
+
 def test_the_answer_command_takes_sig_figs(capsys: pytest.CaptureFixture[str], worker) -> None:
     assert main(["answer", "pi", "3.14", "--sig-figs", "3"]) == 0
     assert main(["answer", "pi", "3.1", "--sig-figs", "3"]) == 1

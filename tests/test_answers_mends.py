@@ -3,9 +3,14 @@ expanded form, products of powers, full-width digits, sigmoid and softplus."""
 
 from __future__ import annotations
 
+from decimal import ROUND_HALF_UP, Decimal, localcontext
+from fractions import Fraction
 from pathlib import Path
 
 import pytest
+from hypothesis import given as hgiven
+from hypothesis import settings
+from hypothesis import strategies as st
 
 from flashcards.answers import Status, judge_answer, read, read_answer, validate_expected
 from flashcards.answers.worker import WORKER
@@ -408,3 +413,44 @@ def test_a_long_paste_gets_one_clear_sentence() -> None:
     assert "2,000 characters" in text and "at most 300" in text
     assert "at character" not in text
     assert text.count("(") <= 1 and "\n" not in text
+
+
+# --------------------------------------------------------------------------------------------
+# Properties
+
+_FULL_WIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
+
+
+@hgiven(st.text(alphabet="0123456789xy+-*/^()., ", max_size=24))
+@settings(max_examples=200, deadline=None)
+def test_full_width_digits_read_exactly_as_ascii_digits(text: str) -> None:
+    ascii_reading, wide_reading = read(text), read(text.translate(_FULL_WIDTH))
+    assert wide_reading.tree == ascii_reading.tree
+    assert wide_reading.error == ascii_reading.error
+    assert wide_reading.position == ascii_reading.position
+
+
+def _rounded(value: Fraction, figures: int) -> Decimal:
+    """`value` to `figures` significant figures, halves away from zero, from exact arithmetic."""
+    with localcontext() as ctx:
+        ctx.prec = 60
+        exact = Decimal(value.numerator) / Decimal(value.denominator)
+        step = Decimal(1).scaleb(exact.adjusted() - figures + 1)
+        return exact.quantize(step, rounding=ROUND_HALF_UP)
+
+
+@hgiven(
+    st.fractions(min_value=-(10**6), max_value=10**6, max_denominator=997).filter(lambda f: f != 0),
+    st.integers(min_value=1, max_value=6),
+)
+@settings(max_examples=40, deadline=None)
+def test_the_rounded_value_is_accepted_and_its_neighbours_are_not(
+    value: Fraction, figures: int
+) -> None:
+    expected = f"{value.numerator}/{value.denominator}"
+    right = _rounded(value, figures)
+    assert accepted(expected, f"{right:f}", sig_figs=figures), (expected, right)
+    ulp = Decimal(1).scaleb(right.adjusted() - figures + 1)
+    for wrong in (right + ulp, right - ulp):
+        if _rounded(Fraction(wrong), figures) != right:
+            assert not accepted(expected, f"{wrong:f}", sig_figs=figures), (expected, wrong)

@@ -63,9 +63,10 @@ def test_modules_that_work_on_trees_import_the_tree_not_the_grammar() -> None:
     for module in TREE_USERS:
         assert "grammar" not in graph[module], module
         assert module == "printer" or "tree" in graph[module], module
-    assert {"tree", "names"} <= graph["grammar"]
+    assert {"tree", "names", "limits", "printer"} <= graph["grammar"]
     assert graph["tree"] == set()
     assert graph["names"] == set()
+    assert graph["limits"] == {"tree"}
 
 
 def test_one_strip_math_delimiters_serves_the_parser_the_export_and_the_reader() -> None:

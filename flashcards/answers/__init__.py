@@ -12,14 +12,13 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from flashcards.answers.grammar import (
-    DECK_LIMIT,
-    LEARNER_LIMIT,
     Reading,
     describe,
     drop_thousands_separators,
     error_text,
     read,
 )
+from flashcards.answers.limits import DECK_LIMIT, LEARNER_LIMIT
 from flashcards.answers.spec import (
     Assumption,
     Definition,

@@ -135,7 +135,17 @@ ANY = {"mode": "any_antiderivative"}
 
 
 @pytest.mark.parametrize(
-    "given", ["x^2 + C", "C + x^2", "x^2 + K", "x^2 + c", "x^2 - C", "x^2 + 2C", "(x^2 + 1) + C"]
+    "given",
+    [
+        "x^2 + C",
+        "C + x^2",
+        "x^2 + K",
+        "x^2 + c",
+        "x^2 - C",
+        "x^2 + 2C",
+        "(x^2 + 1) + C",
+        "x^2 + C_1",
+    ],
 )
 def test_an_expected_plus_c_accepts_one_arbitrary_constant(given: str) -> None:
     assert accepted("x^2 + C", given, **A)

@@ -11,6 +11,7 @@ solution sets of equations, and forms. This module runs inside the checker's wor
 from __future__ import annotations
 
 import random
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -30,7 +31,7 @@ from flashcards.answers.numeric import (
     sample_points,
 )
 from flashcards.answers.printer import display_name, pretty
-from flashcards.answers.spec import Job, free_names
+from flashcards.answers.spec import Definition, Job, free_names
 from flashcards.answers.tree import (
     Const,
     Eq,
@@ -437,10 +438,10 @@ def _drop_constant(node: Node, keep: set[str]) -> Node:
     return rewrite(node, change)
 
 
-def _constants(node: Node, variables: set[str], defs: dict) -> list[str]:
-    """The names in `node` that stand for an arbitrary constant (`C`, `K`, `c`), sorted."""
+def _constants(node: Node, variables: set[str], defs: Mapping[str, Definition]) -> list[str]:
+    """The names in `node` that stand for an arbitrary constant (`C`, `K`, `c`, `C_1`), sorted."""
     names = free_names(node, defs) - variables
-    return sorted(n for n in names if n in CONSTANT_NAMES)
+    return sorted(n for n in names if n.partition("_")[0] in CONSTANT_NAMES)
 
 
 def _substitute(node: Node, name: str, value: str) -> Node:

@@ -177,6 +177,12 @@ def test_the_constant_may_be_in_latex_or_after_a_log() -> None:
     assert not accepted(r"\ln|x| + C", "ln|x|", **A)
 
 
+def test_a_subscripted_constant_in_the_expected_answer_is_required_too() -> None:
+    assert accepted("x^2 + C_1", "x^2 + C", **A)
+    assert "constant of integration" in (judge_answer("x^2 + C_1", "x^2", **A).hint or "")
+    assert accepted("x^2 + C_1", "x^2 + 4", **ANY)
+
+
 def test_without_plus_c_the_constant_stays_optional() -> None:
     for given in ("x^3/3", "x^3/3 + C", "x^3/3 + 5"):
         assert accepted("x^3/3", given, **A), given

@@ -23,30 +23,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGES = ("flashcards", "tui")
 
-#: Cycles known to be removed by work under way on other files (issue 19); each is a sorted
-#: tuple of the modules on it. The integrator empties this once that work is merged: from then
-#: on any cycle fails, and while it is not empty a listed cycle that is gone fails too.
-KNOWN_PENDING_CYCLES: frozenset[tuple[str, ...]] = frozenset(
-    {
-        # through TYPE_CHECKING imports of the Checker: the answers' split passes the
-        # evaluator and builder instead
-        (
-            "flashcards.answers.equivalence",
-            "flashcards.answers.feedback",
-            "flashcards.answers.forms",
-        ),
-    }
-)
-
-#: Imports across the layers known to go, pending the same work: (importer, imported).
-KNOWN_PENDING_LAYERING: frozenset[tuple[str, str]] = frozenset(
-    {
-        # the stats formatting moves to a core module used by the CLI and the screens
-        ("tui.screens.stats", "flashcards.commands.stats"),
-        ("tui.screens.summary", "flashcards.commands.stats"),
-    }
-)
-
 
 def module_name(path: Path) -> str:
     parts = path.relative_to(ROOT).with_suffix("").parts
@@ -179,24 +155,17 @@ def test_the_walk_finds_module_level_lazy_and_typing_imports():
 
 def test_no_import_cycle_at_module_level():
     graph = {name: found["module"] for name, found in GRAPH.items()}
-    assert cycles(graph) - KNOWN_PENDING_CYCLES == set()
+    assert cycles(graph) == set()
 
 
 def test_no_import_cycle_counting_lazy_imports():
     graph = {name: found["module"] | found["lazy"] for name, found in GRAPH.items()}
-    assert cycles(graph) - KNOWN_PENDING_CYCLES == set()
+    assert cycles(graph) == set()
 
 
 def test_no_import_cycle_counting_type_checking_imports():
     graph = {name: set().union(*found.values()) for name, found in GRAPH.items()}
-    assert cycles(graph) - KNOWN_PENDING_CYCLES == set()
-
-
-def test_known_pending_cycles_are_still_there():
-    """An allowlisted cycle that is gone must leave the allowlist (so it cannot come back)."""
-    graph = {name: set().union(*found.values()) for name, found in GRAPH.items()}
-    gone = KNOWN_PENDING_CYCLES - cycles(graph)
-    assert not gone, f"fixed: take {sorted(gone)} out of KNOWN_PENDING_CYCLES"
+    assert cycles(graph) == set()
 
 
 def layering_breaks() -> set[tuple[str, str]]:
@@ -212,9 +181,7 @@ def layering_breaks() -> set[tuple[str, str]]:
 
 def test_the_core_never_imports_the_study_app_nor_the_commands_and_tui_no_command():
     wrong = layering_breaks()
-    assert wrong - KNOWN_PENDING_LAYERING == set()
-    gone = KNOWN_PENDING_LAYERING - wrong
-    assert not gone, f"fixed: take {sorted(gone)} out of KNOWN_PENDING_LAYERING"
+    assert wrong == set()
 
 
 def test_the_store_never_imports_the_sync_shell():

@@ -10,10 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from flashcards.cards import CardKind, Note
+from typing import Any, Protocol
 
 _WS = re.compile(r"\s+")
 
@@ -23,10 +20,28 @@ def normalise(text: str) -> str:
     return _WS.sub(" ", text).strip()
 
 
-def content_id(kind: CardKind, *parts: str) -> str:
-    """A note id from its kind and normalised content: `~` and 16 hex digits."""
+class NoteContent(Protocol):
+    """What a note shows and checks (`flashcards.cards.Note` has it), for `content_hash`;
+    a protocol, so that this module, which `cards` imports, imports nothing of the project."""
+
+    @property
+    def kind(self) -> str: ...
+    @property
+    def front(self) -> str: ...
+    @property
+    def back(self) -> str: ...
+    @property
+    def choices(self) -> Any: ...
+    @property
+    def math(self) -> Any: ...
+    @property
+    def text(self) -> Any: ...
+
+
+def content_id(kind: str, *parts: str) -> str:
+    """A note id from its kind (a `CardKind`) and normalised content: `~` and 16 hex digits."""
     h = hashlib.blake2b(digest_size=8)
-    h.update(kind.value.encode())
+    h.update(str(kind).encode())
     for part in parts:
         h.update(b"\x1f")
         h.update(normalise(part).encode("utf-8", "surrogatepass"))
@@ -43,7 +58,7 @@ def note_of(card_id: str) -> str:
     return card_id.rpartition(":")[0]
 
 
-def content_hash(note: Note) -> str:
+def content_hash(note: NoteContent) -> str:
     """A digest of everything a note shows and checks, to spot edits."""
     payload = repr((str(note.kind), note.front, note.back, note.choices, note.math, note.text))
     return hashlib.blake2b(payload.encode(), digest_size=16).hexdigest()

@@ -326,6 +326,11 @@ class _Builder:
         if figures is not None and not (figures.isdigit() and 1 <= int(figures) <= 15):
             self.problem(block.start, "`sig_figs` must be a whole number from 1 to 15, like 3")
             return None, None
+        if figures is not None and any(v is not None for v in tolerances.values()):
+            self.problem(
+                block.start, "`sig_figs` replaces `rel_tol` and `abs_tol`: give one or the other"
+            )
+            return None, None
 
         def examples(key: str) -> tuple[tuple[str, int], ...]:
             texts = values.get(key, [])

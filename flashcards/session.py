@@ -83,6 +83,15 @@ class DeckCounts:
         )
 
 
+def combined(counts: Iterable[DeckCounts], limit: DeckCounts, deck: str = "") -> DeckCounts:
+    """Several decks' counts together (a parent deck's row, or the whole collection's), none
+    above `limit`, what the global daily limits leave today over all decks."""
+    total = DeckCounts(deck=deck)
+    for c in counts:
+        total = total + replace(c, deck=deck)
+    return total.capped(limit)
+
+
 def subdeck_range(deck: str) -> tuple[str, str]:
     """The names strictly between these two (byte order) are the sub-decks of `deck`:
     `deck::...` sorts after `deck::` and before `deck:;`."""

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from flashcards.answers import describe, read, read_answer
-from flashcards.answers.grammar import LEARNER_LIMIT
+from flashcards.answers.limits import LEARNER_LIMIT
 from flashcards.answers.tree import Call, Eq, Mul, Sym, Tuple
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
+import pytest
+
 import flashcards.answers
 
 PACKAGE = Path(flashcards.answers.__file__).parent
@@ -61,6 +63,36 @@ def test_modules_that_work_on_trees_import_the_tree_not_the_grammar() -> None:
     for module in TREE_USERS:
         assert "grammar" not in graph[module], module
         assert module == "printer" or "tree" in graph[module], module
-    assert {"tree", "names"} <= graph["grammar"]
+    assert {"tree", "names", "limits", "printer"} <= graph["grammar"]
     assert graph["tree"] == set()
     assert graph["names"] == set()
+    assert graph["limits"] == {"tree"}
+
+
+def test_one_strip_math_delimiters_serves_the_parser_the_export_and_the_reader() -> None:
+    from flashcards import export, mathspans, parsing
+    from flashcards.answers import grammar, spec
+
+    home = mathspans.strip_math_delimiters
+    for module in (parsing, export, grammar, spec):
+        assert module.strip_math_delimiters is home, module.__name__
+
+
+@pytest.mark.parametrize(
+    ("text", "stripped"),
+    [
+        ("$x$", "x"),
+        ("$$ x + 1 $$", "x + 1"),
+        ("  $\\frac{1}{2}$ ", "\\frac{1}{2}"),
+        ("\\(x^2\\)", "x^2"),
+        ("\\[x^2\\]", "x^2"),
+        ("x + 1", "x + 1"),
+        ("$", "$"),
+        ("$$", "$$"),
+        ("$x", "$x"),
+    ],
+)
+def test_math_delimiters_around_a_whole_formula_are_stripped(text: str, stripped: str) -> None:
+    from flashcards.mathspans import strip_math_delimiters
+
+    assert strip_math_delimiters(text) == stripped

@@ -3,9 +3,14 @@ expanded form, products of powers, full-width digits, sigmoid and softplus."""
 
 from __future__ import annotations
 
+from decimal import ROUND_HALF_UP, Decimal, localcontext
+from fractions import Fraction
 from pathlib import Path
 
 import pytest
+from hypothesis import given as hgiven
+from hypothesis import settings
+from hypothesis import strategies as st
 
 from flashcards.answers import Status, judge_answer, read, read_answer, validate_expected
 from flashcards.answers.worker import WORKER
@@ -108,6 +113,13 @@ def test_a_bad_sig_figs_in_a_deck_is_a_problem_at_its_block(tmp_path: Path, valu
     assert "sig_figs" in problems[0].message
 
 
+def test_sig_figs_with_a_tolerance_in_a_deck_is_a_problem(tmp_path: Path) -> None:
+    text = "## Give pi\n\n```answer\nexpected: \\pi\nsig_figs: 3\nrel_tol: 0.1\n```\n"
+    deck, problems = parse_deck(text, tmp_path / "d.md")
+    assert [(p.line, "give one or the other" in p.message) for p in problems] == [(3, True)]
+    assert deck.notes == ()
+
+
 def test_the_answer_command_takes_sig_figs(capsys: pytest.CaptureFixture[str], worker) -> None:
     assert main(["answer", "pi", "3.14", "--sig-figs", "3"]) == 0
     assert main(["answer", "pi", "3.1", "--sig-figs", "3"]) == 1
@@ -123,7 +135,17 @@ ANY = {"mode": "any_antiderivative"}
 
 
 @pytest.mark.parametrize(
-    "given", ["x^2 + C", "C + x^2", "x^2 + K", "x^2 + c", "x^2 - C", "x^2 + 2C", "(x^2 + 1) + C"]
+    "given",
+    [
+        "x^2 + C",
+        "C + x^2",
+        "x^2 + K",
+        "x^2 + c",
+        "x^2 - C",
+        "x^2 + 2C",
+        "(x^2 + 1) + C",
+        "x^2 + C_1",
+    ],
 )
 def test_an_expected_plus_c_accepts_one_arbitrary_constant(given: str) -> None:
     assert accepted("x^2 + C", given, **A)
@@ -153,6 +175,12 @@ def test_the_constant_may_be_in_latex_or_after_a_log() -> None:
     assert accepted(r"\ln|x| + C", "ln|2x| + C", **A)
     assert accepted(r"-\cos x + C", "C - cos(x)", **A)
     assert not accepted(r"\ln|x| + C", "ln|x|", **A)
+
+
+def test_a_subscripted_constant_in_the_expected_answer_is_required_too() -> None:
+    assert accepted("x^2 + C_1", "x^2 + C", **A)
+    assert "constant of integration" in (judge_answer("x^2 + C_1", "x^2", **A).hint or "")
+    assert accepted("x^2 + C_1", "x^2 + 4", **ANY)
 
 
 def test_without_plus_c_the_constant_stays_optional() -> None:
@@ -200,7 +228,8 @@ def test_expanded_form_requires_like_terms_collected(given: str, terms: str) -> 
     verdict = judge_answer("x^2 + 2x + 1", given, form="expanded")
     assert verdict.status is Status.WRONG_FORM, verdict
     assert "like terms" in verdict.feedback
-    assert f"{terms} and {terms}" in verdict.feedback if terms else True
+    if terms:  # the pair is named (two numbers are named by their values)
+        assert f"{terms} and {terms}" in verdict.feedback
 
 
 @pytest.mark.parametrize(
@@ -401,3 +430,44 @@ def test_a_long_paste_gets_one_clear_sentence() -> None:
     assert "2,000 characters" in text and "at most 300" in text
     assert "at character" not in text
     assert text.count("(") <= 1 and "\n" not in text
+
+
+# --------------------------------------------------------------------------------------------
+# Properties
+
+_FULL_WIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
+
+
+@hgiven(st.text(alphabet="0123456789xy+-*/^()., ", max_size=24))
+@settings(max_examples=200, deadline=None)
+def test_full_width_digits_read_exactly_as_ascii_digits(text: str) -> None:
+    ascii_reading, wide_reading = read(text), read(text.translate(_FULL_WIDTH))
+    assert wide_reading.tree == ascii_reading.tree
+    assert wide_reading.error == ascii_reading.error
+    assert wide_reading.position == ascii_reading.position
+
+
+def _rounded(value: Fraction, figures: int) -> Decimal:
+    """`value` to `figures` significant figures, halves away from zero, from exact arithmetic."""
+    with localcontext() as ctx:
+        ctx.prec = 60
+        exact = Decimal(value.numerator) / Decimal(value.denominator)
+        step = Decimal(1).scaleb(exact.adjusted() - figures + 1)
+        return exact.quantize(step, rounding=ROUND_HALF_UP)
+
+
+@hgiven(
+    st.fractions(min_value=-(10**6), max_value=10**6, max_denominator=997).filter(lambda f: f != 0),
+    st.integers(min_value=1, max_value=6),
+)
+@settings(max_examples=40, deadline=None)
+def test_the_rounded_value_is_accepted_and_its_neighbours_are_not(
+    value: Fraction, figures: int
+) -> None:
+    expected = f"{value.numerator}/{value.denominator}"
+    right = _rounded(value, figures)
+    assert accepted(expected, f"{right:f}", sig_figs=figures), (expected, right)
+    ulp = Decimal(1).scaleb(right.adjusted() - figures + 1)
+    for wrong in (right + ulp, right - ulp):
+        if _rounded(Fraction(wrong), figures) != right:
+            assert not accepted(expected, f"{wrong:f}", sig_figs=figures), (expected, wrong)

@@ -20,6 +20,7 @@ from flashcards.backup import (
 )
 from flashcards.cards import CardKind, Deck, Note
 from flashcards.cli import main
+from flashcards.commands.collection import open_collection
 from flashcards.config import parse_settings
 from flashcards.store import Store
 
@@ -94,8 +95,8 @@ def test_a_daily_backup_is_needed_once_a_day():
 def test_the_first_open_of_a_day_backs_up_once(tmp_path):
     path = make_collection(tmp_path)
     settings = settings_for(tmp_path)
-    Store.open(settings).close()
-    Store.open(settings).close()
+    open_collection(settings).close()
+    open_collection(settings).close()
     backups = list_backups(settings)
     assert [b.reason for b in backups] == ["daily"]
     assert reviews_in(backups[0].path) == reviews_in(path)
@@ -117,7 +118,7 @@ def test_daily_backups_keep_the_newest_configured_number(tmp_path):
 def test_zero_backups_kept_turns_the_daily_backup_off(tmp_path):
     make_collection(tmp_path)
     settings = settings_for(tmp_path, keep=0)
-    Store.open(settings).close()
+    open_collection(settings).close()
     assert list_backups(settings) == []
 
 
@@ -125,7 +126,7 @@ def test_a_failing_daily_backup_warns_and_the_collection_still_opens(tmp_path, c
     make_collection(tmp_path)
     (tmp_path / "backups").write_text("a file where the backups folder should be")
     settings = settings_for(tmp_path)
-    with Store.open(settings) as store:
+    with open_collection(settings) as store:
         assert len(store.review_log()) == 3
     err = capsys.readouterr().err
     assert err.startswith("flashcards: warning: no daily backup: cannot write")

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from flashcards.grades import Grade
 from flashcards.scheduler import ReviewState, schedule
-from flashcards.session import DeckCounts, apply_grade, in_decks, reviewed_today
+from flashcards.session import DeckCounts, apply_grade, combined, in_decks, reviewed_today
 from flashcards.store import CARDS, deck_condition
 
 TODAY = date(2026, 3, 1)
@@ -58,6 +58,15 @@ def test_counts_add_and_cap_field_by_field():
     assert (a + DeckCounts(review=1, deck="b")).deck == ""
     assert a.capped(DeckCounts(new=2, repeat=9, review=4)) == DeckCounts(2, 1, 4, "a")
     assert a.total == 9
+
+
+def test_decks_combined_show_no_more_than_the_global_limits_leave():
+    a = DeckCounts(new=3, repeat=1, review=5, deck="a")
+    b = DeckCounts(new=4, repeat=2, review=1, deck="a::b")
+    left = DeckCounts(new=5, repeat=3, review=20, deck="total")
+    assert combined([a, b], left) == DeckCounts(new=5, repeat=3, review=6)
+    assert combined([a, b], left, "a") == DeckCounts(new=5, repeat=3, review=6, deck="a")
+    assert combined([], left) == DeckCounts()
 
 
 names = st.lists(st.sampled_from(["a", "b", ":", ";", "x"]), min_size=1, max_size=4).map(

@@ -21,7 +21,8 @@ from pathlib import Path
 
 import pytest
 
-import flashcards.store as store_module
+import flashcards.store
+import flashcards.store.schema as store_module
 from flashcards.cli import main
 from flashcards.config import parse_settings, sqlite_url
 from flashcards.errors import FlashcardsError
@@ -135,6 +136,8 @@ def future_schema(tmp_path, monkeypatch):
     )
     monkeypatch.setattr(store_module, "MIGRATIONS_DIR", folder)
     monkeypatch.setattr(store_module, "SCHEMA_REVISION", FUTURE)
+    # the package re-exports it, for readers such as flashcards.backup
+    monkeypatch.setattr(flashcards.store, "SCHEMA_REVISION", FUTURE)
 
     def write(failure: str = "") -> None:
         text = FUTURE_MIGRATION.format(

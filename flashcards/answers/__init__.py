@@ -12,14 +12,13 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from flashcards.answers.grammar import (
-    DECK_LIMIT,
-    LEARNER_LIMIT,
     Reading,
     describe,
     drop_thousands_separators,
     error_text,
     read,
 )
+from flashcards.answers.limits import DECK_LIMIT, LEARNER_LIMIT
 from flashcards.answers.spec import (
     Assumption,
     Definition,
@@ -145,6 +144,8 @@ def _sigma_is_logistic(
     \\sigma(x)`) and the card neither defines, declares nor assumes anything of sigma. An
     expected answer that uses sigma as a variable (`\\sigma^2`, `\\sigma_1`) keeps it one.
     """
+    if "sigma" not in expected and "σ" not in expected:
+        return False
     if "sigma" in functions or "sigma" in names or any(d.name == "sigma" for d in defs):
         return False
     if any(a.name == "sigma" for a in assumed):

@@ -11,6 +11,7 @@ solution sets of equations, and forms. This module runs inside the checker's wor
 from __future__ import annotations
 
 import random
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -30,7 +31,7 @@ from flashcards.answers.numeric import (
     sample_points,
 )
 from flashcards.answers.printer import display_name, pretty
-from flashcards.answers.spec import Job, free_names
+from flashcards.answers.spec import Definition, Job, free_names
 from flashcards.answers.tree import (
     Const,
     Eq,
@@ -430,17 +431,22 @@ def _drop_constant(node: Node, keep: set[str]) -> Node:
     """Replace an arbitrary constant (`+ C`) that the expected answer does not use by 0."""
 
     def change(n: Node) -> Node | None:
-        if isinstance(n, Sym) and n.name in CONSTANT_NAMES and n.name not in keep:
+        if isinstance(n, Sym) and _is_constant_name(n.name) and n.name not in keep:
             return Num("0")
         return None
 
     return rewrite(node, change)
 
 
-def _constants(node: Node, variables: set[str], defs: dict) -> list[str]:
-    """The names in `node` that stand for an arbitrary constant (`C`, `K`, `c`), sorted."""
+def _constants(node: Node, variables: set[str], defs: Mapping[str, Definition]) -> list[str]:
+    """The names in `node` that stand for an arbitrary constant (`C`, `K`, `c`, `C_1`), sorted."""
     names = free_names(node, defs) - variables
-    return sorted(n for n in names if n in CONSTANT_NAMES)
+    return sorted(n for n in names if _is_constant_name(n))
+
+
+def _is_constant_name(name: str) -> bool:
+    """`C`, `K`, `c`, or one of them with a subscript (`C_1`)."""
+    return name.partition("_")[0] in CONSTANT_NAMES
 
 
 def _substitute(node: Node, name: str, value: str) -> Node:

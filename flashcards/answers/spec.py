@@ -9,14 +9,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import TypeVar
 
-from flashcards.answers.grammar import (
-    DECK_LIMIT,
-    Context,
-    ReadError,
-    constant_value,
-    make_context,
-    parse,
-)
+from flashcards.answers.grammar import Context, make_context, parse
+from flashcards.answers.limits import DECK_LIMIT, ReadError, constant_value
 from flashcards.answers.names import function_key
 from flashcards.answers.tree import Call, Eq, Node, Sym, Tuple, symbols, walk
 from flashcards.cards import ANSWER_FORMS, ANSWER_MODES

@@ -46,10 +46,10 @@ def run(args: argparse.Namespace) -> int:
         return 0
     if not path.is_file():
         raise FlashcardsError(f"{path}: no collection yet (nothing to back up)")
-    from flashcards.store import Store
+    from flashcards.commands.collection import open_collection
 
     # no daily copy on top of the one asked for
-    with Store.open(settings, backup=False) as store:
+    with open_collection(settings, backup=False) as store:
         if args.to is not None:
             target = write_backup(store, args.to)
         else:

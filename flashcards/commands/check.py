@@ -43,7 +43,7 @@ def learner_accepted(args: argparse.Namespace, decks: list) -> list[dict[str, ob
     path = sqlite_path(settings.db_url)
     if path is not None and not path.exists():
         return []
-    from flashcards.store import Store
+    from flashcards.commands.collection import open_collection
 
     where = {
         card.id: (deck.path, note.line, "accept:" if note.math is not None else "alternatives:")
@@ -52,7 +52,7 @@ def learner_accepted(args: argparse.Namespace, decks: list) -> list[dict[str, ob
         if note.math is not None or note.text is not None
         for card in note.cards
     }
-    store = Store.open(settings)
+    store = open_collection(settings)
     try:
         accepted = store.accepted_answers()
     finally:

@@ -23,12 +23,12 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
 def run(args: argparse.Namespace) -> int:
     from datetime import datetime
 
+    from flashcards.commands.collection import open_collection
     from flashcards.config import settings_from_args
-    from flashcards.store import Store
 
     settings = settings_from_args(args)
     today = settings.study_day(datetime.now())
-    with Store.open(settings) as store:
+    with open_collection(settings) as store:
         summary = store.due_summary(today, settings.limits)
         # in the decks' file order, as the study app lists them and new cards come
         place = {name: i for i, name in enumerate(store.decks())}

@@ -65,9 +65,9 @@ def run(args: argparse.Namespace) -> int:
             text, str(args.file), day_of=lambda m: study_day(m, settings.day_start, zone)
         )
     else:
-        from flashcards.store import Store
+        from flashcards.commands.collection import open_collection
 
-        with Store.open(settings) as store:
+        with open_collection(settings) as store:
             reviews = from_store_log(store.review_log(include_undone=False))
         if args.export_log is not None:
             args.export_log.write_text(review_csv(reviews), encoding="utf-8")

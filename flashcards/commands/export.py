@@ -66,12 +66,12 @@ def progress_bar(stream: TextIO, label: str = "Exporting") -> Callable[[int, int
 
 def load_states(settings: Any, card_ids: list[str]) -> dict[str, Any]:
     """Each studied card's SM-2 state from the store (new and unsynced cards are left out)."""
-    from flashcards.store import Store
+    from flashcards.commands.collection import open_collection
 
     path = settings.db_path
     if path is not None and not path.exists():
         return {}  # no collection yet: nothing studied, and no empty one is created
-    with Store.open(settings) as store:
+    with open_collection(settings) as store:
         studied = store.studied_states()
     return {card_id: studied[card_id] for card_id in card_ids if card_id in studied}
 

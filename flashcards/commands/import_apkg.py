@@ -156,7 +156,7 @@ def _write_atomic(path: Path, data: bytes) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from flashcards.apkg import MANIFEST, convert_package, read_media, read_package
-    from flashcards.commands.stats import plural
+    from flashcards.text import plural
     from flashcards.errors import FlashcardsError
     from flashcards.parsing import parse_deck
 
@@ -243,7 +243,7 @@ def _import_history(
     from datetime import datetime, timedelta
 
     from flashcards.anki_import import import_history, read_reviews
-    from flashcards.commands.stats import plural
+    from flashcards.text import plural
     from flashcards.config import settings_from_args
     from flashcards.decks import deck_folders, load_decks, naming_root
     from flashcards.store import Store

@@ -23,18 +23,18 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
 
 def run(args: argparse.Namespace) -> int:
     from flashcards.anki_import import import_reviews
+    from flashcards.commands.collection import open_collection
     from flashcards.commands.export import STAMP_FILE
     from flashcards.config import settings_from_args
     from flashcards.errors import FlashcardsError
     from flashcards.export import guid_map
-    from flashcards.store import Store
     from flashcards.text import plural
 
     path: Path = args.file
     if not path.exists():
         raise FlashcardsError(f"{path}: no such file")
     settings = settings_from_args(args)
-    with Store.open(settings) as store:
+    with open_collection(settings) as store:
         report = import_reviews(
             store,
             path,

@@ -28,8 +28,9 @@ def run(args: argparse.Namespace) -> int:
     import sqlalchemy as sa
 
     from flashcards.backup import collection_path, prepare_restore, restore
+    from flashcards.commands.collection import open_collection
     from flashcards.config import settings_from_args
-    from flashcards.store import LOG, Store
+    from flashcards.store import LOG
 
     settings = settings_from_args(args)
     collection_path(settings)  # a collection that is not a file cannot be restored
@@ -37,7 +38,7 @@ def run(args: argparse.Namespace) -> int:
         # checked before anything is created or changed, and the checked copy is restored
         prepared = prepare_restore(args.file, Path(work))
         # the folder is created as for every command; the restore takes its own backup
-        with Store.open(settings, backup=False) as store:
+        with open_collection(settings, backup=False) as store:
             before = restore(store, settings, args.file, datetime.now(), prepared=prepared)
             reviews = store.select(sa.select(sa.func.count()).select_from(LOG))[0][0]
     print(f"restored {args.file} ({reviews} reviews); the previous collection is in {before}")

@@ -48,14 +48,14 @@ def run(args: argparse.Namespace) -> int:
     import sys
     from datetime import datetime
 
+    from flashcards.commands.collection import open_collection
     from flashcards.config import settings_from_args
     from flashcards.errors import FlashcardsError
     from flashcards.stats import compute_stats, stats_to_json
-    from flashcards.store import Store
 
     settings = settings_from_args(args)
     today = args.day or settings.study_day(datetime.now())
-    with Store.open(settings) as store:
+    with open_collection(settings) as store:
         if args.deck and not store.deck_exists(args.deck):
             names = store.decks()
             known = f"; decks: {', '.join(names)}" if names else " (no decks yet)"

@@ -89,8 +89,8 @@ def _run_app(
 ) -> int:
     from datetime import datetime
 
+    from flashcards.commands.collection import open_collection
     from flashcards.decks import deck_folders
-    from flashcards.store import Store
     from tui.app import FlashcardsApp, StudyOptions
 
     # Decks inside the deck folders keep the names the folders give them, however opened.
@@ -112,7 +112,7 @@ def _run_app(
         only_loaded=bool(args.paths),
     )
     # The day's backup is taken by the app once its first screen is drawn.
-    store = Store.open(settings, backup=False)
+    store = open_collection(settings, backup=False)
 
     def backup(warn: Callable[[str], None]) -> None:
         from flashcards.backup import daily_backup

@@ -25,13 +25,13 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
 
 
 def run(args: argparse.Namespace) -> int:
+    from flashcards.commands.collection import open_collection
     from flashcards.config import settings_from_args
     from flashcards.errors import FlashcardsError
-    from flashcards.store import Store
     from flashcards.text import plural
 
     settings = settings_from_args(args)
-    with Store.open(settings) as store:
+    with open_collection(settings) as store:
         if args.deck and not store.deck_exists(args.deck):
             raise FlashcardsError(f"no deck named {args.deck!r} (see `flashcards due`)")
         cards = store.suspended_cards([args.deck] if args.deck else None)

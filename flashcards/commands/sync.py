@@ -54,9 +54,9 @@ def _progress_printer(stream: TextIO) -> Callable[[int, int], None] | None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from flashcards.commands.collection import open_collection
     from flashcards.config import settings_from_args
     from flashcards.decks import deck_folders, load_decks
-    from flashcards.store import Store
     from flashcards.sync import sync_paths
 
     settings = settings_from_args(args)
@@ -68,7 +68,7 @@ def run(args: argparse.Namespace) -> int:
         # parsing is the slow part of a first sync: the bar follows the files
         return load_decks(roots, progress=progress, name_roots=name_roots)
 
-    with Store.open(settings) as store:
+    with open_collection(settings) as store:
         report = sync_paths(store, paths, load=load, force=args.force)
     for problem in report.problems:
         print(problem, file=sys.stderr)

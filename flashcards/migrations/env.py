@@ -9,7 +9,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import context
 
-from flashcards.store import METADATA
+from flashcards.store.tables import METADATA
 
 config = context.config
 connection = config.attributes.get("connection")

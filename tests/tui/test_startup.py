@@ -18,6 +18,7 @@ from pathlib import Path
 from tui_helpers import DATA, TODAY
 
 from flashcards.backup import daily_backup, list_backups
+from flashcards.commands.collection import open_collection
 from flashcards.commands.study import resume_collector
 from flashcards.config import load_settings
 from flashcards.store import Store
@@ -36,15 +37,17 @@ def settings_for(tmp_path: Path):
 
 def test_opening_without_backup_leaves_the_daily_backup_to_the_caller(tmp_path) -> None:
     settings = settings_for(tmp_path)
-    Store.open(settings, backup=False).close()
+    open_collection(settings, backup=False).close()
     assert list_backups(settings) == []
-    Store.open(settings).close()
+    Store.open(settings).close()  # the store alone never backs up
+    assert list_backups(settings) == []
+    open_collection(settings).close()
     assert [b.reason for b in list_backups(settings)] == ["daily"]
 
 
 def test_a_failing_daily_backup_is_passed_to_warn(tmp_path, capsys) -> None:
     settings = settings_for(tmp_path)
-    with Store.open(settings, backup=False) as store:
+    with Store.open(settings) as store:
         (settings.db_path.parent / "backups").write_text("a file, not a folder")
         warnings: list[str] = []
         assert daily_backup(store, settings, warn=warnings.append) is None

@@ -12,7 +12,7 @@ from textual.screen import Screen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from tui.backend import DeckCounts, in_decks
+from flashcards.session import DeckCounts, combined, in_decks
 from tui.text import plain
 from tui.widgets import Footer
 
@@ -129,11 +129,10 @@ class DecksScreen(Screen[None]):
             counts = {n: c for n, c in counts.items() if n in loaded}
         if app.options.decks:
             counts = {n: c for n, c in counts.items() if in_decks(n, app.options.decks)}
-        total = DeckCounts()
-        for c in counts.values():
-            total = total + c
+        # Every row sums decks ("All decks" all of them, a parent its sub-decks): none shows
+        # more than the global limits leave today (the rule of flashcards.session.combined).
         limit = app.backend.total(app.today)
-        total = total.capped(limit)
+        total = combined(counts.values(), limit)
         width = self._built_width = name_width(app.size.width)
         rows = [Option(row_text(" All decks", *_cells(total), width), id=ALL)]
         for name, depth, c in deck_tree(counts):

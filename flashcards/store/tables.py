@@ -1,0 +1,271 @@
+"""The collection's tables (SQLModel), their column sets, and rows to core values and back.
+
+The tables describe the schema that the alembic migrations in `flashcards/migrations/`
+create and upgrade (`flashcards.store.schema`); every query is SQLAlchemy Core over the
+`Table` objects below, so no ORM object is built in a loop and the SQL stays portable.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from datetime import UTC, date, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import Field, SQLModel
+
+from flashcards.cards import CardKind
+from flashcards.scheduler import ReviewState
+from flashcards.session import LogEntry
+
+
+class DeckRow(SQLModel, table=True):
+    """A deck file that was synced."""
+
+    __tablename__ = "decks"
+
+    path: str = Field(primary_key=True, sa_type=sa.String)
+    name: str = Field(sa_type=sa.String, index=True)
+    description: str = Field(default="", sa_type=sa.Text)
+    #: Digest of what sync wrote for this deck: an equal digest means nothing to do.
+    digest: str = Field(default="", sa_type=sa.String)
+
+
+class FileRow(SQLModel, table=True):
+    """A deck file's stamp, so unchanged files are not parsed again."""
+
+    __tablename__ = "files"
+
+    path: str = Field(primary_key=True, sa_type=sa.String)
+    mtime_ns: int = Field(sa_type=sa.BigInteger)
+    size: int = Field(sa_type=sa.BigInteger)
+    sha256: str = Field(default="", sa_type=sa.String)
+
+
+class NoteRow(SQLModel, table=True):
+    """A note (one written entry) as last synced; kept when removed, for its history."""
+
+    __tablename__ = "notes"
+
+    id: str = Field(primary_key=True, sa_type=sa.String)
+    kind: str = Field(sa_type=sa.String)
+    front: str = Field(default="", sa_type=sa.Text)
+    back: str = Field(default="", sa_type=sa.Text)
+    content_hash: str = Field(default="", sa_type=sa.String)
+    explicit_id: bool = False
+    removed: bool = False
+
+
+class NoteTagRow(SQLModel, table=True):
+    """A tag of a note (its own and its deck's), for `--tag`."""
+
+    __tablename__ = "note_tags"
+
+    note_id: str = Field(primary_key=True, sa_type=sa.String)
+    tag: str = Field(primary_key=True, sa_type=sa.String, index=True)
+
+
+class CardRow(SQLModel, table=True):
+    """One studied card with its SM-2 state."""
+
+    __tablename__ = "cards"
+    __table_args__ = (
+        # Today's queue and due counts: due reviews in due order, new cards (due NULL) in
+        # deck order; `id` right after the sort columns makes the queue's ORDER BY the index
+        # order (no sort before LIMIT), and with the filter columns no query reads the table.
+        sa.Index(
+            "ix_cards_queue",
+            "due",
+            "deck",
+            "position",
+            "id",
+            "removed",
+            "suspended",
+            "buried_until",
+            "note_id",
+            "kind",
+        ),
+        # New cards in file order (deck file, then place in it): the queue's new cards are
+        # this index's order, read without the table.
+        sa.Index(
+            "ix_cards_new_order",
+            "due",
+            "source_path",
+            "position",
+            "id",
+            "removed",
+            "suspended",
+            "buried_until",
+            "deck",
+            "note_id",
+        ),
+        # The cards of reversible and cloze notes (the only notes of several cards): due
+        # counts count distinct notes among these alone and plain rows everywhere else.
+        sa.Index(
+            "ix_cards_siblings",
+            "kind",
+            "due",
+            "deck",
+            "note_id",
+            "removed",
+            "suspended",
+            "buried_until",
+        ),
+    )
+
+    id: str = Field(primary_key=True, sa_type=sa.String)
+    note_id: str = Field(sa_type=sa.String, index=True)
+    ordinal: int = 0
+    kind: str = Field(sa_type=sa.String)
+    #: Not indexed on its own: the planner would pick it for GROUP BY deck over ix_cards_queue.
+    deck: str = Field(sa_type=sa.String)
+    source_path: str = Field(sa_type=sa.String, index=True)
+    line: int = 0
+    #: Place in its deck, for new cards in deck order.
+    position: int = 0
+    repetitions: int = 0
+    interval_days: int = 0
+    ease_pct: int = 250
+    due: date | None = None
+    lapses: int = 0
+    suspended: bool = False
+    buried_until: date | None = None
+    removed: bool = False
+
+
+class ReviewLogRow(SQLModel, table=True):
+    """One grade. Undo marks a row undone; rows are never deleted."""
+
+    __tablename__ = "review_log"
+    __table_args__ = (
+        sa.Index("ix_review_log_card", "card_id", "id"),
+        # Today's rows (undo, due counts) and the statistics: the per-day counts, the
+        # retention's first review of a day and today's studied counts, seen notes and
+        # same-day repeats read this index alone, never the table.
+        sa.Index(
+            "ix_review_log_day", "study_day", "undone", "kind", "card_id", "grade", "before_due"
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    card_id: str = Field(sa_type=sa.String)
+    #: When, in UTC (returned aware).
+    reviewed_at: datetime
+    #: The study day (day start applied), so stats group without date functions.
+    study_day: date
+    #: "review", "repeat" (same-day rule) or "practice" (quiz).
+    kind: str = Field(sa_type=sa.String)
+    grade: int
+    typed: str | None = Field(default=None, sa_type=sa.Text)
+    verdict: str | None = Field(default=None, sa_type=sa.String)
+    seconds: float | None = None
+    before_repetitions: int = 0
+    before_interval_days: int = 0
+    before_ease_pct: int = 250
+    before_due: date | None = None
+    before_lapses: int = 0
+    after_repetitions: int = 0
+    after_interval_days: int = 0
+    after_ease_pct: int = 250
+    after_due: date | None = None
+    after_lapses: int = 0
+    #: This grade made the card a leech and suspended it (undo unsuspends).
+    leech: bool = False
+    undone: bool = False
+
+
+class AcceptedAnswerRow(SQLModel, table=True):
+    """An answer the learner marked as right for a math card, accepted from then on."""
+
+    __tablename__ = "accepted_answers"
+    __table_args__ = (sa.UniqueConstraint("card_id", "text"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    card_id: str = Field(sa_type=sa.String, index=True)
+    text: str = Field(sa_type=sa.Text)
+    added_at: datetime
+
+
+METADATA = SQLModel.metadata
+DECKS = DeckRow.__table__  # type: ignore[attr-defined]
+FILES = FileRow.__table__  # type: ignore[attr-defined]
+NOTES = NoteRow.__table__  # type: ignore[attr-defined]
+TAGS = NoteTagRow.__table__  # type: ignore[attr-defined]
+CARDS = CardRow.__table__  # type: ignore[attr-defined]
+LOG = ReviewLogRow.__table__  # type: ignore[attr-defined]
+ACCEPTED = AcceptedAnswerRow.__table__  # type: ignore[attr-defined]
+
+#: Card kinds whose notes make several cards (see `Note.ordinals`); every other kind's note
+#: has one card.
+SEVERAL_CARDS = frozenset({str(CardKind.REVERSIBLE), str(CardKind.CLOZE)})
+SEVERAL_KINDS = tuple(sorted(SEVERAL_CARDS))
+
+STATE_COLUMNS = (
+    CARDS.c.repetitions,
+    CARDS.c.interval_days,
+    CARDS.c.ease_pct,
+    CARDS.c.due,
+    CARDS.c.lapses,
+    CARDS.c.suspended,
+)
+
+
+def state_of(row: Any, prefix: str = "") -> ReviewState:
+    return ReviewState(
+        repetitions=row._mapping[f"{prefix}repetitions"],
+        interval_days=row._mapping[f"{prefix}interval_days"],
+        ease_pct=row._mapping[f"{prefix}ease_pct"],
+        due=row._mapping[f"{prefix}due"],
+        lapses=row._mapping[f"{prefix}lapses"],
+    )
+
+
+def state_values(state: ReviewState, prefix: str = "") -> dict[str, Any]:
+    return {
+        f"{prefix}repetitions": state.repetitions,
+        f"{prefix}interval_days": state.interval_days,
+        f"{prefix}ease_pct": state.ease_pct,
+        f"{prefix}due": state.due,
+        f"{prefix}lapses": state.lapses,
+    }
+
+
+def log_values(e: LogEntry) -> dict[str, Any]:
+    """The column values of a review-log row to insert (its `id` is left to the database)."""
+    return {
+        "card_id": e.card_id,
+        "reviewed_at": utc(e.reviewed_at),
+        "study_day": e.study_day,
+        "kind": e.kind,
+        "grade": int(e.grade),
+        "typed": e.typed,
+        "verdict": e.verdict,
+        "seconds": e.seconds,
+        "leech": e.leech,
+        "undone": e.undone,
+        **state_values(e.before, "before_"),
+        **state_values(e.after, "after_"),
+    }
+
+
+def utc(now: datetime) -> datetime:
+    """`now` in UTC; a naive `now` is taken as local time."""
+    return now.astimezone(UTC)
+
+
+def raw_rows(
+    conn: sa.Connection, statement: sa.Executable, params: Mapping[str, Any] | None = None
+) -> list[Any]:
+    """The rows of `statement` as the driver returns them, without SQLAlchemy's Row objects
+    or result processing: for the hot queries, which read ids, strings, integers and NULL
+    tests only (a date would come back as the driver stores it)."""
+    result = conn.execute(statement, params)
+    try:
+        return list(result.cursor.fetchall())
+    finally:
+        result.close()
+
+
+def chunks(items: Sequence[Any], size: int = 500) -> Iterator[Sequence[Any]]:
+    for i in range(0, len(items), size):
+        yield items[i : i + size]

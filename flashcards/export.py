@@ -508,7 +508,9 @@ def math_answer_html(expr: str, macros: Mapping[str, str] | None) -> str:
 
 _MODE_TEXT = {
     "equation": "Answer with an equation.",
-    "antiderivative": "Any antiderivative is right (up to a constant).",
+    "antiderivative": "An antiderivative, with its constant of integration where the answer "
+    "has one (+ C).",
+    "any_antiderivative": "Any antiderivative is right (up to a constant).",
     "set": "Answer with a set; the order does not matter.",
     "list": "Answer with a list, in order.",
 }
@@ -538,6 +540,9 @@ def declarations_html(spec: MathSpec) -> str:
     ]
     if tolerances:
         items.append("Decimals within " + " or ".join(tolerances) + ".")
+    if spec.sig_figs is not None:
+        figures = "figure" if spec.sig_figs == 1 else "figures"
+        items.append(f"Give the number to {spec.sig_figs} significant {figures}.")
     if not items:
         return ""
     return "<ul>" + "".join(f"<li>{item}</li>" for item in items) + "</ul>"

@@ -671,3 +671,14 @@ def test_images_in_choice_options_are_renamed_too():
     media = {"a.png": "a-1.png", "b.png": "b-2.png"}
     options = note_fields(note, Deck("d", Path("d.md"), (note,)), media)[1]
     assert '<img src="a-1.png" alt="a">' in options and '<img src="b-2.png" alt="b">' in options
+
+
+def test_the_back_says_which_integral_rule_and_how_many_figures():
+    from flashcards.export import declarations_html
+
+    with_constant = declarations_html(MathSpec("x^2 + C", mode="antiderivative"))
+    up_to_constant = declarations_html(MathSpec("x^2", mode="any_antiderivative"))
+    assert "constant of integration" in with_constant
+    assert "up to a constant" in up_to_constant and "constant of integration" not in up_to_constant
+    assert "3 significant figures" in declarations_html(MathSpec("pi", sig_figs=3))
+    assert "1 significant figure." in declarations_html(MathSpec("pi", sig_figs=1))

@@ -156,9 +156,9 @@ def _write_atomic(path: Path, data: bytes) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from flashcards.apkg import MANIFEST, convert_package, read_media, read_package
-    from flashcards.text import plural
     from flashcards.errors import FlashcardsError
     from flashcards.parsing import parse_deck
+    from flashcards.text import plural
 
     path: Path = args.file
     folder: Path = args.to
@@ -243,11 +243,11 @@ def _import_history(
     from datetime import datetime, timedelta
 
     from flashcards.anki_import import import_history, read_reviews
-    from flashcards.text import plural
     from flashcards.config import settings_from_args
     from flashcards.decks import deck_folders, load_decks, naming_root
     from flashcards.store import Store
     from flashcards.sync import sync_paths
+    from flashcards.text import plural
 
     settings = settings_from_args(args)
     roots = deck_folders(settings)

@@ -238,7 +238,7 @@ def collection_bytes(path: Path) -> tuple[bytes, str]:
         except (zipfile.BadZipFile, OSError, EOFError) as error:
             raise FlashcardsError(f"{path}: the file is damaged ({error})") from None
     if data.startswith(_ZSTD_MAGIC):
-        data = _zstd_decompress(data)
+        data = _zstd_decompress(data, MAX_COLLECTION_BYTES)
     if not data.startswith(b"SQLite format 3\x00"):
         raise FlashcardsError(f"{path}: the collection inside is damaged (not an SQLite file)")
     return data, name

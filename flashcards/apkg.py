@@ -308,8 +308,8 @@ def field_markdown(
             media=media,
         )
         text = converter.convert(value)
-    else:
-        text = value
+    else:  # plain text (most fields): markdownify would only escape these, and is slow
+        text = value.replace("*", "\\*").replace("_", "\\_")
     text = text.replace("\xa0", " ").replace("\r\n", "\n")
     text = "\n".join(
         line.rstrip() if not line.endswith("  ") else line for line in text.split("\n")
@@ -462,6 +462,8 @@ def render_note(
         extra_name = "Back Extra" if "Back Extra" in values else None
         extra = md(values[extra_name]) if extra_name else ""
         body = _one_paragraph(body + ("\n" + extra if extra else ""))
+        if own:
+            body = _unpad_math_clozes(body)
         first, _, rest = body.partition("\n")
         text = "C: " + first + _attrs(note_id, tags) + (f"\n{rest}" if rest else "")
     elif kind is CardKind.TEXT and own:
@@ -521,6 +523,24 @@ def render_note(
     return _Note(comment + text, found, kind, note_id, tuple(ords))
 
 
+def _unpad_math_clozes(text: str) -> str:
+    """Undo the space `flashcards export` puts before `}}` of a deletion inside math."""
+    from flashcards.cloze import ClozeError, find_clozes
+
+    try:
+        clozes = find_clozes(text)
+    except ClozeError:
+        return text
+    out: list[str] = []
+    pos = 0
+    for cloze in clozes:
+        if cloze.in_math and text[cloze.end - 3 : cloze.end] == " }}":
+            out.append(text[pos : cloze.end - 3] + "}}")
+            pos = cloze.end
+    out.append(text[pos:])
+    return "".join(out)
+
+
 def _card_ordinal(kind: CardKind, anki_ord: int, ords: Sequence[int]) -> int:
     """The flashcards ordinal of an Anki card (a cloze's number; 0 for a basic)."""
     if kind is CardKind.CLOZE:
@@ -537,8 +557,8 @@ def convert_package(
 ) -> Conversion:
     """Every note of a package, as the deck files of its deck tree.
 
-    A note goes to the deck of its first card. Notes whose fields are too long, or whose
-    note type the package lacks, are left out and listed in `skipped`.
+    A note goes to the deck of its first card. A note whose note type the package lacks is
+    left out and listed in `skipped`; a field over `MAX_FIELD_CHARS` refuses the package.
     """
     by_note: dict[int, list[AnkiCard]] = {}
     for card in package.cards:
@@ -562,10 +582,12 @@ def convert_package(
         if not cards:
             continue  # a note without cards (an empty cloze) shows nothing in Anki either
         if any(len(v) > MAX_FIELD_CHARS for v in note.fields):
-            skipped.append(
-                f"note {note.guid!r}: a field longer than {MAX_FIELD_CHARS:,} characters"
+            from flashcards.errors import FlashcardsError
+
+            raise FlashcardsError(
+                f"note {note.guid!r} has a field longer than {MAX_FIELD_CHARS:,} characters; "
+                "refused (no card is that long: a damaged or hostile package)"
             )
-            continue
         rendered = render_note(note, notetype, [c.ord for c in cards], package.media)
         deck = package.decks.get(cards[0].deck, "Default")
         entries.setdefault(deck, []).append(rendered.text)

@@ -166,8 +166,16 @@ def run(args: argparse.Namespace) -> int:
         raise FlashcardsError(f"{path}: no such file")
     if folder.exists() and not folder.is_dir():
         raise FlashcardsError(f"{folder}: not a folder")
+    settings = None
+    if args.with_history:  # a bad option is reported before anything is written
+        from flashcards.config import settings_from_args
+
+        settings = settings_from_args(args)
     package, media = read_package(path)
-    conversion = convert_package(package, progress=progress_bar(sys.stderr, "converting"))
+    try:
+        conversion = convert_package(package, progress=progress_bar(sys.stderr, "converting"))
+    except FlashcardsError as error:
+        raise FlashcardsError(f"{path}: {error}") from None
 
     files: dict[str, bytes] = {}
     for deck_file in conversion.files:
@@ -231,25 +239,21 @@ def run(args: argparse.Namespace) -> int:
         problems.extend(found)
     for problem in problems:
         print(problem, file=sys.stderr)
-    if args.with_history:
-        _import_history(args, path, folder, conversion, package)
+    if settings is not None:
+        _import_history(settings, path, folder, conversion, package)
     return 1 if problems else 0
 
 
-def _import_history(
-    args: argparse.Namespace, path: Path, folder: Path, conversion: Any, package: Any
-) -> None:
+def _import_history(settings: Any, path: Path, folder: Path, conversion: Any, package: Any) -> None:
     """Sync the written decks, add the package's review log, keep suspensions and burials."""
     from datetime import datetime, timedelta
 
     from flashcards.anki_import import import_history, read_reviews
     from flashcards.commands.stats import plural
-    from flashcards.config import settings_from_args
     from flashcards.decks import deck_folders, load_decks, naming_root
     from flashcards.store import Store
     from flashcards.sync import sync_paths
 
-    settings = settings_from_args(args)
     roots = deck_folders(settings)
     if naming_root(folder, roots) is None:
         roots.append(folder)

@@ -20,6 +20,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from flashcards.cards import CardKind
@@ -216,8 +217,10 @@ class FieldText:
     scripts: int = 0
 
 
+@lru_cache(maxsize=1)
 def _converter() -> Any:
-    """A markdownify converter for Anki fields (built on first use: markdownify is heavy)."""
+    """The markdownify converter for Anki fields, made once (markdownify loads on first use;
+    each conversion sets the `found` and `media` options it reads)."""
     from markdownify import MarkdownConverter
 
     class Converter(MarkdownConverter):  # type: ignore[misc]
@@ -247,7 +250,14 @@ def _converter() -> Any:
         def convert_style(self, el: Any, text: str, parent_tags: Any) -> str:
             return ""
 
-    return Converter
+    return Converter(
+        heading_style="ATX",
+        bullets="-",
+        escape_misc=False,
+        escape_asterisks=True,
+        escape_underscores=True,
+        code_language_callback=_code_language,
+    )
 
 
 def _code_language(el: Any) -> str | None:
@@ -297,16 +307,8 @@ def field_markdown(
 
     value = _MATH.sub(protect, value)
     if "<" in value or "&" in value:
-        converter = _converter()(
-            heading_style="ATX",
-            bullets="-",
-            escape_misc=False,
-            escape_asterisks=True,
-            escape_underscores=True,
-            code_language_callback=_code_language,
-            found=found,
-            media=media,
-        )
+        converter = _converter()
+        converter.options.update(found=found, media=media)
         text = converter.convert(value)
     else:  # plain text (most fields): markdownify would only escape these, and is slow
         text = value.replace("*", "\\*").replace("_", "\\_")
@@ -350,6 +352,9 @@ def _attrs(note_id: str | None, tags: Sequence[str], reverse: bool = False) -> s
 def _yaml(value: str) -> str:
     """A YAML scalar that reads back as exactly `value` (JSON strings are YAML)."""
     return json.dumps(value, ensure_ascii=False)
+
+
+_BLOCK_START = re.compile(r"(?:[-*+][ \t]|\d{1,9}[.)][ \t]|>|```|~~~|\||    |\t)")
 
 
 def _one_paragraph(text: str) -> str:
@@ -437,16 +442,19 @@ def render_note(
         return text
 
     def qa(front: str, back: str, reverse: bool = False, middle: str = "") -> str:
-        front_lines = front.split("\n\n", 1)
-        head = f"Q: {_one_paragraph(front_lines[0])}" if front_lines[0] else "Q:"
-        first, _, rest = head.partition("\n")
-        parts = [first + _attrs(note_id, tags, reverse) + (f"\n{rest}" if rest else "")]
-        if len(front_lines) > 1:
-            parts.append(front_lines[1])
+        lead, _, front_rest = front.partition("\n\n")
+        if _BLOCK_START.match(lead):  # a list or table cannot share the `Q:` line
+            lead, front_rest = "", front
+        first, _, rest = lead.partition("\n")
+        parts = [
+            f"Q: {first}".rstrip() + _attrs(note_id, tags, reverse) + (f"\n{rest}" if rest else "")
+        ]
+        if front_rest:
+            parts.append(front_rest)
         if middle:
             parts.append(middle)
         if back:
-            parts.append("A: " + back)
+            parts.extend(("A:", back) if _BLOCK_START.match(back) else (f"A: {back}",))
         return "\n\n".join(parts)
 
     fields = list(note.fields)

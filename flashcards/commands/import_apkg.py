@@ -143,6 +143,9 @@ def _write_atomic(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".import-", suffix=".tmp")
     try:
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # as any new file, not mkstemp's owner-only mode
         with os.fdopen(fd, "wb") as out:
             out.write(data)
         os.replace(tmp, path)
@@ -233,19 +236,22 @@ def run(args: argparse.Namespace) -> int:
         print(f"Removed <script> from {plural(conversion.scripts, 'field')}; kept as text.")
     for line in conversion.skipped:
         print(f"Skipped {line}.")
-    problems = []
-    for deck_file in conversion.files:
-        _deck, found = parse_deck(deck_file.text, folder / deck_file.path)
-        problems.extend(found)
+    if settings is not None:  # the sync parses the decks and reports their problems
+        problems = _import_history(settings, path, folder, conversion, package)
+    else:
+        problems = []
+        for deck_file in conversion.files:
+            problems.extend(parse_deck(deck_file.text, folder / deck_file.path)[1])
     for problem in problems:
         print(problem, file=sys.stderr)
-    if settings is not None:
-        _import_history(settings, path, folder, conversion, package)
     return 1 if problems else 0
 
 
-def _import_history(settings: Any, path: Path, folder: Path, conversion: Any, package: Any) -> None:
-    """Sync the written decks, add the package's review log, keep suspensions and burials."""
+def _import_history(
+    settings: Any, path: Path, folder: Path, conversion: Any, package: Any
+) -> list[Any]:
+    """Sync the written decks, add the package's review log, keep suspensions and burials;
+    returns the problems the sync found in the decks."""
     from datetime import datetime, timedelta
 
     from flashcards.anki_import import import_history, read_reviews
@@ -293,3 +299,4 @@ def _import_history(settings: Any, path: Path, folder: Path, conversion: Any, pa
     print(line + ".")
     if suspended or buried:
         print(f"Kept {suspended} suspended and {buried} buried as in Anki.")
+    return list(synced.problems)

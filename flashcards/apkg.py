@@ -275,7 +275,10 @@ def _math_source(raw: str) -> str:
 
 
 _LINE_START = re.compile(r"(?m)^(\s*)([QAC]):")
-_HEADING_LIKE = re.compile(r"(?m)^(\s*)(#{1,6}(?:\s|$)|[-*_](?:\s*[-*_]){2,}\s*$|\+\+\+)")
+_HEADING_LIKE = re.compile(r"(?m)^(\s*)(#{1,6}(?:\s|$)|[-*_](?:\s*[-*_]){2,}\s*$|=+\s*$|\+\+\+)")
+#: `<` at the start of a line can open an HTML block, which an unclosed `<!--` or `<script`
+#: would stretch to the end of the file; `&lt;` shows the same character.
+_HTML_START = re.compile(r"(?m)^( {0,3})<")
 
 
 def _escape_text(text: str, cloze: bool) -> str:
@@ -284,6 +287,7 @@ def _escape_text(text: str, cloze: bool) -> str:
     text = text.replace("$", "\\$")
     text = _LINE_START.sub(r"\1\2\\:", text)
     text = _HEADING_LIKE.sub(r"\1\\\2", text)
+    text = _HTML_START.sub(r"\1&lt;", text)
     if not cloze:
         text = text.replace("::", ":\\:").replace("{{", "{\\{")
     return text
@@ -811,6 +815,12 @@ def _decks(conn: Any, schema: int) -> dict[int, str]:
     }
 
 
+#: A card in a filtered deck belongs to its original deck (`odid`).
+_CARDS_SQL = """
+SELECT nid, ord, CASE WHEN odid != 0 THEN odid ELSE did END, queue FROM cards ORDER BY nid, ord
+"""
+
+
 def read_package(path: Any) -> tuple[AnkiPackage, MediaSource]:
     """Read an Anki package (`.apkg` or `.colpkg`): its notes, cards, note types, decks and
     media list. Refuses damaged and hostile packages with a `FlashcardsError`."""
@@ -853,10 +863,7 @@ def read_package(path: Any) -> tuple[AnkiPackage, MediaSource]:
             )
         )
         cards = tuple(
-            AnkiCard(int(n), int(o), int(d), int(q))
-            for n, o, d, q in _rows(
-                conn, "SELECT nid, ord, did, queue FROM cards ORDER BY nid, ord"
-            )
+            AnkiCard(int(n), int(o), int(d), int(q)) for n, o, d, q in _rows(conn, _CARDS_SQL)
         )
     except sqlite3.DatabaseError as error:
         raise FlashcardsError(f"{path}: the Anki collection cannot be read ({error})") from None

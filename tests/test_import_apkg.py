@@ -505,11 +505,22 @@ def test_script_is_removed_and_markup_kept_as_text():
     assert problems == [] and decks.notes[0].back == text
 
 
-def test_lines_that_would_start_cards_or_headings_are_escaped():
-    text, _ = field_markdown("<div>Q: not a card</div><div># not a heading</div><div>a :: b</div>")
-    deck, problems = parse_deck(f"Q: front\nA: x\n\n{text}\n", Path("x.md"))
+@pytest.mark.parametrize(
+    "field",
+    [
+        "<div>Q: not a card</div><div># not a heading</div><div>a :: b</div>",
+        "<div>a line</div><div>===</div><div>---</div>",
+        "<div>&lt;!-- never closed</div>",
+        "<div>&lt;script&gt; never closed</div>",
+        "A: a second answer",
+    ],
+)
+def test_lines_that_would_start_cards_headings_or_html_are_escaped(field):
+    text, _ = field_markdown(field)
+    deck, problems = parse_deck(f"Q: front\nA: x\n\n{text}\n\nQ: next\nA: y\n", Path("x.md"))
     assert problems == []
-    assert len(deck.notes) == 1
+    assert [note.front for note in deck.notes] == ["front", "next"]
+    assert text in deck.notes[0].back
 
 
 @given(st.text(min_size=1, max_size=30))
@@ -539,3 +550,36 @@ def test_deck_paths_are_distinct_and_relative(names):
 def test_media_names_are_link_safe(name):
     safe = media_file_name(name)
     assert re.fullmatch(r"[A-Za-z0-9._-]+", safe) and not safe.startswith(".")
+
+
+def test_a_folder_linked_out_of_the_target_is_refused(anki, tmp_path, capsys):
+    root, _, _ = anki
+    (tmp_path / "out").mkdir()
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    (tmp_path / "out" / "ML").symlink_to(outside, target_is_directory=True)
+    assert _import(tmp_path, root / "modern.apkg") == 1
+    assert "outside" in capsys.readouterr().err
+    assert list(outside.iterdir()) == []
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["ML"]
+
+
+def test_the_progress_bar_shows_on_a_terminal_for_large_packages():
+    import io
+
+    from flashcards.commands.import_apkg import progress_bar
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    assert progress_bar(io.StringIO(), "converting") is None
+    screen = Terminal()
+    show = progress_bar(screen, "converting")
+    assert show is not None
+    show(0, 10)
+    assert screen.getvalue() == ""  # a small package: no bar
+    show(500, 1000)
+    show(1000, 1000)
+    assert screen.getvalue().endswith("converting [" + "#" * 30 + "] 1000/1000\n")
+    assert "converting [###############...............] 500/1000" in screen.getvalue()

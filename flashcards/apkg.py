@@ -418,12 +418,27 @@ class _Note:
     kind: CardKind
     note_id: str
     ords: tuple[int, ...]
+    #: Written without an explicit id: a flashcards content-hash id, which the entry's
+    #: text must hash to again (else it is rendered again with its guid as the id).
+    hashed: bool = False
+
+
+_HASH_ID = re.compile(r"~[0-9a-f]{16}")
 
 
 def render_note(
-    note: AnkiNote, notetype: NoteType, ords: Sequence[int], media: frozenset[str]
+    note: AnkiNote,
+    notetype: NoteType,
+    ords: Sequence[int],
+    media: frozenset[str],
+    keep_hash: bool = True,
 ) -> _Note:
-    """One Anki note as a deck entry (`Q:`/`A:`, `C:` or with an answer block)."""
+    """One Anki note as a deck entry (`Q:`/`A:`, `C:` or with an answer block).
+
+    Args:
+        keep_hash: write a note of flashcards' own note types whose id is a content hash
+            (and its guid the same) without an id, so that its text gives that id again.
+    """
     from flashcards.export import FIELDS, MODEL_IDS
 
     kind = note_kind(notetype, ords)
@@ -431,12 +446,16 @@ def render_note(
     own = notetype.id in MODEL_IDS.values()
     values = dict(zip(notetype.fields, note.fields, strict=False))
     note_id = note_id_for_guid(note.guid)
+    hashed = False
     if own and kind is not None:
         # flashcards' own note type: its Id field is the note id it went out with
         written = values.get(FIELDS[kind][-1], "")
         if written and note_id_for_guid(written) == written:
             note_id = written
+        elif keep_hash and _HASH_ID.fullmatch(written) and written == note.guid:
+            note_id, hashed = written, True
     tags = [safe_tag(t) for t in note.tags]
+    shown_id = None if hashed else note_id
 
     def md(value: str, cloze: bool = False) -> str:
         text, f = field_markdown(value, media, cloze=cloze)
@@ -451,7 +470,7 @@ def render_note(
             lead, front_rest = "", front
         first, _, rest = lead.partition("\n")
         parts = [
-            f"Q: {first}".rstrip() + _attrs(note_id, tags, reverse) + (f"\n{rest}" if rest else "")
+            f"Q: {first}".rstrip() + _attrs(shown_id, tags, reverse) + (f"\n{rest}" if rest else "")
         ]
         if front_rest:
             parts.append(front_rest)
@@ -477,7 +496,7 @@ def render_note(
         if own:
             body = _unpad_math_clozes(body)
         first, _, rest = body.partition("\n")
-        text = "C: " + first + _attrs(note_id, tags) + (f"\n{rest}" if rest else "")
+        text = "C: " + first + _attrs(shown_id, tags) + (f"\n{rest}" if rest else "")
     elif kind is CardKind.TEXT and own:
         alternatives = [a.strip() for a in html.unescape(values["Alternatives"]).split(",")]
         block = _answer_block(
@@ -532,7 +551,7 @@ def render_note(
         if kind is CardKind.BASIC and tuple(ords) == (1,):
             front, back = back, front  # only the reverse card exists: keep that direction
         text = qa(front, back or "(no answer in Anki)", reverse=reverse)
-    return _Note(comment + text, found, kind, note_id, tuple(ords))
+    return _Note(comment + text, found, kind, note_id, tuple(ords), hashed)
 
 
 def _unpad_math_clozes(text: str) -> str:
@@ -551,6 +570,16 @@ def _unpad_math_clozes(text: str) -> str:
             pos = cloze.end
     out.append(text[pos:])
     return "".join(out)
+
+
+def _hashes_to(entry: str, note_id: str) -> bool:
+    """Whether a deck entry written without an id parses to one note of id `note_id`."""
+    from pathlib import Path
+
+    from flashcards.parsing import parse_deck
+
+    deck, problems = parse_deck(entry + "\n", Path("entry.md"))
+    return not problems and [n.id for n in deck.notes] == [note_id]
 
 
 def _card_ordinal(kind: CardKind, anki_ord: int, ords: Sequence[int]) -> int:
@@ -600,7 +629,10 @@ def convert_package(
                 f"note {note.guid!r} has a field longer than {MAX_FIELD_CHARS:,} characters; "
                 "refused (no card is that long: a damaged or hostile package)"
             )
-        rendered = render_note(note, notetype, [c.ord for c in cards], package.media)
+        ords = [c.ord for c in cards]
+        rendered = render_note(note, notetype, ords, package.media)
+        if rendered.hashed and not _hashes_to(rendered.text, rendered.note_id):
+            rendered = render_note(note, notetype, ords, package.media, keep_hash=False)
         deck = package.decks.get(cards[0].deck, "Default")
         entries.setdefault(deck, []).append(rendered.text)
         folder_images = images.setdefault(deck, {})

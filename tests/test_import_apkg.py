@@ -305,6 +305,12 @@ name: Round trip
 Q: What is the log of a product? {#log-product .logs}
 A: The sum of the logs: $\log \prod_i x_i = \sum_i \log x_i$.
 
+Q: A note without an id, its id a hash of its text
+A: It comes back with the *same* id, its history kept.
+
+Q: Another one, whose Markdown does not come back the same
+A: _underscores_ become stars: it gets its guid as its id.
+
 KL divergence ::: $D_{\mathrm{KL}}(q \,\|\, p)$ {#kl}
 
 C: The derivative of the log: $\frac{d}{dx}\log x = {{c1::\frac{1}{x}}}$, for {{c2::$x > 0$::domain}}. {#dlog}
@@ -342,7 +348,13 @@ alternatives: [ELBO, variational lower bound]
     assert _import(tmp_path, tmp_path / "round.apkg") == 0
     before = {n.id: n for n in decks[0].notes}
     after = {n.id: n for _, n in _notes(tmp_path / "out").values()}
+    changed = next(n.id for n in decks[0].notes if n.front.startswith("Another"))
+    assert changed.startswith("~")
+    encoded = note_id_for_guid(changed)
+    assert encoded.startswith("anki-") and guid_for_note_id(encoded) == changed
+    before[encoded] = before.pop(changed)
     assert after.keys() == before.keys()
+    assert sum(not n.explicit_id for n in after.values()) == 1  # the hash id kept
     for note_id, note in before.items():
         back = after[note_id]
         assert back.kind == note.kind, note_id

@@ -271,9 +271,11 @@ def _code_language(el: Any) -> str | None:
 def _math_source(raw: str) -> str:
     """The LaTeX of a MathJax span as stored in HTML: tags out, entities decoded."""
     text = _TAG.sub(" ", raw.replace("<br>", " "))
-    return " ".join(html.unescape(text).replace("\xa0", " ").split())
+    return " ".join(_CONTROL.sub("", html.unescape(text)).replace("\xa0", " ").split())
 
 
+#: Control characters other than tab and newline: a NUL would make the deck a binary file.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 _LINE_START = re.compile(r"(?m)^(\s*)([QAC]):")
 _HEADING_LIKE = re.compile(r"(?m)^(\s*)(#{1,6}(?:\s|$)|[-*_](?:\s*[-*_]){2,}\s*$|=+\s*$|\+\+\+)")
 #: `<` at the start of a line can open an HTML block, which an unclosed `<!--` or `<script`
@@ -316,7 +318,7 @@ def field_markdown(
         text = converter.convert(value)
     else:  # plain text (most fields): markdownify would only escape these, and is slow
         text = value.replace("*", "\\*").replace("_", "\\_")
-    text = text.replace("\xa0", " ").replace("\r\n", "\n")
+    text = _CONTROL.sub("", text.replace("\xa0", " ").replace("\r\n", "\n"))
     text = "\n".join(
         line.rstrip() if not line.endswith("  ") else line for line in text.split("\n")
     )
@@ -329,13 +331,21 @@ def field_markdown(
 # --- notes -> deck text ------------------------------------------------------------------------
 
 
-def note_kind(notetype: NoteType, ords: Sequence[int]) -> CardKind | None:
-    """The card kind an Anki note becomes (None: another note type, read as basic)."""
-    from flashcards.export import MODEL_IDS
+def own_kind(notetype: NoteType) -> CardKind | None:
+    """The kind of one of flashcards' own note types (same id and fields), else None."""
+    from flashcards.export import FIELDS, MODEL_IDS
 
     for kind, model_id in MODEL_IDS.items():
-        if notetype.id == model_id:
+        if notetype.id == model_id and notetype.fields == FIELDS[kind]:
             return kind
+    return None
+
+
+def note_kind(notetype: NoteType, ords: Sequence[int]) -> CardKind | None:
+    """The card kind an Anki note becomes (None: another note type, read as basic)."""
+    kind = own_kind(notetype)
+    if kind is not None:
+        return kind
     kind = STOCK_KINDS.get(notetype.name)
     if kind is None and notetype.cloze:
         return CardKind.CLOZE
@@ -439,11 +449,11 @@ def render_note(
         keep_hash: write a note of flashcards' own note types whose id is a content hash
             (and its guid the same) without an id, so that its text gives that id again.
     """
-    from flashcards.export import FIELDS, MODEL_IDS
+    from flashcards.export import FIELDS
 
     kind = note_kind(notetype, ords)
     found = FieldText()
-    own = notetype.id in MODEL_IDS.values()
+    own = own_kind(notetype) is not None
     values = dict(zip(notetype.fields, note.fields, strict=False))
     note_id = note_id_for_guid(note.guid)
     hashed = False

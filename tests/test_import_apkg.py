@@ -595,3 +595,35 @@ def test_the_progress_bar_shows_on_a_terminal_for_large_packages():
     show(1000, 1000)
     assert screen.getvalue().endswith("converting [" + "#" * 30 + "] 1000/1000\n")
     assert "converting [###############...............] 500/1000" in screen.getvalue()
+
+
+def test_control_characters_in_fields_are_dropped(anki, tmp_path):
+    root, guids, _ = anki
+    package = _legacy_copy(
+        anki,
+        tmp_path,
+        lambda c: c.execute(
+            "update notes set flds = ? where guid = ?",
+            ("H(X)\x00\x07\x1fen\x00tropy \\(x\x00\\)", guids["optional_one"]),
+        ),
+    )
+    assert _import(tmp_path, package) == 0
+    _, note = _notes(tmp_path / "out")[note_id_for_guid(guids["optional_one"])]
+    assert (note.front, note.back) == ("H(X)", "entropy $x$")
+
+
+def test_a_note_type_posing_as_ours_with_other_fields_is_read_as_another_type():
+    from flashcards.apkg import AnkiCard, AnkiNote, AnkiPackage, NoteType, convert_package
+    from flashcards.export import TEXT_MODEL_ID
+
+    package = AnkiPackage(
+        notetypes={TEXT_MODEL_ID: NoteType(TEXT_MODEL_ID, "flashcards: typed text", False, ("A",))},
+        decks={1: "Default"},
+        notes=(AnkiNote(1, "g1", TEXT_MODEL_ID, ("only one field",)),),
+        cards=(AnkiCard(1, 0, 1),),
+    )
+    conversion = convert_package(package)
+    assert conversion.kinds == {"basic": 1}
+    assert conversion.other_types == {"flashcards: typed text": 1}
+    deck, problems = parse_deck(conversion.files[0].text, Path("Default.md"))
+    assert problems == [] and deck.notes[0].front == "only one field"

@@ -848,6 +848,20 @@ def _notetypes(conn: Any, schema: int) -> dict[int, NoteType]:
     return out
 
 
+def cloze_notetype_ids(conn: Any) -> set[int]:
+    """The ids of the note types of the cloze kind in an open Anki collection (none when
+    its schema is not one read here)."""
+    import sqlite3
+
+    try:
+        schema = int(conn.execute("SELECT ver FROM col").fetchone()[0])
+        if schema not in KNOWN_SCHEMAS:
+            return set()
+        return {t.id for t in _notetypes(conn, schema).values() if t.cloze}
+    except (sqlite3.DatabaseError, TypeError, ValueError, KeyError):
+        return set()
+
+
 def _decks(conn: Any, schema: int) -> dict[int, str]:
     if schema == 11:
         decks = json.loads(conn.execute("SELECT decks FROM col").fetchone()[0] or "{}")

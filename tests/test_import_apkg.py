@@ -627,3 +627,37 @@ def test_a_note_type_posing_as_ours_with_other_fields_is_read_as_another_type():
     assert conversion.other_types == {"flashcards: typed text": 1}
     deck, problems = parse_deck(conversion.files[0].text, Path("Default.md"))
     assert problems == [] and deck.notes[0].front == "only one field"
+
+
+def test_bulk_history_is_what_grading_answer_by_answer_gives(anki, tmp_path):
+    """`import-reviews` on the imported decks (guids matched through their `anki-` ids, the
+    stock Cloze read as a cloze) logs the same answers, and leaves the same states, as the
+    bulk replay of `--with-history`."""
+    from flashcards.anki_import import import_history, import_reviews, read_reviews
+    from flashcards.apkg import convert_package, read_package
+
+    root, guids, _ = anki
+    _import(tmp_path, root / "modern.apkg")
+    decks, _ = load_decks([tmp_path / "out"])
+    conversion = convert_package(read_package(root / "modern.apkg")[0])
+    results = []
+    for name, run in (
+        ("one.sqlite3", lambda s: import_reviews(s, root / "modern.apkg")),
+        (
+            "bulk.sqlite3",
+            lambda s: import_history(s, read_reviews(root / "modern.apkg"), conversion.note_ids),
+        ),
+    ):
+        store = Store(sqlite_url(tmp_path / name))
+        store.sync(decks, [tmp_path / "out"])
+        report = run(store)
+        log = [
+            (e.card_id, e.reviewed_at, e.study_day, e.kind, e.grade, e.after)
+            for e in store.review_log()
+        ]
+        results.append((report.added, report.cards, sorted(log), store.studied_states()))
+        store.close()
+    assert results[0] == results[1]
+    assert results[0][0] == 4
+    cloze = f"{note_id_for_guid(guids['cloze'])}:2"
+    assert [row[0] for row in results[0][2]].count(cloze) == 1

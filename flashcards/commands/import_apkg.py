@@ -237,7 +237,7 @@ def run(args: argparse.Namespace) -> int:
     for line in conversion.skipped:
         print(f"Skipped {line}.")
     if settings is not None:  # the sync parses the decks and reports their problems
-        problems = _import_history(settings, path, folder, conversion, package)
+        problems = _import_history(settings, path, folder, conversion)
     else:
         problems = []
         for deck_file in conversion.files:
@@ -247,9 +247,7 @@ def run(args: argparse.Namespace) -> int:
     return 1 if problems else 0
 
 
-def _import_history(
-    settings: Any, path: Path, folder: Path, conversion: Any, package: Any
-) -> list[Any]:
+def _import_history(settings: Any, path: Path, folder: Path, conversion: Any) -> list[Any]:
     """Sync the written decks, add the package's review log, keep suspensions and burials;
     returns the problems the sync found in the decks."""
     from datetime import datetime, timedelta
@@ -267,8 +265,7 @@ def _import_history(
     def load(paths):
         return load_decks(paths, name_roots=roots)
 
-    cloze_models = [t.id for t in package.notetypes.values() if t.cloze]
-    reviews = read_reviews(path, cloze_models=cloze_models)
+    reviews = read_reviews(path)
     with Store.open(settings) as store:
         synced = sync_paths(store, [folder], load=load)
         report = import_history(

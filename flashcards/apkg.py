@@ -1,7 +1,9 @@
 """An Anki package -> Markdown decks: the notes, note types and deck tree, as deck files.
 
-Pure core: `convert_package` turns an `AnkiPackage` (plain data, read by
-`flashcards.commands.import_apkg`) into the text of each deck file and the media each needs.
+Pure core: `convert_package` turns an `AnkiPackage` (plain data) into the text of each deck
+file and the media each needs. The shell at the end, `read_package` and `read_media`, reads a
+package file (zip, SQLite, zstd), refusing damaged and hostile ones; the command
+`flashcards.commands.import_apkg` writes the files.
 HTML fields become Markdown with markdownify (loaded on first use); MathJax `\\( \\)` and
 `\\[ \\]` become `$ $` and `$$ $$`; `[sound:...]` is dropped and counted; `<script>` and
 `<style>` are removed. A note keeps its Anki guid as its explicit id (`flashcards.guids`).
@@ -64,6 +66,8 @@ class NoteType:
 
 @dataclass(frozen=True, slots=True)
 class AnkiNote:
+    """A note of the package: its guid, note type, fields (HTML) and tags."""
+
     id: int
     guid: str
     notetype: int
@@ -73,6 +77,9 @@ class AnkiNote:
 
 @dataclass(frozen=True, slots=True)
 class AnkiCard:
+    """A card of the package: its note, ordinal (template, or cloze number - 1), deck and
+    queue (negative: suspended or buried)."""
+
     note: int
     ord: int
     deck: int

@@ -10,11 +10,9 @@ syncs the new decks and replays the package's review log through
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import os
 import sys
-import tempfile
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -70,6 +68,9 @@ def progress_bar(stream: TextIO, what: str) -> Callable[[int, int], None] | None
 
 
 def digest(data: bytes) -> str:
+    """The digest the manifest keeps of a file's content (SHA-256, hex)."""
+    import hashlib
+
     return hashlib.sha256(data).hexdigest()
 
 
@@ -140,6 +141,9 @@ def _inside(folder: Path, rel: str) -> Path:
 
 
 def _write_atomic(path: Path, data: bytes) -> None:
+    """Write a file through a temporary file beside it, renamed into place."""
+    import tempfile
+
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".import-", suffix=".tmp")
     try:
@@ -198,7 +202,7 @@ def run(args: argparse.Namespace) -> int:
         listed = "\n".join(f"  {folder / rel}" for rel in plan.conflicts)
         raise FlashcardsError(
             f"{plural(len(plan.conflicts), 'file')} in {folder} changed since the last import "
-            f"(or were not written by it); nothing was written:\n{listed}\n"
+            f"(or not written by it); nothing was written:\n{listed}\n"
             "Move your changes elsewhere or import into another folder."
         )
     show = progress_bar(sys.stderr, "writing")

@@ -661,3 +661,11 @@ def test_bulk_history_is_what_grading_answer_by_answer_gives(anki, tmp_path):
     assert results[0][0] == 4
     cloze = f"{note_id_for_guid(guids['cloze'])}:2"
     assert [row[0] for row in results[0][2]].count(cloze) == 1
+
+
+def test_a_deck_too_large_for_a_deck_file_is_refused(anki, tmp_path, capsys, monkeypatch):
+    from flashcards import decks
+
+    monkeypatch.setattr(decks, "MAX_DECK_BYTES", 200)
+    root, _, _ = anki
+    _refused(tmp_path, root / "modern.apkg", capsys, "split it into sub-decks")

@@ -184,9 +184,18 @@ def run(args: argparse.Namespace) -> int:
     except FlashcardsError as error:
         raise FlashcardsError(f"{path}: {error}") from None
 
+    from flashcards import decks as deck_files
+
     files: dict[str, bytes] = {}
     for deck_file in conversion.files:
         files[deck_file.path] = deck_file.text.encode("utf-8")
+        if len(files[deck_file.path]) > deck_files.MAX_DECK_BYTES:
+            mb = deck_files.MAX_DECK_BYTES // 1024**2
+            raise FlashcardsError(
+                f"{path}: the deck {deck_file.deck!r} would make a deck file of more than "
+                f"{mb} MB, which flashcards does not read; split it into sub-decks in Anki "
+                "first. Nothing was written."
+            )
         for rel, name in deck_file.media:
             if rel not in files:
                 files[rel] = read_media(media, name)

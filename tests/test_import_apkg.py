@@ -669,3 +669,27 @@ def test_a_deck_too_large_for_a_deck_file_is_refused(anki, tmp_path, capsys, mon
     monkeypatch.setattr(decks, "MAX_DECK_BYTES", 200)
     root, _, _ = anki
     _refused(tmp_path, root / "modern.apkg", capsys, "split it into sub-decks")
+
+
+def test_a_deck_renamed_in_anki_moves_to_its_new_file(anki, tmp_path, capsys):
+    root, guids, _ = anki
+    out = tmp_path / "out"
+    assert _import(tmp_path, root / "legacy.apkg") == 0
+    renamed = _legacy_copy(
+        anki,
+        tmp_path,
+        lambda c: c.execute("update col set decks = replace(decks, 'Info: Theory', 'Information')"),
+    )
+    assert _import(tmp_path, renamed) == 0
+    assert "Removed 1 file an earlier import wrote" in capsys.readouterr().out
+    assert not (out / "ML" / "Info_ Theory.md").exists()
+    notes = _notes(out)  # no duplicate ids: the old file is gone
+    assert notes[note_id_for_guid(guids["optional_one"])][0].name == "ML::Information"
+    assert "ML/Info_ Theory.md" not in json.loads((out / MANIFEST).read_text())["files"]
+    # a renamed deck's old file that the user changed is kept, and said so
+    (out / "ML" / "Information.md").write_text("Q: mine\nA: yes\n", encoding="utf-8")
+    assert _import(tmp_path, root / "legacy.apkg") == 0
+    err = capsys.readouterr().err
+    assert "Kept" in err and "Information.md" in err
+    assert (out / "ML" / "Information.md").read_text() == "Q: mine\nA: yes\n"
+    assert (out / "ML" / "Info_ Theory.md").exists()

@@ -83,6 +83,10 @@ class WritePlan:
     updated: int
     unchanged: int
     conflicts: tuple[str, ...]  # files changed since the last import (or never written by it)
+    #: Files an earlier import wrote that this one does not (a deck renamed or deleted in
+    #: Anki): removed when unchanged since, else kept (`kept`) for the user to sort out.
+    remove: tuple[str, ...] = ()
+    kept: tuple[str, ...] = ()
 
 
 def read_manifest(folder: Path) -> dict[str, str]:
@@ -103,7 +107,8 @@ def plan_writes(
     """Which files to write: new ones, and ones unchanged since the import that wrote them.
 
     Args:
-        current: relative path -> digest of the file in the folder now (None: no file).
+        current: relative path -> digest of the file in the folder now (None: no file), for
+            the files to write and those in the manifest.
     """
     write: dict[str, bytes] = {}
     conflicts: list[str] = []
@@ -120,7 +125,13 @@ def plan_writes(
             updated += 1
         else:
             conflicts.append(rel)
-    return WritePlan(write, new, updated, unchanged, tuple(conflicts))
+    remove: list[str] = []
+    kept: list[str] = []
+    for rel, written in manifest.items():
+        if rel in files or current.get(rel) is None:
+            continue
+        (remove if current[rel] == written else kept).append(rel)
+    return WritePlan(write, new, updated, unchanged, tuple(conflicts), tuple(remove), tuple(kept))
 
 
 def _inside(folder: Path, rel: str) -> Path:
@@ -199,13 +210,13 @@ def run(args: argparse.Namespace) -> int:
         for rel, name in deck_file.media:
             if rel not in files:
                 files[rel] = read_media(media, name)
+    manifest = read_manifest(folder)
     current: dict[str, str | None] = {}
-    for rel in files:
+    for rel in {**manifest, **files}:
         target = _inside(folder, rel)
         current[rel] = digest(target.read_bytes()) if target.is_file() else None
         if target.exists() and not target.is_file():
             raise FlashcardsError(f"{target}: in the way (not a file); move it and import again")
-    manifest = read_manifest(folder)
     plan = plan_writes(files, current, manifest)
     if plan.conflicts:
         listed = "\n".join(f"  {folder / rel}" for rel in plan.conflicts)
@@ -219,7 +230,11 @@ def run(args: argparse.Namespace) -> int:
         _write_atomic(_inside(folder, rel), data)
         if show:
             show(done, len(plan.write))
-    written = {**manifest, **{rel: digest(data) for rel, data in files.items()}}
+    for rel in plan.remove:
+        _inside(folder, rel).unlink(missing_ok=True)
+    gone = {rel for rel in manifest if current.get(rel) is None} | set(plan.remove)
+    kept = {rel: d for rel, d in manifest.items() if rel not in gone}
+    written = {**kept, **{rel: digest(data) for rel, data in files.items()}}
     _write_atomic(
         folder / MANIFEST,
         (
@@ -247,6 +262,17 @@ def run(args: argparse.Namespace) -> int:
         print(f"Dropped {plural(conversion.sounds, 'sound')} ([sound:...]): not played here.")
     if conversion.scripts:
         print(f"Removed <script> from {plural(conversion.scripts, 'field')}; kept as text.")
+    if plan.remove:
+        print(
+            f"Removed {plural(len(plan.remove), 'file')} an earlier import wrote, of decks no "
+            "longer in the package (renamed or deleted in Anki)."
+        )
+    for rel in plan.kept:
+        print(
+            f"Kept {folder / rel}: written by an earlier import, changed since, and no longer "
+            "in the package; its notes may now also be in another file (move or delete it).",
+            file=sys.stderr,
+        )
     for line in conversion.skipped:
         print(f"Skipped {line}.")
     if settings is not None:  # the sync parses the decks and reports their problems

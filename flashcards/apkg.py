@@ -930,7 +930,8 @@ def read_package(path: Any) -> tuple[AnkiPackage, MediaSource]:
         )
     except sqlite3.DatabaseError as error:
         raise FlashcardsError(f"{path}: the Anki collection cannot be read ({error})") from None
-    except (ValueError, KeyError, UnicodeDecodeError) as error:
+    except (ValueError, KeyError, TypeError, AttributeError, IndexError) as error:
+        # hand-edited or hostile JSON and protobuf: wrong types where Anki writes objects
         raise FlashcardsError(f"{path}: the Anki collection is damaged ({error})") from None
     finally:
         conn.close()

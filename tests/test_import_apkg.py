@@ -693,3 +693,17 @@ def test_a_deck_renamed_in_anki_moves_to_its_new_file(anki, tmp_path, capsys):
     assert "Kept" in err and "Information.md" in err
     assert (out / "ML" / "Information.md").read_text() == "Q: mine\nA: yes\n"
     assert (out / "ML" / "Info_ Theory.md").exists()
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        "update col set models = '[]'",
+        "update col set models = '{\"1\": 5}'",
+        "update col set decks = '[1, 2]'",
+        'update col set decks = \'{"1": {"id": "x"}}\'',
+    ],
+)
+def test_note_types_or_decks_that_are_not_anki_objects_are_refused(anki, tmp_path, capsys, change):
+    package = _legacy_copy(anki, tmp_path, lambda c: c.execute(change))
+    _refused(tmp_path, package, capsys, "the Anki collection is damaged")

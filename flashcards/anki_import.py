@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import sqlite3
 import zipfile
-from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
@@ -238,7 +238,7 @@ def collection_bytes(path: Path) -> tuple[bytes, str]:
         except (zipfile.BadZipFile, OSError, EOFError) as error:
             raise FlashcardsError(f"{path}: the file is damaged ({error})") from None
     if data.startswith(_ZSTD_MAGIC):
-        data = _zstd_decompress(data)
+        data = _zstd_decompress(data, MAX_COLLECTION_BYTES)
     if not data.startswith(b"SQLite format 3\x00"):
         raise FlashcardsError(f"{path}: the collection inside is damaged (not an SQLite file)")
     return data, name
@@ -251,16 +251,15 @@ ORDER BY r.id
 """
 
 
-def read_reviews(path: Path, cloze_models: Collection[int] = ()) -> AnkiReviews:
+def read_reviews(path: Path) -> AnkiReviews:
     """Every answer in an Anki export, with the guid and ordinal of its card.
 
-    Args:
-        cloze_models: note-type ids of cloze notes besides flashcards' own (Anki's stock
-            Cloze, for decks that came from Anki).
+    A card's note is a cloze when its note type is flashcards' cloze or of Anki's cloze kind
+    (the stock Cloze of decks that came from Anki with `import-apkg`).
     """
+    from flashcards.apkg import cloze_notetype_ids
     from flashcards.export import CLOZE_MODEL_ID
 
-    clozes = {CLOZE_MODEL_ID, *cloze_models}
     data, name = collection_bytes(Path(path))
     if data[18:20] == b"\x02\x02":  # collection_bytes checked the SQLite header
         # A collection saved in WAL mode (Anki's modern exports): an in-memory database
@@ -273,6 +272,7 @@ def read_reviews(path: Path, cloze_models: Collection[int] = ()) -> AnkiReviews:
             rows = conn.execute(_ANSWERS_SQL).fetchall()
             notes = conn.execute("SELECT count() FROM notes").fetchone()[0]
             cards = conn.execute("SELECT count() FROM cards").fetchone()[0]
+            clozes = {CLOZE_MODEL_ID, *cloze_notetype_ids(conn)}
         except sqlite3.DatabaseError as error:
             raise FlashcardsError(f"{path}: the Anki collection cannot be read ({error})") from None
     finally:

@@ -1,7 +1,9 @@
 """An Anki package -> Markdown decks: the notes, note types and deck tree, as deck files.
 
-Pure core: `convert_package` turns an `AnkiPackage` (plain data, read by
-`flashcards.commands.import_apkg`) into the text of each deck file and the media each needs.
+Pure core: `convert_package` turns an `AnkiPackage` (plain data) into the text of each deck
+file and the media each needs. The shell at the end, `read_package` and `read_media`, reads a
+package file (zip, SQLite, zstd), refusing damaged and hostile ones; the command
+`flashcards.commands.import_apkg` writes the files.
 HTML fields become Markdown with markdownify (loaded on first use); MathJax `\\( \\)` and
 `\\[ \\]` become `$ $` and `$$ $$`; `[sound:...]` is dropped and counted; `<script>` and
 `<style>` are removed. A note keeps its Anki guid as its explicit id (`flashcards.guids`).
@@ -20,6 +22,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from flashcards.cards import CardKind
@@ -63,6 +66,8 @@ class NoteType:
 
 @dataclass(frozen=True, slots=True)
 class AnkiNote:
+    """A note of the package: its guid, note type, fields (HTML) and tags."""
+
     id: int
     guid: str
     notetype: int
@@ -72,6 +77,9 @@ class AnkiNote:
 
 @dataclass(frozen=True, slots=True)
 class AnkiCard:
+    """A card of the package: its note, ordinal (template, or cloze number - 1), deck and
+    queue (negative: suspended or buried)."""
+
     note: int
     ord: int
     deck: int
@@ -216,8 +224,10 @@ class FieldText:
     scripts: int = 0
 
 
+@lru_cache(maxsize=1)
 def _converter() -> Any:
-    """A markdownify converter for Anki fields (built on first use: markdownify is heavy)."""
+    """The markdownify converter for Anki fields, made once (markdownify loads on first use;
+    each conversion sets the `found` and `media` options it reads)."""
     from markdownify import MarkdownConverter
 
     class Converter(MarkdownConverter):  # type: ignore[misc]
@@ -247,7 +257,14 @@ def _converter() -> Any:
         def convert_style(self, el: Any, text: str, parent_tags: Any) -> str:
             return ""
 
-    return Converter
+    return Converter(
+        heading_style="ATX",
+        bullets="-",
+        escape_misc=False,
+        escape_asterisks=True,
+        escape_underscores=True,
+        code_language_callback=_code_language,
+    )
 
 
 def _code_language(el: Any) -> str | None:
@@ -261,11 +278,16 @@ def _code_language(el: Any) -> str | None:
 def _math_source(raw: str) -> str:
     """The LaTeX of a MathJax span as stored in HTML: tags out, entities decoded."""
     text = _TAG.sub(" ", raw.replace("<br>", " "))
-    return " ".join(html.unescape(text).replace("\xa0", " ").split())
+    return " ".join(_CONTROL.sub("", html.unescape(text)).replace("\xa0", " ").split())
 
 
+#: Control characters other than tab and newline: a NUL would make the deck a binary file.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 _LINE_START = re.compile(r"(?m)^(\s*)([QAC]):")
-_HEADING_LIKE = re.compile(r"(?m)^(\s*)(#{1,6}(?:\s|$)|[-*_](?:\s*[-*_]){2,}\s*$|\+\+\+)")
+_HEADING_LIKE = re.compile(r"(?m)^(\s*)(#{1,6}(?:\s|$)|[-*_](?:\s*[-*_]){2,}\s*$|=+\s*$|\+\+\+)")
+#: `<` at the start of a line can open an HTML block, which an unclosed `<!--` or `<script`
+#: would stretch to the end of the file; `&lt;` shows the same character.
+_HTML_START = re.compile(r"(?m)^( {0,3})<")
 
 
 def _escape_text(text: str, cloze: bool) -> str:
@@ -274,6 +296,7 @@ def _escape_text(text: str, cloze: bool) -> str:
     text = text.replace("$", "\\$")
     text = _LINE_START.sub(r"\1\2\\:", text)
     text = _HEADING_LIKE.sub(r"\1\\\2", text)
+    text = _HTML_START.sub(r"\1&lt;", text)
     if not cloze:
         text = text.replace("::", ":\\:").replace("{{", "{\\{")
     return text
@@ -297,20 +320,12 @@ def field_markdown(
 
     value = _MATH.sub(protect, value)
     if "<" in value or "&" in value:
-        converter = _converter()(
-            heading_style="ATX",
-            bullets="-",
-            escape_misc=False,
-            escape_asterisks=True,
-            escape_underscores=True,
-            code_language_callback=_code_language,
-            found=found,
-            media=media,
-        )
+        converter = _converter()
+        converter.options.update(found=found, media=media)
         text = converter.convert(value)
-    else:
-        text = value
-    text = text.replace("\xa0", " ").replace("\r\n", "\n")
+    else:  # plain text (most fields): markdownify would only escape these, and is slow
+        text = value.replace("*", "\\*").replace("_", "\\_")
+    text = _CONTROL.sub("", text.replace("\xa0", " ").replace("\r\n", "\n"))
     text = "\n".join(
         line.rstrip() if not line.endswith("  ") else line for line in text.split("\n")
     )
@@ -323,13 +338,21 @@ def field_markdown(
 # --- notes -> deck text ------------------------------------------------------------------------
 
 
-def note_kind(notetype: NoteType, ords: Sequence[int]) -> CardKind | None:
-    """The card kind an Anki note becomes (None: another note type, read as basic)."""
-    from flashcards.export import MODEL_IDS
+def own_kind(notetype: NoteType) -> CardKind | None:
+    """The kind of one of flashcards' own note types (same id and fields), else None."""
+    from flashcards.export import FIELDS, MODEL_IDS
 
     for kind, model_id in MODEL_IDS.items():
-        if notetype.id == model_id:
+        if notetype.id == model_id and notetype.fields == FIELDS[kind]:
             return kind
+    return None
+
+
+def note_kind(notetype: NoteType, ords: Sequence[int]) -> CardKind | None:
+    """The card kind an Anki note becomes (None: another note type, read as basic)."""
+    kind = own_kind(notetype)
+    if kind is not None:
+        return kind
     kind = STOCK_KINDS.get(notetype.name)
     if kind is None and notetype.cloze:
         return CardKind.CLOZE
@@ -350,6 +373,9 @@ def _attrs(note_id: str | None, tags: Sequence[str], reverse: bool = False) -> s
 def _yaml(value: str) -> str:
     """A YAML scalar that reads back as exactly `value` (JSON strings are YAML)."""
     return json.dumps(value, ensure_ascii=False)
+
+
+_BLOCK_START = re.compile(r"(?:[-*+][ \t]|\d{1,9}[.)][ \t]|>|```|~~~|\||    |\t)")
 
 
 def _one_paragraph(text: str) -> str:
@@ -409,25 +435,44 @@ class _Note:
     kind: CardKind
     note_id: str
     ords: tuple[int, ...]
+    #: Written without an explicit id: a flashcards content-hash id, which the entry's
+    #: text must hash to again (else it is rendered again with its guid as the id).
+    hashed: bool = False
+
+
+_HASH_ID = re.compile(r"~[0-9a-f]{16}")
 
 
 def render_note(
-    note: AnkiNote, notetype: NoteType, ords: Sequence[int], media: frozenset[str]
+    note: AnkiNote,
+    notetype: NoteType,
+    ords: Sequence[int],
+    media: frozenset[str],
+    keep_hash: bool = True,
 ) -> _Note:
-    """One Anki note as a deck entry (`Q:`/`A:`, `C:` or with an answer block)."""
-    from flashcards.export import FIELDS, MODEL_IDS
+    """One Anki note as a deck entry (`Q:`/`A:`, `C:` or with an answer block).
+
+    Args:
+        keep_hash: write a note of flashcards' own note types whose id is a content hash
+            (and its guid the same) without an id, so that its text gives that id again.
+    """
+    from flashcards.export import FIELDS
 
     kind = note_kind(notetype, ords)
     found = FieldText()
-    own = notetype.id in MODEL_IDS.values()
+    own = own_kind(notetype) is not None
     values = dict(zip(notetype.fields, note.fields, strict=False))
     note_id = note_id_for_guid(note.guid)
+    hashed = False
     if own and kind is not None:
         # flashcards' own note type: its Id field is the note id it went out with
         written = values.get(FIELDS[kind][-1], "")
         if written and note_id_for_guid(written) == written:
             note_id = written
+        elif keep_hash and _HASH_ID.fullmatch(written) and written == note.guid:
+            note_id, hashed = written, True
     tags = [safe_tag(t) for t in note.tags]
+    shown_id = None if hashed else note_id
 
     def md(value: str, cloze: bool = False) -> str:
         text, f = field_markdown(value, media, cloze=cloze)
@@ -437,16 +482,19 @@ def render_note(
         return text
 
     def qa(front: str, back: str, reverse: bool = False, middle: str = "") -> str:
-        front_lines = front.split("\n\n", 1)
-        head = f"Q: {_one_paragraph(front_lines[0])}" if front_lines[0] else "Q:"
-        first, _, rest = head.partition("\n")
-        parts = [first + _attrs(note_id, tags, reverse) + (f"\n{rest}" if rest else "")]
-        if len(front_lines) > 1:
-            parts.append(front_lines[1])
+        lead, _, front_rest = front.partition("\n\n")
+        if _BLOCK_START.match(lead):  # a list or table cannot share the `Q:` line
+            lead, front_rest = "", front
+        first, _, rest = lead.partition("\n")
+        parts = [
+            f"Q: {first}".rstrip() + _attrs(shown_id, tags, reverse) + (f"\n{rest}" if rest else "")
+        ]
+        if front_rest:
+            parts.append(front_rest)
         if middle:
             parts.append(middle)
         if back:
-            parts.append("A: " + back)
+            parts.extend(("A:", back) if _BLOCK_START.match(back) else (f"A: {back}",))
         return "\n\n".join(parts)
 
     fields = list(note.fields)
@@ -462,8 +510,10 @@ def render_note(
         extra_name = "Back Extra" if "Back Extra" in values else None
         extra = md(values[extra_name]) if extra_name else ""
         body = _one_paragraph(body + ("\n" + extra if extra else ""))
+        if own:
+            body = _unpad_math_clozes(body)
         first, _, rest = body.partition("\n")
-        text = "C: " + first + _attrs(note_id, tags) + (f"\n{rest}" if rest else "")
+        text = "C: " + first + _attrs(shown_id, tags) + (f"\n{rest}" if rest else "")
     elif kind is CardKind.TEXT and own:
         alternatives = [a.strip() for a in html.unescape(values["Alternatives"]).split(",")]
         block = _answer_block(
@@ -518,7 +568,35 @@ def render_note(
         if kind is CardKind.BASIC and tuple(ords) == (1,):
             front, back = back, front  # only the reverse card exists: keep that direction
         text = qa(front, back or "(no answer in Anki)", reverse=reverse)
-    return _Note(comment + text, found, kind, note_id, tuple(ords))
+    return _Note(comment + text, found, kind, note_id, tuple(ords), hashed)
+
+
+def _unpad_math_clozes(text: str) -> str:
+    """Undo the space `flashcards export` puts before `}}` of a deletion inside math."""
+    from flashcards.cloze import ClozeError, find_clozes
+
+    try:
+        clozes = find_clozes(text)
+    except ClozeError:
+        return text
+    out: list[str] = []
+    pos = 0
+    for cloze in clozes:
+        if cloze.in_math and text[cloze.end - 3 : cloze.end] == " }}":
+            out.append(text[pos : cloze.end - 3] + "}}")
+            pos = cloze.end
+    out.append(text[pos:])
+    return "".join(out)
+
+
+def _hashes_to(entry: str, note_id: str) -> bool:
+    """Whether a deck entry written without an id parses to one note of id `note_id`."""
+    from pathlib import Path
+
+    from flashcards.parsing import parse_deck
+
+    deck, problems = parse_deck(entry + "\n", Path("entry.md"))
+    return not problems and [n.id for n in deck.notes] == [note_id]
 
 
 def _card_ordinal(kind: CardKind, anki_ord: int, ords: Sequence[int]) -> int:
@@ -537,8 +615,8 @@ def convert_package(
 ) -> Conversion:
     """Every note of a package, as the deck files of its deck tree.
 
-    A note goes to the deck of its first card. Notes whose fields are too long, or whose
-    note type the package lacks, are left out and listed in `skipped`.
+    A note goes to the deck of its first card. A note whose note type the package lacks is
+    left out and listed in `skipped`; a field over `MAX_FIELD_CHARS` refuses the package.
     """
     by_note: dict[int, list[AnkiCard]] = {}
     for card in package.cards:
@@ -562,11 +640,16 @@ def convert_package(
         if not cards:
             continue  # a note without cards (an empty cloze) shows nothing in Anki either
         if any(len(v) > MAX_FIELD_CHARS for v in note.fields):
-            skipped.append(
-                f"note {note.guid!r}: a field longer than {MAX_FIELD_CHARS:,} characters"
+            from flashcards.errors import FlashcardsError
+
+            raise FlashcardsError(
+                f"note {note.guid!r} has a field longer than {MAX_FIELD_CHARS:,} characters; "
+                "refused (no card is that long: a damaged or hostile package)"
             )
-            continue
-        rendered = render_note(note, notetype, [c.ord for c in cards], package.media)
+        ords = [c.ord for c in cards]
+        rendered = render_note(note, notetype, ords, package.media)
+        if rendered.hashed and not _hashes_to(rendered.text, rendered.note_id):
+            rendered = render_note(note, notetype, ords, package.media, keep_hash=False)
         deck = package.decks.get(cards[0].deck, "Default")
         entries.setdefault(deck, []).append(rendered.text)
         folder_images = images.setdefault(deck, {})
@@ -772,6 +855,20 @@ def _notetypes(conn: Any, schema: int) -> dict[int, NoteType]:
     return out
 
 
+def cloze_notetype_ids(conn: Any) -> set[int]:
+    """The ids of the note types of the cloze kind in an open Anki collection (none when
+    its schema is not one read here)."""
+    import sqlite3
+
+    try:
+        schema = int(conn.execute("SELECT ver FROM col").fetchone()[0])
+        if schema not in KNOWN_SCHEMAS:
+            return set()
+        return {t.id for t in _notetypes(conn, schema).values() if t.cloze}
+    except (sqlite3.DatabaseError, TypeError, ValueError, KeyError):
+        return set()
+
+
 def _decks(conn: Any, schema: int) -> dict[int, str]:
     if schema == 11:
         decks = json.loads(conn.execute("SELECT decks FROM col").fetchone()[0] or "{}")
@@ -779,6 +876,12 @@ def _decks(conn: Any, schema: int) -> dict[int, str]:
     return {
         int(i): str(n).replace("\x1f", "::") for i, n in _rows(conn, "SELECT id, name FROM decks")
     }
+
+
+#: A card in a filtered deck belongs to its original deck (`odid`).
+_CARDS_SQL = """
+SELECT nid, ord, CASE WHEN odid != 0 THEN odid ELSE did END, queue FROM cards ORDER BY nid, ord
+"""
 
 
 def read_package(path: Any) -> tuple[AnkiPackage, MediaSource]:
@@ -823,14 +926,12 @@ def read_package(path: Any) -> tuple[AnkiPackage, MediaSource]:
             )
         )
         cards = tuple(
-            AnkiCard(int(n), int(o), int(d), int(q))
-            for n, o, d, q in _rows(
-                conn, "SELECT nid, ord, did, queue FROM cards ORDER BY nid, ord"
-            )
+            AnkiCard(int(n), int(o), int(d), int(q)) for n, o, d, q in _rows(conn, _CARDS_SQL)
         )
     except sqlite3.DatabaseError as error:
         raise FlashcardsError(f"{path}: the Anki collection cannot be read ({error})") from None
-    except (ValueError, KeyError, UnicodeDecodeError) as error:
+    except (ValueError, KeyError, TypeError, AttributeError, IndexError) as error:
+        # hand-edited or hostile JSON and protobuf: wrong types where Anki writes objects
         raise FlashcardsError(f"{path}: the Anki collection is damaged ({error})") from None
     finally:
         conn.close()

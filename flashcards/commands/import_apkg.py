@@ -10,11 +10,9 @@ syncs the new decks and replays the package's review log through
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import os
 import sys
-import tempfile
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -70,6 +68,9 @@ def progress_bar(stream: TextIO, what: str) -> Callable[[int, int], None] | None
 
 
 def digest(data: bytes) -> str:
+    """The digest the manifest keeps of a file's content (SHA-256, hex)."""
+    import hashlib
+
     return hashlib.sha256(data).hexdigest()
 
 
@@ -82,6 +83,10 @@ class WritePlan:
     updated: int
     unchanged: int
     conflicts: tuple[str, ...]  # files changed since the last import (or never written by it)
+    #: Files an earlier import wrote that this one does not (a deck renamed or deleted in
+    #: Anki): removed when unchanged since, else kept (`kept`) for the user to sort out.
+    remove: tuple[str, ...] = ()
+    kept: tuple[str, ...] = ()
 
 
 def read_manifest(folder: Path) -> dict[str, str]:
@@ -102,7 +107,8 @@ def plan_writes(
     """Which files to write: new ones, and ones unchanged since the import that wrote them.
 
     Args:
-        current: relative path -> digest of the file in the folder now (None: no file).
+        current: relative path -> digest of the file in the folder now (None: no file), for
+            the files to write and those in the manifest.
     """
     write: dict[str, bytes] = {}
     conflicts: list[str] = []
@@ -119,7 +125,13 @@ def plan_writes(
             updated += 1
         else:
             conflicts.append(rel)
-    return WritePlan(write, new, updated, unchanged, tuple(conflicts))
+    remove: list[str] = []
+    kept: list[str] = []
+    for rel, written in manifest.items():
+        if rel in files or current.get(rel) is None:
+            continue
+        (remove if current[rel] == written else kept).append(rel)
+    return WritePlan(write, new, updated, unchanged, tuple(conflicts), tuple(remove), tuple(kept))
 
 
 def _inside(folder: Path, rel: str) -> Path:
@@ -140,9 +152,15 @@ def _inside(folder: Path, rel: str) -> Path:
 
 
 def _write_atomic(path: Path, data: bytes) -> None:
+    """Write a file through a temporary file beside it, renamed into place."""
+    import tempfile
+
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".import-", suffix=".tmp")
     try:
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # as any new file, not mkstemp's owner-only mode
         with os.fdopen(fd, "wb") as out:
             out.write(data)
         os.replace(tmp, path)
@@ -166,28 +184,45 @@ def run(args: argparse.Namespace) -> int:
         raise FlashcardsError(f"{path}: no such file")
     if folder.exists() and not folder.is_dir():
         raise FlashcardsError(f"{folder}: not a folder")
+    settings = None
+    if args.with_history:  # a bad option is reported before anything is written
+        from flashcards.config import settings_from_args
+
+        settings = settings_from_args(args)
     package, media = read_package(path)
-    conversion = convert_package(package, progress=progress_bar(sys.stderr, "converting"))
+    try:
+        conversion = convert_package(package, progress=progress_bar(sys.stderr, "converting"))
+    except FlashcardsError as error:
+        raise FlashcardsError(f"{path}: {error}") from None
+
+    from flashcards import decks as deck_files
 
     files: dict[str, bytes] = {}
     for deck_file in conversion.files:
         files[deck_file.path] = deck_file.text.encode("utf-8")
+        if len(files[deck_file.path]) > deck_files.MAX_DECK_BYTES:
+            mb = deck_files.MAX_DECK_BYTES // 1024**2
+            raise FlashcardsError(
+                f"{path}: the deck {deck_file.deck!r} would make a deck file of more than "
+                f"{mb} MB, which flashcards does not read; split it into sub-decks in Anki "
+                "first. Nothing was written."
+            )
         for rel, name in deck_file.media:
             if rel not in files:
                 files[rel] = read_media(media, name)
+    manifest = read_manifest(folder)
     current: dict[str, str | None] = {}
-    for rel in files:
+    for rel in {**manifest, **files}:
         target = _inside(folder, rel)
         current[rel] = digest(target.read_bytes()) if target.is_file() else None
         if target.exists() and not target.is_file():
             raise FlashcardsError(f"{target}: in the way (not a file); move it and import again")
-    manifest = read_manifest(folder)
     plan = plan_writes(files, current, manifest)
     if plan.conflicts:
         listed = "\n".join(f"  {folder / rel}" for rel in plan.conflicts)
         raise FlashcardsError(
             f"{plural(len(plan.conflicts), 'file')} in {folder} changed since the last import "
-            f"(or were not written by it); nothing was written:\n{listed}\n"
+            f"(or not written by it); nothing was written:\n{listed}\n"
             "Move your changes elsewhere or import into another folder."
         )
     show = progress_bar(sys.stderr, "writing")
@@ -195,7 +230,11 @@ def run(args: argparse.Namespace) -> int:
         _write_atomic(_inside(folder, rel), data)
         if show:
             show(done, len(plan.write))
-    written = {**manifest, **{rel: digest(data) for rel, data in files.items()}}
+    for rel in plan.remove:
+        _inside(folder, rel).unlink(missing_ok=True)
+    gone = {rel for rel in manifest if current.get(rel) is None} | set(plan.remove)
+    kept = {rel: d for rel, d in manifest.items() if rel not in gone}
+    written = {**kept, **{rel: digest(data) for rel, data in files.items()}}
     _write_atomic(
         folder / MANIFEST,
         (
@@ -223,33 +262,41 @@ def run(args: argparse.Namespace) -> int:
         print(f"Dropped {plural(conversion.sounds, 'sound')} ([sound:...]): not played here.")
     if conversion.scripts:
         print(f"Removed <script> from {plural(conversion.scripts, 'field')}; kept as text.")
+    if plan.remove:
+        print(
+            f"Removed {plural(len(plan.remove), 'file')} an earlier import wrote, of decks no "
+            "longer in the package (renamed or deleted in Anki)."
+        )
+    for rel in plan.kept:
+        print(
+            f"Kept {folder / rel}: written by an earlier import, changed since, and no longer "
+            "in the package; its notes may now also be in another file (move or delete it).",
+            file=sys.stderr,
+        )
     for line in conversion.skipped:
         print(f"Skipped {line}.")
-    problems = []
-    for deck_file in conversion.files:
-        _deck, found = parse_deck(deck_file.text, folder / deck_file.path)
-        problems.extend(found)
+    if settings is not None:  # the sync parses the decks and reports their problems
+        problems = _import_history(settings, path, folder, conversion)
+    else:
+        problems = []
+        for deck_file in conversion.files:
+            problems.extend(parse_deck(deck_file.text, folder / deck_file.path)[1])
     for problem in problems:
         print(problem, file=sys.stderr)
-    if args.with_history:
-        _import_history(args, path, folder, conversion, package)
     return 1 if problems else 0
 
 
-def _import_history(
-    args: argparse.Namespace, path: Path, folder: Path, conversion: Any, package: Any
-) -> None:
-    """Sync the written decks, add the package's review log, keep suspensions and burials."""
+def _import_history(settings: Any, path: Path, folder: Path, conversion: Any) -> list[Any]:
+    """Sync the written decks, add the package's review log, keep suspensions and burials;
+    returns the problems the sync found in the decks."""
     from datetime import datetime, timedelta
 
     from flashcards.anki_import import import_history, read_reviews
-    from flashcards.config import settings_from_args
+    from flashcards.commands.collection import open_collection
     from flashcards.decks import deck_folders, load_decks, naming_root
-    from flashcards.store import Store
     from flashcards.sync import sync_paths
     from flashcards.text import plural
 
-    settings = settings_from_args(args)
     roots = deck_folders(settings)
     if naming_root(folder, roots) is None:
         roots.append(folder)
@@ -257,9 +304,8 @@ def _import_history(
     def load(paths):
         return load_decks(paths, name_roots=roots)
 
-    cloze_models = [t.id for t in package.notetypes.values() if t.cloze]
-    reviews = read_reviews(path, cloze_models=cloze_models)
-    with Store.open(settings) as store:
+    reviews = read_reviews(path)
+    with open_collection(settings) as store:  # the day's backup first, as every command
         synced = sync_paths(store, [folder], load=load)
         report = import_history(
             store,
@@ -289,3 +335,4 @@ def _import_history(
     print(line + ".")
     if suspended or buried:
         print(f"Kept {suspended} suspended and {buried} buried as in Anki.")
+    return list(synced.problems)

@@ -1,0 +1,153 @@
+"""Import a generated Anki package of 10,000 notes and 100,000 review-log rows.
+
+The package is written with genanki (Anki's stock Basic and Cloze note types, HTML, MathJax,
+tags, 20 decks in a tree), then 100,000 answers are added to its revlog. The whole command,
+`flashcards import-apkg FILE --to FOLDER --with-history`, is timed into a fresh folder and
+collection each run (target: under 10 s), with its steps timed apart once.
+
+Usage: python benchmarks/bench_import_apkg.py [--notes 10000] [--reviews 100000] [--repeat 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import shutil
+import sqlite3
+import statistics
+import sys
+import tempfile
+import time
+import zipfile
+from pathlib import Path
+
+from collection import save_result
+
+
+def generate(path: Path, notes: int, reviews: int, seed: int = 7) -> None:
+    """Write an Anki package of `notes` notes (1 in 5 a cloze) with `reviews` answers."""
+    import genanki
+
+    rng = random.Random(seed)
+    basic = genanki.Model(
+        1607392319,
+        "Basic",
+        fields=[{"name": "Front"}, {"name": "Back"}],
+        templates=[{"name": "Card 1", "qfmt": "{{Front}}", "afmt": "{{FrontSide}}<hr>{{Back}}"}],
+    )
+    cloze = genanki.Model(
+        1550428389,
+        "Cloze",
+        model_type=genanki.Model.CLOZE,
+        fields=[{"name": "Text"}, {"name": "Back Extra"}],
+        templates=[{"name": "Cloze", "qfmt": "{{cloze:Text}}", "afmt": "{{cloze:Text}}"}],
+    )
+    decks = [genanki.Deck(2_000_000 + i, f"Bench::Part {i // 5}::Deck {i}") for i in range(20)]
+    for i in range(notes):
+        deck = decks[i % len(decks)]
+        tags = [f"topic{i % 7}", "bench"]
+        if i % 5 == 4:
+            text = (
+                rf"Note {i}: \(\log p(x_{{{i}}}) = {{{{c1::\sum_k \log p(x_k) }}}}\)"
+                f" and {{{{c2::<b>term {i}</b>::hint}}}}"
+            )
+            note = genanki.Note(cloze, [text, ""], tags=tags, guid=f"bench{i}")
+        elif i % 3 == 0:
+            front = f"<div>What is <i>item {i}</i> of \\(\\mathbb{{E}}[X_{{{i}}}]\\)?</div>"
+            back = f"<ul><li>the mean</li><li>of {i} &lt; {i + 1}</li></ul>"
+            note = genanki.Note(basic, [front, back], tags=tags, guid=f"bench{i}")
+        else:
+            note = genanki.Note(basic, [f"Question {i}", f"Answer {i}"], tags=tags, guid=f"b{i}")
+        deck.add_note(note)
+    genanki.Package(decks).write_to_file(str(path), timestamp=1_700_000_000)
+
+    with tempfile.TemporaryDirectory() as tmp:
+        db = Path(tmp) / "collection.anki2"
+        with zipfile.ZipFile(path) as z:
+            db.write_bytes(z.read("collection.anki2"))
+            media = z.read("media")
+        conn = sqlite3.connect(db)
+        cards = [row[0] for row in conn.execute("SELECT id FROM cards")]
+        start_ms = 1_700_000_000_000
+        rows = []
+        for k in range(reviews):
+            when = start_ms + k * 250_000  # every ~4 minutes, about 290 days in all
+            rows.append(
+                (when, rng.choice(cards), -1, rng.choice((1, 3, 3, 3, 4, 2)), 1, 0, 2500, 6000, 1)
+            )
+        conn.executemany(
+            "INSERT INTO revlog (id, cid, usn, ease, ivl, lastIvl, factor, time, type)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            rows,
+        )
+        conn.commit()
+        conn.close()
+        with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+            z.write(db, "collection.anki2")
+            z.writestr("media", media)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--notes", type=int, default=10_000)
+    parser.add_argument("--reviews", type=int, default=100_000)
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+
+    from flashcards.apkg import convert_package, read_package
+    from flashcards.cli import main as cli
+    from flashcards.config import sqlite_url
+
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        package = folder / "bench.apkg"
+        started = time.perf_counter()
+        generate(package, args.notes, args.reviews)
+        print(
+            f"generated {package.stat().st_size / 1e6:.1f} MB in {time.perf_counter() - started:.1f} s"
+        )
+
+        t0 = time.perf_counter()
+        read, _ = read_package(package)
+        t1 = time.perf_counter()
+        conversion = convert_package(read)
+        t2 = time.perf_counter()
+        steps = {"read the package": t1 - t0, "convert notes to deck files": t2 - t1}
+        assert conversion.notes == args.notes, conversion.notes
+
+        totals, cpu = [], []
+        for run in range(args.repeat):
+            out, db = folder / f"out{run}", folder / f"c{run}.sqlite3"
+            argv = ["import-apkg", str(package), "--to", str(out), "--with-history"]
+            argv += ["--db", sqlite_url(db)]
+            started, started_cpu = time.perf_counter(), time.process_time()
+            status = cli(argv)
+            totals.append(time.perf_counter() - started)
+            cpu.append(time.process_time() - started_cpu)
+            assert status == 0, status
+            shutil.rmtree(out)
+        total = statistics.median(totals)
+    print("\n| step | time |\n| --- | ---: |")
+    for name, seconds in steps.items():
+        print(f"| {name} | {seconds:.2f} s |")
+    print(f"| whole command, with history (median of {args.repeat}) | {total:.2f} s |")
+    print(f"| its CPU time (median) | {statistics.median(cpu):.2f} s |")
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    print(f"\nload average during the runs: {load:.1f}")
+    path = save_result(
+        "import_apkg",
+        {
+            "notes": args.notes,
+            "reviews": args.reviews,
+            "steps_s": steps,
+            "total_s": totals,
+            "cpu_s": cpu,
+        },
+    )
+    print(f"\nwritten to {path}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -765,7 +765,7 @@ class MediaSource:
 
 
 def _media_map(archive: Any, path: Any) -> tuple[dict[str, str], bool]:
-    from flashcards.anki_import import _zstd_decompress
+    from flashcards.anki_package import zstd_decompress
     from flashcards.errors import FlashcardsError
 
     names = set(archive.namelist())
@@ -777,7 +777,7 @@ def _media_map(archive: Any, path: Any) -> tuple[dict[str, str], bool]:
     members: dict[str, str] = {}
     try:
         if modern:
-            entries = _protobuf(_zstd_decompress(raw, 64 * 1024**2)).get(1, [])
+            entries = _protobuf(zstd_decompress(raw, 64 * 1024**2)).get(1, [])
             for index, entry in enumerate(entries):
                 fields = _protobuf(entry)
                 name = fields.get(1, [b""])[0].decode("utf-8")
@@ -803,7 +803,7 @@ def read_media(source: MediaSource, name: str) -> bytes:
     """The bytes of one media file of a package."""
     import zipfile
 
-    from flashcards.anki_import import _zstd_decompress
+    from flashcards.anki_package import zstd_decompress
     from flashcards.errors import FlashcardsError
 
     with zipfile.ZipFile(source.path) as archive:
@@ -812,7 +812,7 @@ def read_media(source: MediaSource, name: str) -> bytes:
             raise FlashcardsError(f"{source.path}: the media file {name!r} is too large")
         data = archive.read(info)
     if source.compressed:
-        data = _zstd_decompress(data, MAX_MEDIA_BYTES)
+        data = zstd_decompress(data, MAX_MEDIA_BYTES)
     return data
 
 
@@ -891,7 +891,7 @@ def read_package(path: Any) -> tuple[AnkiPackage, MediaSource]:
     import zipfile
     from pathlib import Path
 
-    from flashcards.anki_import import collection_bytes
+    from flashcards.anki_package import collection_bytes
     from flashcards.errors import FlashcardsError
 
     path = Path(path)

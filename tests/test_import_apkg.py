@@ -497,9 +497,9 @@ def test_a_zip_bomb_is_refused(anki, tmp_path, capsys, monkeypatch):
 def test_a_zstd_bomb_in_the_collection_is_refused(tmp_path, capsys, monkeypatch):
     import zstandard
 
-    from flashcards import anki_import
+    from flashcards import anki_package
 
-    monkeypatch.setattr(anki_import, "MAX_COLLECTION_BYTES", 1024**2)
+    monkeypatch.setattr(anki_package, "MAX_COLLECTION_BYTES", 1024**2)
     data = zstandard.ZstdCompressor().compress(b"SQLite format 3\x00" + b"\x00" * 8 * 1024**2)
     with zipfile.ZipFile(tmp_path / "bomb.colpkg", "w") as out:
         out.writestr("collection.anki21b", data)

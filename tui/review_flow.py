@@ -31,17 +31,18 @@ PROPOSED = {True: 4, False: 1}
 #: What a grade of 3 means for when the card comes back (SM-2 repeats it the same day).
 HARD_NOTE = "3 (Hard) counts as recalled but brings the card back later today."
 
-#: What the answer box asks for, by card kind: a formula or words (then the box's keys).
-_BOX_KEYS = "  (Enter checks, Esc shows the answer, Tab leaves)"
+#: What the answer box asks for, by card kind: a formula or words, then its keys (Tab leaving
+#: the box is in the help: the box is 65 columns wide at 80).
+_BOX_KEYS = " · Enter checks · Esc shows the answer"
 PROMPTS = {
-    CardKind.MATH: "a formula, e.g. 2x + 1" + _BOX_KEYS,
-    CardKind.TEXT: "an answer in words" + _BOX_KEYS,
+    CardKind.MATH: "type a formula, e.g. 2x + 1" + _BOX_KEYS,
+    CardKind.TEXT: "type your answer in words" + _BOX_KEYS,
 }
 
 
 def answer_prompt(kind: CardKind) -> str:
     """The empty answer box's text for a card of `kind` (it fits the box at 80 columns)."""
-    return PROMPTS.get(kind, "your answer" + _BOX_KEYS)
+    return PROMPTS.get(kind, "type your answer" + _BOX_KEYS)
 
 
 #: Cards answered by typing (an answer box), and those that reveal their back on a key.

@@ -10,6 +10,7 @@ import contextlib
 import os
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -195,10 +196,15 @@ class FlashcardsApp(App[None]):
         self.more_new: NewCardsWaiting | None = None
         #: What grade 3 (Hard) does was said once, where the grades first showed.
         self.grades_explained = False
+        #: The thread the screens run in (`notify` from another one is handed over to it).
+        self._ui_thread = threading.get_ident()
         #: Notices shown in the screen's NoticeBar (on a screen that has one), oldest first.
         self.notices: list[Notification] = []
 
     # -- start-up ---------------------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        self._ui_thread = threading.get_ident()
 
     def on_ready(self) -> None:
         # Textual sends Ready after the first layout, but that frame may still be held back
@@ -472,6 +478,12 @@ class FlashcardsApp(App[None]):
         `dismiss_notices`."""
         from tui.widgets.notices import NoticeBar
 
+        if threading.get_ident() != self._ui_thread:
+            # Textual's notify may be called from any thread; the screen only from its own.
+            self.call_from_thread(
+                self.notify, message, title=title, severity=severity, timeout=timeout
+            )
+            return None
         bars = list(self.screen.query(NoticeBar)) if self.screen_stack else []
         if not bars:
             super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)

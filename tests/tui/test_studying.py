@@ -136,6 +136,21 @@ async def test_at_80x24_the_quiz_missed_list_is_not_covered(store, deck_dir) -> 
         assert not summary.query("Toast")
 
 
+async def test_a_notice_from_a_worker_thread_reaches_the_notice_line(store, deck_dir) -> None:
+    import threading
+
+    app = make_app(store, deck_dir)
+    app.NOTIFICATION_TIMEOUT = 60
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await study(app, pilot)
+        thread = threading.Thread(target=lambda: app.notify("from a thread"))
+        thread.start()
+        while thread.is_alive():
+            await pilot.pause(0.05)
+        await pilot.pause()
+        assert "from a thread" in notices(screen)
+
+
 # -- 7. time ---------------------------------------------------------------------------------
 
 

@@ -44,7 +44,7 @@ from tui.widgets import Footer
 from tui.widgets.choice import ChoiceOption
 from tui.widgets.notices import NoticeBar
 
-__all__ = ["GRADE_SHORT", "PROPOSED", "Checked", "ReviewScreen", "Undoable"]
+__all__ = ["ReviewScreen", "Undoable"]
 
 
 @dataclass(frozen=True, slots=True)

@@ -32,6 +32,20 @@ HEAT_MARGIN = (5, 3)
 EIGHTHS = ("▏", "▎", "▍", "▌", "▋", "▊", "▉")
 BLOCKS = ("█", *EIGHTHS)
 
+# --- time ------------------------------------------------------------------------------------
+
+
+def answer_seconds(shown: float, graded: float) -> float:
+    """The time one answer took, as the review log records it: from the card shown to its
+    grade (seconds on a monotonic clock), to a tenth of a second.
+
+    The time spent on a session is the sum of these, in the session summary as in the
+    statistics' "today" (which sum the logged column): never the wall-clock time between
+    the first card and the end.
+    """
+    return round(graded - shown, 1)
+
+
 # --- words -----------------------------------------------------------------------------------
 
 # The small words (plural, percent, duration) and the terminal-safe text are flashcards.text's.

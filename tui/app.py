@@ -10,6 +10,7 @@ import contextlib
 import os
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -17,15 +18,17 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
-from textual.notifications import SeverityLevel
+from textual.notifications import Notification, SeverityLevel
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
 from flashcards.cards import Card, Deck
 from flashcards.errors import Problem
 from flashcards.session import DEFAULT_LEECH_THRESHOLD
+from flashcards.text import plural
 from tui.backend import Backend, card_index, in_decks
 
 if TYPE_CHECKING:
@@ -46,6 +49,20 @@ DailyBackup = Callable[[Callable[[str], None]], object]
 #: Checks a math answer in place of `flashcards.answers.check_answer` (tests give one):
 #: (expected, given, the card's options, the deck's macros) -> Verdict.
 Checker = Callable[[str, str, dict[str, Any], dict[str, str] | None], "Verdict"]
+
+
+#: New cards a press of `n` adds to today's limit (for this run of the app only).
+MORE_NEW = 20
+
+
+@dataclass(frozen=True, slots=True)
+class NewCardsWaiting:
+    """Decks whose new cards today's new-card limit leaves out."""
+
+    #: The decks asked for (None: every deck).
+    decks: tuple[str, ...] | None
+    #: New cards they have that the limit leaves out.
+    count: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,8 +198,19 @@ class FlashcardsApp(App[None]):
         self._quiz_started = False
         #: The answer checker's worker process was started ahead of a math card.
         self._warmed = False
+        #: New cards that wait for today's limit, offered with `n` on the deck list.
+        self.more_new: NewCardsWaiting | None = None
+        #: What grade 3 (Hard) does was said once, where the grades first showed.
+        self.grades_explained = False
+        #: The thread the screens run in (`notify` from another one is handed over to it).
+        self._ui_thread = threading.get_ident()
+        #: Notices shown in the screen's NoticeBar (on a screen that has one), oldest first.
+        self.notices: list[Notification] = []
 
     # -- start-up ---------------------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        self._ui_thread = threading.get_ident()
 
     def on_ready(self) -> None:
         # Textual sends Ready after the first layout, but that frame may still be held back
@@ -303,13 +331,42 @@ class FlashcardsApp(App[None]):
         queue, graded = self.backend.queue(self.today, chosen, self.options.tag)
         queue = [c for c in queue if c in self.cards]
         if not queue:
-            self.notify("Nothing due here today.", title="All done")
+            self.more_new = None
+            waiting = self.backend.new_waiting(self.today, chosen, self.options.tag)
+            if waiting:
+                # Anki's custom study: more new cards today, the setting unchanged.
+                self.more_new = NewCardsWaiting(chosen, waiting)
+                self.screen.refresh_bindings()
+                self.notify(
+                    f"Today's new-card limit is used up; {plural(waiting, 'new card')} "
+                    f"{'waits' if waiting == 1 else 'wait'} here. Press n to study "
+                    f"{MORE_NEW} more today (the setting stays as it is).",
+                    title="Nothing due",
+                    timeout=10,
+                )
+            else:
+                self.notify("Nothing due here today.", title="All done")
             return
         self.push_screen(ReviewScreen(queue, graded=graded))
+
+    def study_more_new(self) -> None:
+        """Raise today's new-card limit by `MORE_NEW` for this run of the app only, and study
+        the decks that had none left."""
+        from tui.screens.decks import DecksScreen
+
+        if self.more_new is None:
+            return
+        decks, self.more_new = self.more_new.decks, None
+        self.backend.allow_more_new(MORE_NEW)
+        for screen in self.screen_stack:
+            if isinstance(screen, DecksScreen):
+                screen.refresh_counts()
+        self.start_study(decks or None)
 
     def start_quiz(self, decks: Sequence[str] | None, cards: Sequence[str] | None = None) -> None:
         import random
 
+        from flashcards.quiz import quiz_round
         from tui.screens.quiz import QuizScreen
 
         chosen = tuple(decks) if decks else None
@@ -320,9 +377,7 @@ class FlashcardsApp(App[None]):
                 if (chosen is None or in_decks(deck.name, chosen))
                 and (self.options.tag is None or self.options.tag in (*deck.tags, *card.note.tags))
             ]
-            rng = random.Random(self.options.seed)
-            pool.sort()
-            cards = rng.sample(pool, min(self.options.count, len(pool)))
+            cards = quiz_round(pool, self.options.count, random.Random(self.options.seed))
         if not cards:
             self.notify("No cards to quiz on.", severity="warning")
             return
@@ -405,6 +460,62 @@ class FlashcardsApp(App[None]):
     def tomorrow(self) -> date:
         return self.today + timedelta(days=1)
 
+    def on_resize(self, event: events.Resize) -> None:
+        # Before Textual lays the screens out again: a footer below the minimum size says so.
+        from tui.widgets import Footer
+
+        if self.screen_stack:
+            for footer in self.screen.query(Footer):
+                footer.terminal_resized(event.size.width, event.size.height)
+
+    # -- notices ----------------------------------------------------------------------------
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> Notification | None:
+        """A notice: in the screen's NoticeBar, a line of its layout (never over the card),
+        when it has one; else one of Textual's toasts. Returns the notice shown in a bar, for
+        `dismiss_notices`."""
+        from tui.widgets.notices import NoticeBar
+
+        if threading.get_ident() != self._ui_thread:
+            # Textual's notify may be called from any thread; the screen only from its own.
+            self.call_from_thread(
+                self.notify, message, title=title, severity=severity, timeout=timeout
+            )
+            return None
+        bars = list(self.screen.query(NoticeBar)) if self.screen_stack else []
+        if not bars:
+            super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
+            return None
+        notice = Notification(
+            message, title, severity, self.NOTIFICATION_TIMEOUT if timeout is None else timeout
+        )
+        self.notices = [n for n in self.notices if not n.has_expired] + [notice]
+        bars[0].show(self.notices)
+        return notice
+
+    def dismiss_notices(self, notices: Iterable[Notification | None]) -> None:
+        """Take these notices off the screen (those about a card that is no longer shown)."""
+        gone = {n.identity for n in notices if n is not None}
+        if not gone:
+            return
+        self.notices = [n for n in self.notices if n.identity not in gone]
+        self.show_notices()
+
+    def show_notices(self) -> None:
+        """Redraw the notices in the current screen's NoticeBar (a screen just shown)."""
+        from tui.widgets.notices import NoticeBar
+
+        for bar in self.screen.query(NoticeBar):
+            bar.show(self.notices)
+
     # -- global actions ---------------------------------------------------------------------
 
     def action_help(self) -> None:
@@ -431,6 +542,9 @@ class FlashcardsApp(App[None]):
             yield SystemCommand(
                 "Deck problems", "Show or hide the problems found", screen.action_problems
             )
+        yield SystemCommand(
+            "Statistics", "Today, the streak, what is due, the hardest cards", self.action_stats
+        )
         yield SystemCommand("Help", "Every key, and what the grades mean", self.action_help)
         yield SystemCommand(
             "Light or dark", "Switch between the light and dark theme", self.action_toggle_theme

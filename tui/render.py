@@ -98,11 +98,23 @@ def front_source(card: Card, reveal: bool = False) -> str:
 
 
 def back_source(card: Card) -> str:
-    """The Markdown source of the answer side (for a cloze: the extra text)."""
+    """The Markdown source of the answer side (for a cloze: the extra text), its first
+    line shown as written (see `first_line_as_written`)."""
     note = card.note
     if note.kind is CardKind.REVERSIBLE and card.ordinal == 1:
-        return note.front
-    return note.back
+        return first_line_as_written(note.front)
+    return first_line_as_written(note.back)
+
+
+#: A numbered list item's marker at the start of a line: `1.` or `1)` then a space.
+_NUMBERED = re.compile(r"\A(\s{0,3})(\d{1,9})([.)])(?=\s|\Z)")
+
+
+def first_line_as_written(source: str) -> str:
+    """Markdown whose first line reads as written: an answer written `A: 1. Every
+    probability...` starts with the number 1, not a list numbered from 1 (which would hide
+    that the answer is "1"). The marker's dot is escaped; later lines keep their lists."""
+    return _NUMBERED.sub(lambda m: f"{m[1]}{m[2]}\\{m[3]}", source, count=1)
 
 
 def expected_text(card: Card, deck: Deck) -> str:

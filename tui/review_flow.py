@@ -31,6 +31,20 @@ PROPOSED = {True: 4, False: 1}
 #: What a grade of 3 means for when the card comes back (SM-2 repeats it the same day).
 HARD_NOTE = "3 (Hard) counts as recalled but brings the card back later today."
 
+#: What the answer box asks for, by card kind: a formula or words, then its keys (Tab leaving
+#: the box is in the help: the box is 65 columns wide at 80).
+_BOX_KEYS = " · Enter checks · Esc shows the answer"
+PROMPTS = {
+    CardKind.MATH: "type a formula, e.g. 2x + 1" + _BOX_KEYS,
+    CardKind.TEXT: "type your answer in words" + _BOX_KEYS,
+}
+
+
+def answer_prompt(kind: CardKind) -> str:
+    """The empty answer box's text for a card of `kind` (it fits the box at 80 columns)."""
+    return PROMPTS.get(kind, "type your answer" + _BOX_KEYS)
+
+
 #: Cards answered by typing (an answer box), and those that reveal their back on a key.
 TYPED = (CardKind.MATH, CardKind.TEXT)
 REVEALED = (CardKind.BASIC, CardKind.REVERSIBLE, CardKind.CLOZE)
@@ -77,8 +91,9 @@ PHASE_ACTIONS: dict[str, frozenset[str]] = {
 LETTER_KEYS = {"undo": "u", "edit": "e", "info": "i", "open_image": "o", "leave": "q"}
 
 #: Actions with two bindings: a footer one for the question and a quiet one (with a
-#: parameter) once the answer shows, where the grades need the footer's room.
-QUIET_IN_VERDICT = frozenset({"suspend", "bury", "edit", "info", "open_image"})
+#: parameter) once the answer shows, where the grades need the footer's room (suspend
+#: keeps its one binding: `!` shows in both).
+QUIET_IN_VERDICT = frozenset({"bury", "edit", "info", "open_image"})
 
 #: Every action the review screen rules on; any other (the app's) is always allowed.
 REVIEW_ACTIONS = frozenset().union(*PHASE_ACTIONS.values())

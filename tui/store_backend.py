@@ -143,3 +143,50 @@ class StoreBackend:
         from flashcards.stats import compute_stats
 
         return compute_stats(self.store, today, deck)
+
+    def new_waiting(
+        self, today: date, decks: Iterable[str] | None = None, tag: str | None = None
+    ) -> int:
+        """New cards of these decks that today's queue leaves out for the daily new-card
+        limits (the queue with no such limit, less today's queue)."""
+        from dataclasses import replace
+
+        from flashcards.config import Limits
+
+        chosen = list(decks) if decks else None
+        tags = [tag] if tag else None
+        limits = self.limits or Limits()
+        unlimited = replace(
+            limits,
+            new_per_day=_NO_LIMIT,
+            per_deck=tuple((d, replace(dl, new_per_day=None)) for d, dl in limits.per_deck),
+        )
+        everything = self.store.queue(today, chosen, tags, unlimited)
+        return len(everything) - len(self.store.queue(today, chosen, tags, self.limits))
+
+    def allow_more_new(self, count: int) -> None:
+        """Raise today's new-card limits by `count` for this backend only (the app's run):
+        Anki's "more new cards today" custom study; the settings stay as they are."""
+        from dataclasses import replace
+
+        from flashcards.config import Limits
+
+        limits = self.limits or Limits()
+        self.limits = replace(
+            limits,
+            new_per_day=limits.new_per_day + count,
+            per_deck=tuple(
+                (
+                    d,
+                    dl
+                    if dl.new_per_day is None
+                    else replace(dl, new_per_day=dl.new_per_day + count),
+                )
+                for d, dl in limits.per_deck
+            ),
+        )
+        self._total = None
+
+
+#: A new-card limit no collection reaches.
+_NO_LIMIT = 10**9

@@ -81,9 +81,16 @@ def test_quiet_bindings_work_once_the_answer_shows_and_loud_ones_before() -> Non
 
 def test_a_quiz_neither_suspends_nor_buries() -> None:
     for phase, quiet in (("question", ()), ("verdict", ("quiet",))):
-        assert allowed("suspend", quiet, Situation(phase, CardKind.BASIC))
-        assert not allowed("suspend", quiet, Situation(phase, CardKind.BASIC, practice=True))
+        assert allowed("suspend", (), Situation(phase, CardKind.BASIC))
+        assert not allowed("suspend", (), Situation(phase, CardKind.BASIC, practice=True))
+        assert allowed("bury", quiet, Situation(phase, CardKind.BASIC))
         assert not allowed("bury", quiet, Situation(phase, CardKind.BASIC, practice=True))
+
+
+def test_suspend_has_one_binding_for_the_question_and_the_answer() -> None:
+    # `!` shows in the footer once the answer shows too (bury, edit... go quiet there)
+    assert "suspend" not in flow.QUIET_IN_VERDICT
+    assert allowed("suspend", (), Situation("verdict", CardKind.BASIC))
 
 
 def test_what_the_situation_offers_is_what_is_allowed() -> None:

@@ -177,3 +177,18 @@ def test_choice_question_with_one_option_picked(snap_compare, app) -> None:
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+
+
+def test_below_the_minimum_size_the_footer_says_so(snap_compare, app) -> None:
+    assert snap_compare(app, terminal_size=(60, 20), run_before=_study)
+
+
+def test_a_notice_sits_under_the_card(snap_compare, app) -> None:
+    app.NOTIFICATION_TIMEOUT = 60  # still there when the snapshot is taken on a busy machine
+
+    async def run_before(pilot) -> None:
+        await _study(pilot)
+        await pilot.press("minus")  # "Buried until tomorrow", then the next card
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)

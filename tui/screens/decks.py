@@ -73,6 +73,7 @@ class DecksScreen(Screen[None]):
         Binding("j", "cursor_down", "Down", show=False),
         Binding("k", "cursor_up", "Up", show=False),
         Binding("p", "problems", "Problems"),
+        Binding("n", "more_new", "More new cards"),
         Binding("escape", "hide_problems", "Hide problems", show=False),
         Binding("r", "refresh_counts", "Refresh", show=False),
         Binding("q", "app.quit", "Quit"),
@@ -191,6 +192,14 @@ class DecksScreen(Screen[None]):
 
     def quiz_all(self) -> None:
         self._start(self.app.start_quiz, None)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "more_new":
+            return self.app.more_new is not None
+        return True
+
+    def action_more_new(self) -> None:
+        self.app.study_more_new()
 
     def action_cursor_down(self) -> None:
         self.query_one(OptionList).action_cursor_down()

@@ -8,7 +8,9 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Markdown
 
-HELP = """\
+from tui.review_flow import HARD_NOTE
+
+HELP = f"""\
 # Keys
 
 **Decks**: ↑/↓ or j/k move · Enter or a click studies the deck (or *All decks*) ·
@@ -41,6 +43,7 @@ Ctrl+T light/dark · Ctrl+Q quit.
 | 0 | complete blackout |
 
 Grades below 4 bring the card back in the same session; below 3 the card starts over.
+{HARD_NOTE} This is SM-2's same-day rule, unlike Anki's Hard.
 """
 
 

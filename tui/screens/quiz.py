@@ -16,6 +16,7 @@ from tui.render import one_line, plain
 from tui.review_flow import recalled
 from tui.screens.review import ReviewScreen
 from tui.widgets import Footer
+from tui.widgets.notices import NoticeBar
 
 
 class QuizScreen(ReviewScreen):
@@ -46,11 +47,12 @@ class QuizScreen(ReviewScreen):
         if left and self._leave_asked != self.card:
             self._leave_asked = self.card
             key = "Esc" if _key == "escape" else "q"
-            self.notify(f"{left} card(s) not answered yet: press {key} again to end the quiz.")
+            self.card_notice(f"{left} card(s) not answered yet: press {key} again to end the quiz.")
             return
         super().action_leave(_key)
 
     def finish(self) -> None:
+        self.dismiss_card_notices()
         self.phase = "done"
         self.app.switch_screen(QuizSummaryScreen(dict(self.results)))
 
@@ -117,7 +119,11 @@ class QuizSummaryScreen(Screen[None]):
             else:
                 yield Static("Nothing missed.", id="missed")
             yield Static("Practice never changes the review schedule.", classes="quiet")
+        yield NoticeBar()
         yield Footer()
+
+    def on_mount(self) -> None:
+        self.app.show_notices()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "retry":

@@ -19,6 +19,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
+from textual.notifications import Notification, SeverityLevel
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import Input, LoadingIndicator, Markdown, ProgressBar, Static
@@ -26,6 +27,7 @@ from textual.worker import get_current_worker
 
 from flashcards.cards import Card, CardKind, Deck
 from flashcards.latex import unescape_markdown
+from flashcards.report import answer_seconds
 from flashcards.session import Session, buried_until
 from tui import review_flow
 from tui.backend import LogEntry
@@ -40,8 +42,9 @@ from tui.render import (
 from tui.review_flow import GRADE_SHORT, PROPOSED, Checked
 from tui.widgets import Footer
 from tui.widgets.choice import ChoiceOption
+from tui.widgets.notices import NoticeBar
 
-__all__ = ["GRADE_SHORT", "PROPOSED", "Checked", "ReviewScreen", "Undoable"]
+__all__ = ["ReviewScreen", "Undoable"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,10 +75,12 @@ class ReviewScreen(Screen[None]):
         Binding("space", "reveal", "Show answer"),
         Binding("enter", "reveal", "Show answer", show=False),
         Binding("enter", "submit_choice", "Submit"),
-        Binding("enter", "accept_grade", "Accept"),
+        # Enter and `a` after a checked answer: the verdict says what they do, and the
+        # footer keeps its room for the grades, `u` and `!`.
+        Binding("enter", "accept_grade", "Accept", show=False),
         Binding("enter", "focus_answer", "Answer"),
         *(Binding(str(g), f"grade({g})", f"{GRADE_SHORT[g]}") for g in range(6)),
-        Binding("a", "accept_anyway", "It's right"),
+        Binding("a", "accept_anyway", "It's right", show=False),
         Binding("escape", "cancel_check", "Cancel"),
         Binding("escape", "give_up", "Show answer"),
         Binding("u", "undo", "Undo"),
@@ -85,7 +90,6 @@ class ReviewScreen(Screen[None]):
         Binding("i", "info", "Info"),
         Binding("o", "open_image", "Image"),
         # The same keys once the answer shows, kept out of the footer to leave room for grades.
-        Binding("exclamation_mark", "suspend('quiet')", "Suspend", show=False),
         Binding("minus", "bury('quiet')", "Bury", show=False),
         Binding("e", "edit('quiet')", "Edit", show=False),
         Binding("i", "info('quiet')", "Info", show=False),
@@ -115,12 +119,16 @@ class ReviewScreen(Screen[None]):
         self.typed = ""
         self.checked: Checked | None = None
         self.proposed: int | None = None
-        self.stats = {"reviewed": 0, "correct": 0, "started": 0.0}
+        #: The session's numbers for the summary; `seconds` is the time spent answering,
+        #: the sum of the answers' logged times (`flashcards.report.answer_seconds`).
+        self.stats: dict[str, float] = {"reviewed": 0, "correct": 0, "seconds": 0.0}
         self.choices: list[ChoiceOption] = []
         #: The answer 'accept anyway' is adding while its grade is saved.
         self._accepting: str | None = None
         #: Whether each ungraded card is new, read from the collection once (see `_is_new`).
         self._new: dict[str, bool | None] = {}
+        #: Notices about the card on screen, taken away when another card shows.
+        self._card_notices: list[Notification | None] = []
 
     # -- layout -----------------------------------------------------------------------------
 
@@ -133,7 +141,7 @@ class ReviewScreen(Screen[None]):
             yield Markdown("", id="front")
             yield VerticalScroll(id="choices")
             yield Input(
-                placeholder="your answer  (Enter checks it, Esc shows the answer, Tab leaves)",
+                placeholder=review_flow.answer_prompt(CardKind.MATH),
                 id="answer",
                 select_on_focus=False,
             )
@@ -141,11 +149,30 @@ class ReviewScreen(Screen[None]):
             yield LoadingIndicator(id="spinner")
             yield Static("", id="verdict")
             yield Markdown("", id="back")
+        yield NoticeBar()
         yield Footer(show_command_palette=False, compact=True)
 
     def on_mount(self) -> None:
-        self.stats["started"] = self.app.clock()
+        self.app.show_notices()
         self.show_next()
+
+    def card_notice(
+        self,
+        message: str,
+        *,
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = False,
+    ) -> None:
+        """A notice about the card on screen: it goes when another card shows (or the
+        session ends), instead of staying over the next cards."""
+        self._card_notices.append(
+            self.app.notify(message, severity=severity, timeout=timeout, markup=markup)
+        )
+
+    def dismiss_card_notices(self) -> None:
+        notices, self._card_notices = self._card_notices, []
+        self.app.dismiss_notices(notices)
 
     # -- bindings per phase -----------------------------------------------------------------
 
@@ -198,6 +225,7 @@ class ReviewScreen(Screen[None]):
         self._maybe_warm_up()
 
     def show_card(self, card: Card, deck: Deck) -> None:
+        self.dismiss_card_notices()
         self.card, self.deck = card, deck
         self.typed, self.checked, self.proposed = "", None, None
         self.shown_at = self.app.clock()
@@ -223,6 +251,7 @@ class ReviewScreen(Screen[None]):
         self._build_choices(card)
         self._update_progress()
         if card.kind in (CardKind.MATH, CardKind.TEXT):
+            answer.placeholder = review_flow.answer_prompt(card.kind)
             answer.display = True
             self.query_one("#preview").display = card.kind is CardKind.MATH
             self.phase = "typing"
@@ -313,8 +342,21 @@ class ReviewScreen(Screen[None]):
         self.show_back()
         self.proposed = None
         self.verdict_at = self.guard_clock()
-        self.query_one("#verdict").display = False  # the footer asks for the grade
+        # The footer asks for the grade; the first time, a line says what 3 does.
+        note = self._grades_note()
+        verdict = self.query_one("#verdict", Static)
+        verdict.update(Content("\n".join(note)))
+        verdict.remove_class("right", "wrong")
+        verdict.display = bool(note)
         self.phase = "verdict"
+
+    def _grades_note(self) -> list[str]:
+        """The line that says what Hard does, the first time grades show in this app (not
+        in a quiz, where no grade brings a card back)."""
+        if self.app.grades_explained or self.practice:
+            return []
+        self.app.grades_explained = True
+        return [review_flow.HARD_NOTE]
 
     @on(ChoiceOption.Clicked)
     def choice_clicked(self, event: ChoiceOption.Clicked) -> None:
@@ -347,7 +389,7 @@ class ReviewScreen(Screen[None]):
         assert self.card is not None
         if not any(o.selected for o in self.choices):
             last = chr(ord("a") + len(self.choices) - 1)
-            self.notify(f"Pick your answer first: a-{last} tick options, then Enter.")
+            self.card_notice(f"Pick your answer first: a-{last} tick options, then Enter.")
             return
         selected = [o.selected for o in self.choices]
         correct = [c.correct for c in self.card.note.choices]
@@ -380,7 +422,7 @@ class ReviewScreen(Screen[None]):
             return
         self.typed = event.value
         if not self.typed.strip():
-            self.notify("Type an answer, or press Esc to see it.")
+            self.card_notice("Type an answer, or press Esc to see it.")
             return
         if self._accepted_before(self.typed):
             self.checked = review_flow.ACCEPTED_BEFORE
@@ -461,6 +503,7 @@ class ReviewScreen(Screen[None]):
             gave_up=gave_up,
             can_accept=self._can_accept_anyway(),
         )
+        lines += self._grades_note()
         verdict = self.query_one("#verdict", Static)
         verdict.display = True
         verdict.update(Content(plain("\n".join(lines))))
@@ -529,7 +572,7 @@ class ReviewScreen(Screen[None]):
         if self.phase != "verdict" or self.card is None:
             return
         card = self.card
-        seconds = round(self.app.clock() - self.shown_at, 1)
+        seconds = answer_seconds(self.shown_at, self.app.clock())
         kind = "practice" if self.practice else self.session.kind_of(card.id)
         verdict = self.checked.status if self.checked else None
         from flashcards.errors import FlashcardsError
@@ -547,13 +590,14 @@ class ReviewScreen(Screen[None]):
         except FlashcardsError as error:
             # full disk, read-only folder, locked too long: the grade is not saved, so the
             # card stays on screen to grade again, and the session goes on
-            self.notify(
+            self.card_notice(
                 f"The grade was not saved: {error}", severity="error", markup=False, timeout=10
             )
             return
         self._remember("grade", card.id, entry, accepted=self._accepting)
         self.stats["reviewed"] += 1
         self.stats["correct"] += int(review_flow.recalled(grade))
+        self.stats["seconds"] += seconds
         self.after_grade(card, grade, entry)
 
     def after_grade(self, card: Card, grade: int, entry: LogEntry) -> None:
@@ -580,7 +624,7 @@ class ReviewScreen(Screen[None]):
         accepted: str | None = None,
     ) -> None:
         """Keep what `u` needs to take this step back."""
-        stats = {k: v for k, v in self.stats.items() if k != "started"}
+        stats = dict(self.stats)
         self.undo_stack.append(Undoable(action, card_id, self.session, stats, entry, accepted))
 
     def action_undo(self) -> None:
@@ -617,7 +661,7 @@ class ReviewScreen(Screen[None]):
         self.notify(message)
         self.show_next()
 
-    def action_suspend(self, _quiet: str = "") -> None:
+    def action_suspend(self) -> None:
         assert self.card is not None
         card_id = self.card.id
         if not self._saved("The suspension", self.app.backend.suspend, card_id):
@@ -670,7 +714,10 @@ class ReviewScreen(Screen[None]):
             self.app.opener(path)
         except OSError as error:
             self.app.call_from_thread(
-                self.notify, f"Could not open the image: {error}", severity="error", markup=False
+                self.card_notice,
+                f"Could not open the image: {error}",
+                severity="error",
+                markup=False,
             )
 
     def action_scroll_card(self, lines: int) -> None:
@@ -683,9 +730,9 @@ class ReviewScreen(Screen[None]):
     def finish(self) -> None:
         from tui.screens.summary import SummaryScreen
 
+        self.dismiss_card_notices()
         self.phase = "done"
-        elapsed = self.app.clock() - self.stats["started"]
-        self.app.switch_screen(SummaryScreen(dict(self.stats), elapsed))
+        self.app.switch_screen(SummaryScreen(dict(self.stats)))
 
 
 def _reading_preview(typed: str, card: Card) -> str:

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import time
-from typing import Any
-
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -25,15 +22,11 @@ class SummaryScreen(Screen[None]):
         Binding("q", "app.quit", "Quit"),
     ]
 
-    def __init__(self, stats: dict[str, Any], elapsed: float | None = None) -> None:
+    def __init__(self, stats: dict[str, float]) -> None:
         super().__init__()
+        #: reviewed, correct, and `seconds`: the time spent answering (the sum of the
+        #: answers' logged times, as the statistics count it).
         self.stats = stats
-        started = stats.get("started")
-        self.elapsed = (
-            elapsed
-            if elapsed is not None
-            else (time.monotonic() - started if started is not None else 0.0)
-        )
 
     def compose(self) -> ComposeResult:
         app = self.app
@@ -44,7 +37,7 @@ class SummaryScreen(Screen[None]):
         lines = [
             f"Cards reviewed     {reviewed}",
             f"Recalled (3-5)     {share}",
-            f"Time spent         {duration(self.elapsed)}",
+            f"Time spent         {duration(self.stats.get('seconds', 0.0))}",
             f"Due tomorrow       {due}",
         ]
         with Vertical(id="summary"):

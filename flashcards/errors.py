@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,15 +26,21 @@ def printable(text: str) -> str:
 
 @dataclass(frozen=True, slots=True, order=True)
 class Problem:
-    """A problem in a deck file, shown as `path:line:col: message` (line and col 1-based)."""
+    """A problem in a deck file, shown as `path:line:col: message` (line and col 1-based).
+
+    An error leaves its card out; a warning (`path:line:col: warning: message`) keeps the
+    card as written, since it still reads, only not as probably meant.
+    """
 
     path: Path
     line: int
     col: int
     message: str
+    warning: bool = False
 
     def __str__(self) -> str:
-        return printable(f"{self.path}:{self.line}:{self.col}: {self.message}")
+        kind = "warning: " if self.warning else ""
+        return printable(f"{self.path}:{self.line}:{self.col}: {kind}{self.message}")
 
     def as_dict(self) -> dict[str, object]:
         # printable: a file name that is not UTF-8 would make the JSON output invalid UTF-8
@@ -42,7 +49,22 @@ class Problem:
             "line": self.line,
             "col": self.col,
             "message": printable(self.message),
+            "severity": "warning" if self.warning else "error",
         }
+
+
+def problems_summary(problems: Sequence[Problem]) -> str:
+    """How many errors and warnings, and what each did to its card: for a problems list."""
+    errors = sum(not p.warning for p in problems)
+    warnings = len(problems) - errors
+    parts = []
+    if errors:
+        card = "its card is" if errors == 1 else "their cards are"
+        parts.append(f"{errors} error{'s' * (errors != 1)} ({card} left out)")
+    if warnings:
+        card = "its card is" if warnings == 1 else "their cards are"
+        parts.append(f"{warnings} warning{'s' * (warnings != 1)} ({card} kept)")
+    return " and ".join(parts) or "no problems"
 
 
 class FlashcardsError(Exception):

@@ -706,6 +706,29 @@ def _bracket_fractions(text: str) -> str:
 # ---------------------------------------------------------------------------------------------
 # Public API
 
+#: Commands `_Renderer._macro` handles by name, besides those in the tables above.
+_LAYOUT_COMMANDS = frozenset(
+    {"frac", "dfrac", "tfrac", "cfrac", "sqrt", "binom", "operatorname", "mathop", "boxed"}
+    | {"overset", "underset", "stackrel", "not", "ne", "neq", "mid"}
+)
+
+
+def is_latex_command(name: str) -> bool:
+    """Whether `\\name` is a LaTeX command this renderer (or pylatexenc) knows: `sim`,
+    `mathrm`, `frac`, but not `n` or `Users`."""
+    return (
+        name in _LAYOUT_COMMANDS
+        or name in _FUNCTIONS
+        or name in _FONTS
+        or name in _TEXT_COMMANDS
+        or name in _COMBINING
+        or name in _DROPPED
+        or name in _SPACES
+        or name in _OPENING
+        or name in _CLOSING
+        or (name.isalpha() and _symbol(name) is not None)
+    )
+
 
 def latex_to_unicode(latex: str, macros: Mapping[str, str] | None = None) -> str:
     """A LaTeX formula (without `$`) as Unicode text, the deck's macros expanded first."""

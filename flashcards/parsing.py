@@ -168,9 +168,9 @@ class _Builder:
     problems: list[Problem] = field(default_factory=list)
     seen: dict[str, int] = field(default_factory=dict)
 
-    def problem(self, line0: int, message: str, col: int = 1) -> None:
+    def problem(self, line0: int, message: str, col: int = 1, *, warning: bool = False) -> None:
         line = max(1, min(line0 + 1, max(len(self.lines), 1)))
-        self.problems.append(Problem(self.path, line, max(col, 1), message))
+        self.problems.append(Problem(self.path, line, max(col, 1), message, warning))
 
     def source(self, blocks: list[Block]) -> str:
         """The Markdown source of blocks, each as written, separated by blank lines."""
@@ -181,18 +181,29 @@ class _Builder:
         )
 
     def check_math(self, text: str, first_line: int) -> None:
-        """Report unterminated `$` math, paragraph by paragraph (math never spans two)."""
-        offset_line = first_line
-        for para in re.split(r"\n[ \t]*\n", text):
+        """Report unterminated `$` math and LaTeX outside math, paragraph by paragraph (math
+        never spans two)."""
+        from flashcards.slips import latex_outside_math
+
+        for para, line0 in _paragraphs(text, first_line):
             at = math_spans(para)[1]
             if at is not None:
-                before = para[:at]
-                line = offset_line + before.count("\n")
-                col = at - (before.rfind("\n") + 1) + 1
+                line, col = _line_col(para, at, line0)
                 self.problem(
                     line, "unterminated math: close the `$` (write `\\$` for a dollar sign)", col
                 )
-            offset_line += para.count("\n") + 2
+            if "\\" in para:
+                for slip in latex_outside_math(para, _is_latex_command):
+                    line, col = _line_col(para, slip.offset, line0)
+                    self.problem(line, slip.message, col, warning=True)
+
+    def locate(self, snippet: str, start: int, end: int) -> tuple[int, int]:
+        """The 0-based line and 1-based column where `snippet`'s first line is written in
+        lines [start, end), for text that was joined from a card's parts."""
+        first = snippet.split("\n", 1)[0]
+        line = next((n for n in range(start, end) if first in self.lines[n]), start)
+        col = self.lines[line].find(first) + 1 if line < len(self.lines) else 1
+        return line, max(col, 1)
 
     def images(self, text: str, start: int, end: int) -> tuple[ImageRef, ...]:
         """The images a note's text shows, each with the file line it is written on."""
@@ -477,13 +488,21 @@ class _Builder:
             clozes = find_clozes(text)
         except ClozeError as error:
             # The text joins the card's parts: find the file line the deletion starts on.
-            opening = text[error.offset :].split("\n", 1)[0]
-            line = next((n for n in range(start, end) if opening in self.lines[n]), start)
-            col = self.lines[line].find(opening) + 1 if line < len(self.lines) else 1
+            line, col = self.locate(text[error.offset :], start, end)
             self.problem(line, str(error), col)
             return
         if not clozes:
             self.problem(start, "cloze card without a deletion; mark the hidden part `{{c1::...}}`")
+            return
+        empty = [c for c in clozes if not c.content.strip()]
+        for c in empty:
+            line, col = self.locate(text[c.start : c.end], start, end)
+            self.problem(
+                line,
+                f"empty cloze `{text[c.start : c.end]}`; write the hidden text after `::`",
+                col,
+            )
+        if empty:
             return
         numbers = tuple(dict.fromkeys(c.number for c in clozes))
         if 0 in numbers:
@@ -492,6 +511,28 @@ class _Builder:
         if attrs and attrs.reverse:
             self.problem(start, "`reverse` does not apply to a cloze card")
         self.add(CardKind.CLOZE, text, "", start, end, attrs, cloze_numbers=numbers)
+
+
+def _paragraphs(text: str, first_line: int) -> list[tuple[str, int]]:
+    """The paragraphs of a block's text, each with its 0-based first line in the file."""
+    out = []
+    line0 = first_line
+    for para in re.split(r"\n[ \t]*\n", text):
+        out.append((para, line0))
+        line0 += para.count("\n") + 2
+    return out
+
+
+def _line_col(text: str, offset: int, first_line: int) -> tuple[int, int]:
+    """The 0-based file line and 1-based column of `offset` in `text`, which starts a line."""
+    before = text[:offset]
+    return first_line + before.count("\n"), offset - (before.rfind("\n") + 1) + 1
+
+
+def _is_latex_command(name: str) -> bool:
+    from flashcards.latex import is_latex_command
+
+    return is_latex_command(name)
 
 
 def _join(*parts: str) -> str:

@@ -54,17 +54,19 @@ class Problem:
 
 
 def problems_summary(problems: Sequence[Problem]) -> str:
-    """How many errors and warnings, and what each did to its card: for a problems list."""
+    """`3 problems in the decks: 1 error (card left out), 2 warnings (cards kept)`."""
     errors = sum(not p.warning for p in problems)
     warnings = len(problems) - errors
     parts = []
     if errors:
-        card = "its card is" if errors == 1 else "their cards are"
-        parts.append(f"{errors} error{'s' * (errors != 1)} ({card} left out)")
+        parts.append(f"{errors} error{'s' * (errors != 1)} (card{'s' * (errors != 1)} left out)")
     if warnings:
-        card = "its card is" if warnings == 1 else "their cards are"
-        parts.append(f"{warnings} warning{'s' * (warnings != 1)} ({card} kept)")
-    return " and ".join(parts) or "no problems"
+        parts.append(
+            f"{warnings} warning{'s' * (warnings != 1)} (card{'s' * (warnings != 1)} kept)"
+        )
+    count = len(problems)
+    head = f"{count} problem{'s' * (count != 1)} in the decks"
+    return f"{head}: {', '.join(parts)}" if parts else "no problems in the decks"
 
 
 class FlashcardsError(Exception):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -28,6 +28,7 @@ from flashcards.cards import (
 from flashcards.cloze import ClozeError, find_clozes
 from flashcards.errors import Problem
 from flashcards.mathspans import math_spans
+from flashcards.slips import CLOZE_TYPO, cloze_typos, latex_outside_math
 
 #: Options of a choice card are picked with the letters a-z.
 MAX_CHOICES = 26
@@ -183,19 +184,35 @@ class _Builder:
     def check_math(self, text: str, first_line: int) -> None:
         """Report unterminated `$` math and LaTeX outside math, paragraph by paragraph (math
         never spans two)."""
-        from flashcards.slips import latex_outside_math
-
         for para, line0 in _paragraphs(text, first_line):
             at = math_spans(para)[1]
             if at is not None:
+                # The card is kept: the rest of the paragraph shows as written.
                 line, col = _line_col(para, at, line0)
                 self.problem(
-                    line, "unterminated math: close the `$` (write `\\$` for a dollar sign)", col
+                    line,
+                    "unterminated math: close the `$` (write `\\$` for a dollar sign)",
+                    col,
+                    warning=True,
                 )
+            if "{c" in para:
+                for slip in cloze_typos(para):
+                    line, col = _line_col(para, slip.offset, line0)
+                    self.problem(line, slip.message, col, warning=True)
             if "\\" in para:
                 for slip in latex_outside_math(para, _is_latex_command):
                     line, col = _line_col(para, slip.offset, line0)
                     self.problem(line, slip.message, col, warning=True)
+
+    def typos_left_out(self, start: int, end: int) -> bool:
+        """Make the cloze-typo warnings of lines [start, end) errors, as no card is made of
+        them; True if there were any."""
+        found = False
+        for k, p in enumerate(self.problems):
+            if p.warning and p.message.startswith(CLOZE_TYPO) and start < p.line <= end:
+                self.problems[k] = replace(p, warning=False)
+                found = True
+        return found
 
     def locate(self, snippet: str, start: int, end: int) -> tuple[int, int]:
         """The 0-based line and 1-based column where `snippet`'s first line is written in
@@ -492,7 +509,10 @@ class _Builder:
             self.problem(line, str(error), col)
             return
         if not clozes:
-            self.problem(start, "cloze card without a deletion; mark the hidden part `{{c1::...}}`")
+            if not self.typos_left_out(start, end):
+                self.problem(
+                    start, "cloze card without a deletion; mark the hidden part `{{c1::...}}`"
+                )
             return
         empty = [c for c in clozes if not c.content.strip()]
         for c in empty:
@@ -708,6 +728,8 @@ def _free(b: _Builder, blocks: list[Block]) -> None:
             (q["back_blocks"] if q["answered"] else q["front_blocks"]).append(block)
             q["end"] = block.end
             continue
+        if b.typos_left_out(block.start, block.end):
+            continue  # the typo says what the text was meant to be
         b.problem(
             block.start,
             "text outside any card; start a card with `Q:`, a `##` heading, `::` or a cloze, "

@@ -22,6 +22,10 @@ _BACKTICKS = re.compile(r"`+")
 _FENCE = re.compile(r"[ \t]{0,3}(`{3,}|~{3,})")
 
 
+#: How a cloze-typo message starts.
+CLOZE_TYPO = "likely cloze typo"
+
+
 @dataclass(frozen=True, slots=True)
 class Slip:
     """One slip: where it starts in the block's text, and what to say about it."""
@@ -100,14 +104,14 @@ def cloze_typos(text: str) -> list[Slip]:
     slips = [
         Slip(
             m.start(),
-            f"likely cloze typo `{m.group(0)}` (one `{{`); write `{{{{c{m.group(1)}::text}}}}`",
+            f"{CLOZE_TYPO} `{m.group(0)}` (one `{{`); write `{{{{c{m.group(1)}::text}}}}`",
         )
         for m in _ONE_BRACE.finditer(plain)
     ]
     slips += [
         Slip(
             m.start(),
-            f"likely cloze typo `{m.group(0)}` (one `:`); write `{{{{c{m.group(1)}::text}}}}`",
+            f"{CLOZE_TYPO} `{m.group(0)}` (one `:`); write `{{{{c{m.group(1)}::text}}}}`",
         )
         for m in _ONE_COLON.finditer(plain)
     ]

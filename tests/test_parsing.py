@@ -645,7 +645,7 @@ def test_math_code_and_markdown_escapes_are_not_latex_outside_math(text):
 
 def test_after_an_unterminated_dollar_only_that_is_reported():
     found = located("Q: q\nA: cost $5 and \\sim\n")
-    assert [(line, col, warning) for line, col, _, warning in found] == [(2, 9, False)]
+    assert [(line, col, warning) for line, col, _, warning in found] == [(2, 9, True)]
     assert "unterminated math" in found[0][2]
 
 
@@ -659,3 +659,49 @@ def test_slips_are_located_inside_the_file_and_point_at_a_backslash(body):
         assert 1 <= p.line <= len(lines)
         if p.message.startswith("LaTeX outside math"):
             assert lines[p.line - 1][p.col - 1] == "\\"
+
+
+# -- likely cloze typos ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "col", "typo", "kept"),
+    [
+        # a basic card with a typo'd cloze in its back: kept as written, with a warning
+        ("## Entropy\n\nIt is {c1::oops}} in nats\n", 3, 7, "{c1::", True),
+        ("Q: what?\nA: the {c2::answer}}\n", 2, 8, "{c2::", True),
+        # nothing else makes it a card: the typo is the error, not "text outside any card"
+        ("x :: y\n\nthe {{c1:missing colon}} here\n", 3, 5, "{{c1:", False),
+        ("C: The {c1::oops}} thing\n", 1, 8, "{c1::", False),
+    ],
+)
+def test_a_mistyped_cloze_is_reported_at_its_line_and_column_with_the_syntax(
+    text, line, col, typo, kept
+):
+    deck, problems = parse(text)
+    assert [(p.line, p.col) for p in problems] == [(line, col)], [str(p) for p in problems]
+    (problem,) = problems
+    number = typo.strip("{c:")
+    assert problem.message.startswith(f"likely cloze typo `{typo}`")
+    assert problem.message.endswith(f"write `{{{{c{number}::text}}}}`")
+    assert problem.warning is kept
+    assert len([n for n in deck.notes if n.front != "x"]) == (1 if kept else 0)
+
+
+def test_correct_clozes_and_braces_in_math_are_not_typos():
+    assert located("C: {{c1::a}} and $\\frac{c}{2}$ and {{c2::b::hint}}\n") == []
+    assert located("Q: a set {c} or `{c1::code}`\nA: $\\{c_1: x\\}$\n") == []
+
+
+def test_an_unterminated_dollar_is_a_warning_and_its_card_is_studied():
+    deck, problems = parse("Q: q\nA: cost is $5 and more\n")
+    assert [(p.line, p.col, p.warning) for p in problems] == [(2, 12, True)]
+    assert [n.back for n in deck.notes] == ["cost is $5 and more"]
+
+
+def test_math_after_a_code_span_is_still_math():
+    from flashcards.mathspans import math_spans
+
+    text = "see `ls` then $x^2$ and ``a`b`` then $y$"
+    assert [(s.start, s.end) for s in math_spans(text)[0]] == [(14, 19), (37, 40)]
+    assert located("Q: run `ls` then $x \\sim p$\nA: yes\n") == []

@@ -368,13 +368,14 @@ class _Builder:
         for key in ("rel_tol", "abs_tol"):
             raw = merged.get(key)
             try:
-                tolerances[key] = None if raw is None else float(raw)
+                value = None if raw is None else float(raw)
             except ValueError:
                 self.problem(block.start, f"`{key}` must be a number, like 0.001")
                 return None, None
-            if tolerances[key] is not None and not (0 <= tolerances[key] < 1e6):  # type: ignore[operator]
+            if value is not None and not (0 <= value < 1e6):
                 self.problem(block.start, f"`{key}` must be a non-negative number")
                 return None, None
+            tolerances[key] = value
 
         def examples(key: str) -> tuple[tuple[str, int], ...]:
             texts = values.get(key, [])
@@ -627,27 +628,44 @@ def _starts_compact_card(b: _Builder, block: Block, before: list[Block]) -> bool
     return False
 
 
+@dataclass(slots=True)
+class _OpenQuestion:
+    """A `Q:` card being read: its blocks grow until the next card starts."""
+
+    #: The question's text after `Q:`, its attribute list split off.
+    text: str
+    #: 0-based first line and end line (exclusive) in the file.
+    start: int
+    end: int
+    attrs: Attrs | None
+    #: The answer's text after `A:`; None until an `A:` line is read.
+    answer: str | None = None
+    #: Blocks after the question (before any `A:`) and after the answer.
+    front_blocks: list[Block] = field(default_factory=list)
+    back_blocks: list[Block] = field(default_factory=list)
+
+
 def _free(b: _Builder, blocks: list[Block]) -> None:
     """Compact cards: `Q:`/`A:`, `front :: back`, `front ::: back` and cloze paragraphs."""
-    q: dict[str, Any] | None = None  # the open Q/A card
+    q: _OpenQuestion | None = None
 
     def finish() -> None:
         nonlocal q
         if q is None:
             return
-        has_choices = any(x.kind == "list" and b.choices(x) for x in q["front_blocks"])
-        if not q["answered"] and not has_choices:
-            b.problem(q["start"], "question with no answer; add an `A:` line below it")
+        has_choices = any(x.kind == "list" and b.choices(x) for x in q.front_blocks)
+        if q.answer is None and not has_choices:
+            b.problem(q.start, "question with no answer; add an `A:` line below it")
         else:
             b.build(
-                q["text"],
-                q["front_blocks"],
-                q["back_blocks"],
-                q["start"],
-                q["end"],
-                q["attrs"],
+                q.text,
+                q.front_blocks,
+                q.back_blocks,
+                q.start,
+                q.end,
+                q.attrs,
                 qa=True,
-                answer_text=q["answer"] or "",
+                answer_text=q.answer or "",
             )
         q = None
 
@@ -658,39 +676,33 @@ def _free(b: _Builder, blocks: list[Block]) -> None:
         first = lines[0].lstrip() if lines else ""
         if block.kind == "paragraph" and first.startswith("Q:"):
             finish()
-            q_lines, a_lines, in_answer = [], None, False
+            q_lines: list[str] = []
+            a_lines: list[str] | None = None
             for line in lines:
-                if not in_answer and line.lstrip().startswith("A:"):
-                    in_answer = True
+                if a_lines is None and line.lstrip().startswith("A:"):
                     a_lines = [line.lstrip()[2:].strip()]
-                elif in_answer:
-                    a_lines.append(line)  # type: ignore[union-attr]
+                elif a_lines is not None:
+                    a_lines.append(line)
                 else:
                     q_lines.append(line)
-            q_lines[0] = q_lines[0].lstrip()[2:].strip()
-            q_first, attrs = split_attrs(q_lines[0])
-            q_lines[0] = q_first
-            q = {
-                "text": "\n".join(q_lines).strip(),
-                "front_blocks": [],
-                "back_blocks": [],
-                "answer": "\n".join(a_lines).strip() if a_lines is not None else None,
-                "answered": a_lines is not None,
-                "start": block.start,
-                "end": block.end,
-                "attrs": attrs,
-            }
+            q_first, attrs = split_attrs(q_lines[0].lstrip()[2:].strip())
+            q = _OpenQuestion(
+                text="\n".join([q_first, *q_lines[1:]]).strip(),
+                start=block.start,
+                end=block.end,
+                attrs=attrs,
+                answer="\n".join(a_lines).strip() if a_lines is not None else None,
+            )
             continue
         if block.kind == "paragraph" and first.startswith("A:"):
             if q is None:
                 b.problem(block.start, "answer with no question; add a `Q:` line above it")
                 continue
-            if q["answered"]:
+            if q.answer is not None:
                 b.problem(block.start, "a second `A:` for one question; merge the answers")
                 continue
-            q["answer"] = "\n".join([first[2:].strip(), *lines[1:]]).strip()
-            q["answered"] = True
-            q["end"] = block.end
+            q.answer = "\n".join([first[2:].strip(), *lines[1:]]).strip()
+            q.end = block.end
             continue
         if block.kind == "paragraph" and (
             first.startswith("C:") or _CLOZE_START.search("\n".join(lines))
@@ -725,8 +737,8 @@ def _free(b: _Builder, blocks: list[Block]) -> None:
                 b.add(kind, front, back, line0, line0 + 1, attrs)
             continue
         if q is not None:
-            (q["back_blocks"] if q["answered"] else q["front_blocks"]).append(block)
-            q["end"] = block.end
+            (q.back_blocks if q.answer is not None else q.front_blocks).append(block)
+            q.end = block.end
             continue
         if b.typos_left_out(block.start, block.end):
             continue  # the typo says what the text was meant to be

@@ -18,6 +18,23 @@ from flashcards.latexnames import SIZING_COMMANDS
 from flashcards.macros import expand_macros
 
 # ---------------------------------------------------------------------------------------------
+# In-band markers: control characters (never in LaTeX text) that the renderer leaves in its
+# output for a later pass to settle, and that are all gone from what it returns.
+
+#: After an operator name (`log`): a space goes between it and a following word.
+_NAME_END = "\x00"
+#: Around a `\boxed{...}` (a cloze deletion in math): shown as `⟦...⟧`.
+_BOX_OPEN, _BOX_CLOSE = "\x01", "\x02"
+#: After an opening fence (`⟨`, `‖`) and before a closing one: no space inside them.
+_FENCE_OPEN, _FENCE_CLOSE = "\x03", "\x04"
+#: After a fraction: like `_NAME_END`, a space before a following word.
+_FRACTION_END = "\x05"
+#: Around a fraction that `_bracket_fractions` brackets or not, once its neighbours are known.
+_FRACTION_OPEN, _FRACTION_CLOSE = "\x06", "\x07"
+#: The markers, removed from a formula before rendering so a deck cannot forge one.
+_MARKERS = re.compile("[\x00-\x07]")
+
+# ---------------------------------------------------------------------------------------------
 # Tables
 
 _SUPERSCRIPT = dict(
@@ -250,7 +267,7 @@ _SYMBOLS = {
     "checkmark": "✓",
 }
 #: Symbols that bind to what follows: the space written after them is dropped (`\\partial x`).
-_PREFIXES = ("∂", "∇", "¬", "\x03")
+_PREFIXES = ("∂", "∇", "¬", _FENCE_OPEN)
 #: Thin and wide spaces: one space (collapsed with the spaces around them).
 _SPACES = {
     ",",
@@ -449,8 +466,8 @@ class _Renderer:
             fraction = f"{_operand(top)}/{_operand(bottom, strict=True)}"
             if not _is_differential(top):
                 # Bracketed or not once its neighbours are known (`_bracket_fractions`).
-                fraction = f"\x06{fraction}\x07"
-            out.append(fraction + "\x05")  # like an operator name: a space before a word
+                fraction = f"{_FRACTION_OPEN}{fraction}{_FRACTION_CLOSE}"
+            out.append(fraction + _FRACTION_END)
         elif name == "sqrt":
             index = self._optional_arg()
             body = self.sub(self._next_arg())
@@ -472,9 +489,9 @@ class _Renderer:
             text = _plain_text(arg) if name.startswith("text") or name == "mbox" else None
             out.append(text if text is not None else self.sub(arg))
         elif name in ("operatorname", "mathop", "operatorname*"):
-            out.append(self.sub(self._next_arg()) + "\x00")
+            out.append(self.sub(self._next_arg()) + _NAME_END)
         elif name == "boxed":
-            out.append("\x01" + self.sub(self._next_arg()) + "\x02")
+            out.append(_BOX_OPEN + self.sub(self._next_arg()) + _BOX_CLOSE)
         elif name in ("overset", "underset", "stackrel"):
             self._next_arg()
             out.append(self.sub(self._next_arg()))
@@ -482,7 +499,7 @@ class _Renderer:
             arg = self.sub(self._next_arg()).strip()
             out.append(f" {arg}\u0338 " if arg else "")
         elif name in _FUNCTIONS:
-            out.append(name + "\x00")
+            out.append(name + _NAME_END)
         elif name in _DROPPED:
             if name in _DROPPED_WITH_ARG:
                 self._next_arg()
@@ -493,9 +510,9 @@ class _Renderer:
         elif name in _SPACES:
             out.append(" ")
         elif name in _OPENING:
-            out.append(_OPENING[name] + "\x03")
+            out.append(_OPENING[name] + _FENCE_OPEN)
         elif name in _CLOSING:
-            out.append("\x04" + _CLOSING[name])
+            out.append(_FENCE_CLOSE + _CLOSING[name])
         elif name == "mid":
             out.append(" | ")
         elif name in ("ne", "neq"):
@@ -557,7 +574,7 @@ def _plain_text(arg: list[_Tok] | None) -> str | None:
 
 _SCRIPT_CHARS = "".join(sorted(set(_SUPERSCRIPT.values()) | set(_SUBSCRIPT.values())))
 _NAME_THEN_WORD = re.compile(
-    rf"[\x00\x05](?=(?![{re.escape(_SCRIPT_CHARS)}])[^\W_]|[\\√∑∏∫∂∇𝐀-𝟿ℝℂℕℤℚℙ𝔼])"
+    rf"[{_NAME_END}{_FRACTION_END}](?=(?![{re.escape(_SCRIPT_CHARS)}])[^\W_]|[\\√∑∏∫∂∇𝐀-𝟿ℝℂℕℤℚℙ𝔼])"
 )
 
 
@@ -570,15 +587,15 @@ def _tidy(text: str, script: bool) -> str:
         # An operator name before a letter, digit or other name needs a space: `log x`;
         # not before its own script: `sin² x`, `(1/2)ⁿ`.
         text = _NAME_THEN_WORD.sub(" ", text)
-    text = re.sub(r"\x03 +", "\x03", text)
-    text = re.sub(r" +\x04", "\x04", text)
-    return text.replace("\x00", "").replace("\x05", "")
+    text = re.sub(_FENCE_OPEN + " +", _FENCE_OPEN, text)
+    text = re.sub(" +" + _FENCE_CLOSE, _FENCE_CLOSE, text)
+    return text.replace(_NAME_END, "").replace(_FRACTION_END, "")
 
 
 def _script(text: str, superscript: bool) -> str:
     """`2` -> `²`; characters without a Unicode script -> `^x` or `^(xy)`."""
     table = _SUPERSCRIPT if superscript else _SUBSCRIPT
-    text = text.replace("\x00", "")
+    text = text.replace(_NAME_END, "")
     mark = "^" if superscript else "_"
     if not text:
         return ""
@@ -627,7 +644,7 @@ def _one_factor(text: str) -> bool:
 
 
 def _needs_parens(text: str, strict: bool) -> bool:
-    if not text or (text[0] in "([{⟨|‖\x01" and _balanced_whole(text)):
+    if not text or (text[0] in "([{⟨|‖" + _BOX_OPEN and _balanced_whole(text)):
         return False
     depth = 0
     for i, ch in enumerate(text):
@@ -649,7 +666,7 @@ def _needs_parens(text: str, strict: bool) -> bool:
 
 def _balanced_whole(text: str) -> bool:
     """True if the opening bracket at 0 closes at the very end."""
-    pairs = {"(": ")", "[": "]", "{": "}", "⟨": "⟩", "|": "|", "‖": "‖", "\x01": "\x02"}
+    pairs = {"(": ")", "[": "]", "{": "}", "⟨": "⟩", "|": "|", "‖": "‖", _BOX_OPEN: _BOX_CLOSE}
     close = pairs[text[0]]
     if close == text[0]:
         return text.endswith(close) and text.count(close) == 2
@@ -679,10 +696,10 @@ def _is_differential(numerator: str) -> bool:
 
 #: What may stand before or after a fraction left unbracketed: an end, an operator that is
 #: not a product by juxtaposition, a relation, a bracket (box marks included), a new row.
-_ALONE_BEFORE = frozenset("+-−±∓=,;:([{⟨⌊⌈|‖·×\n\x01") | _RELATIONS
-_ALONE_AFTER = frozenset("+-−±∓=,;:)]}⟩⌋⌉|‖·×\n\x02") | _RELATIONS
+_ALONE_BEFORE = frozenset("+-−±∓=,;:([{⟨⌊⌈|‖·×\n" + _BOX_OPEN) | _RELATIONS
+_ALONE_AFTER = frozenset("+-−±∓=,;:)]}⟩⌋⌉|‖·×\n" + _BOX_CLOSE) | _RELATIONS
 #: Looked through when finding a fraction's neighbours: spaces, fence and fraction marks.
-_SEE_THROUGH = " \x03\x04\x06\x07"
+_SEE_THROUGH = " " + _FENCE_OPEN + _FENCE_CLOSE + _FRACTION_OPEN + _FRACTION_CLOSE
 
 
 def _bracket_fractions(text: str) -> str:
@@ -692,7 +709,8 @@ def _bracket_fractions(text: str) -> str:
     (`1/2 x` is 1/(2x)), so a fraction shown next to such a factor is bracketed: what the
     learner sees reads the same when typed. `·` and `×` are explicit and read left to right.
     """
-    while (m := re.search("\x06([^\x06\x07]*)\x07", text)) is not None:
+    marked = f"{_FRACTION_OPEN}([^{_FRACTION_OPEN}{_FRACTION_CLOSE}]*){_FRACTION_CLOSE}"
+    while (m := re.search(marked, text)) is not None:
         before = text[: m.start()].rstrip(_SEE_THROUGH)
         after = text[m.end() :].lstrip(_SEE_THROUGH)
         alone = (not before or before[-1] in _ALONE_BEFORE) and (
@@ -700,7 +718,8 @@ def _bracket_fractions(text: str) -> str:
         )
         shown = m.group(1) if alone else f"({m.group(1)})"
         text = text[: m.start()] + shown + text[m.end() :]
-    return text.replace("\x06", "").replace("\x07", "")  # an unpaired mark, should one occur
+    # an unpaired mark, should one occur
+    return text.replace(_FRACTION_OPEN, "").replace(_FRACTION_CLOSE, "")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -732,7 +751,7 @@ def is_latex_command(name: str) -> bool:
 
 def latex_to_unicode(latex: str, macros: Mapping[str, str] | None = None) -> str:
     """A LaTeX formula (without `$`) as Unicode text, the deck's macros expanded first."""
-    text = expand_macros(latex, macros) if macros else latex
+    text = _MARKERS.sub("", expand_macros(latex, macros) if macros else latex)
     rendered = _bracket_fractions(_Renderer(_parse(text)).render())
     return _finish(rendered).strip()
 
@@ -740,8 +759,8 @@ def latex_to_unicode(latex: str, macros: Mapping[str, str] | None = None) -> str
 def _finish(text: str) -> str:
     """Strip the internal markers: operator ends and boxes (shown as brackets)."""
     # A box (a cloze deletion in math) in white square brackets: `[` and `]` are math.
-    text = text.replace("\x00", "").replace("\x01", "⟦").replace("\x02", "⟧")
-    text = text.replace("\x03", "").replace("\x04", "")
+    text = text.replace(_NAME_END, "").replace(_BOX_OPEN, "⟦").replace(_BOX_CLOSE, "⟧")
+    text = text.replace(_FENCE_OPEN, "").replace(_FENCE_CLOSE, "")
     text = re.sub(r"⟦ +", "⟦", re.sub(r" +⟧", "⟧", text))
     text = re.sub(r" *\n *", "\n", text)
     text = re.sub(r"\( +", "(", text)
@@ -758,17 +777,17 @@ def _escape_markdown(text: str) -> str:
 
 
 def _math_markdown(latex: str, macros: Mapping[str, str] | None, display: bool) -> str:
-    text = expand_macros(latex, macros) if macros else latex
+    text = _MARKERS.sub("", expand_macros(latex, macros) if macros else latex)
     rendered = _bracket_fractions(_Renderer(_parse(text)).render())
-    rendered = rendered.replace("\x00", "").replace("\x03", "").replace("\x04", "")
-    rendered = re.sub(r"\x01 +", "\x01", re.sub(r" +\x02", "\x02", rendered))
+    rendered = rendered.replace(_NAME_END, "").replace(_FENCE_OPEN, "").replace(_FENCE_CLOSE, "")
+    rendered = re.sub(_BOX_OPEN + " +", _BOX_OPEN, re.sub(" +" + _BOX_CLOSE, _BOX_CLOSE, rendered))
     rendered = re.sub(r" *\n *", "\n", rendered).strip()
     rendered = re.sub(r"\( +", "(", rendered)
     rendered = re.sub(r" +\)", ")", rendered)
     rendered = re.sub(r"[ ]{2,}", " ", rendered)
     escaped = _escape_markdown(rendered)
     # A box (a cloze in math) is shown bold in white square brackets, apart from the math's.
-    escaped = escaped.replace("\x01", "**⟦").replace("\x02", "⟧**")
+    escaped = escaped.replace(_BOX_OPEN, "**⟦").replace(_BOX_CLOSE, "⟧**")
     lines = escaped.split("\n")
     return ("  \n" if display else " ").join(lines)
 

@@ -220,3 +220,9 @@ def test_no_builtin_card_shows_a_leftover_command() -> None:
                 for match in re.finditer(r"(?<!\\)\\[A-Za-z]+", shown):
                     leftovers.append(f"{deck.path}:{note.line}: {match.group(0)}")
     assert leftovers == []
+
+
+def test_a_formula_cannot_forge_the_renderers_markers() -> None:
+    # The renderer marks its own text with control characters; a deck's are dropped first.
+    assert latex_to_unicode("a\x06b\x01c\x00") == "abc"
+    assert markdown_for_terminal("$a\x01b\x07$") == "ab"

@@ -378,13 +378,29 @@ def _parse(latex: str) -> list[_Tok]:
 # Rendering
 
 
+@dataclass(slots=True)
+class _Style:
+    """How exponents are written, shared by the renderers of one card side."""
+
+    #: Exponents other than numbers written `e^(-x)`: set when one had to be.
+    caret: bool = False
+    #: An exponent was written with `^` because it was long or had no Unicode form.
+    caret_used: bool = False
+
+
 class _Renderer:
     """Turns a token list into text; `script` is True inside a super- or subscript."""
 
-    def __init__(self, tokens: list[_Tok] | tuple[_Tok, ...], script: bool = False) -> None:
+    def __init__(
+        self,
+        tokens: list[_Tok] | tuple[_Tok, ...],
+        script: bool = False,
+        style: _Style | None = None,
+    ) -> None:
         self.toks = list(tokens)
         self.i = 0
         self.script = script
+        self.style = style or _Style()
         self.out: list[str] = []
 
     def _next_arg(self) -> list[_Tok] | None:
@@ -423,7 +439,7 @@ class _Renderer:
     def sub(self, tokens: list[_Tok] | None, script: bool | None = None) -> str:
         if tokens is None:
             return ""
-        return _Renderer(tokens, self.script if script is None else script).render()
+        return _Renderer(tokens, self.script if script is None else script, self.style).render()
 
     def render(self) -> str:
         while self.i < len(self.toks):
@@ -445,7 +461,9 @@ class _Renderer:
         ch = tok.text
         if ch in "^_":
             arg = self._next_arg()
-            self.out.append(_script(self.sub(arg, script=True), superscript=ch == "^"))
+            self.out.append(
+                _script(self.sub(arg, script=True), superscript=ch == "^", style=self.style)
+            )
         elif ch == "'":
             self.out.append("′")
         elif ch == "~":
@@ -473,7 +491,7 @@ class _Renderer:
             body = self.sub(self._next_arg())
             root = {"3": "∛", "4": "∜"}.get(self.sub(index), "√") if index else "√"
             if index and root == "√":
-                root = _script(self.sub(index, script=True), superscript=True) + "√"
+                root = _script(self.sub(index, script=True), True, self.style) + "√"
             out.append(root + _operand(body, strict=True))
         elif name == "binom":
             n, k = self.sub(self._next_arg()), self.sub(self._next_arg())
@@ -499,6 +517,10 @@ class _Renderer:
             arg = self.sub(self._next_arg()).strip()
             out.append(f" {arg}\u0338 " if arg else "")
         elif name in _FUNCTIONS:
+            # A word apart from what it follows: `(n - k) log(1 - θ)`, `x log x`.
+            before = next((piece for piece in reversed(out) if piece), "")
+            if before and (before[-1].isalnum() or before[-1] in ")]}|‖" + _SCRIPT_CHARS):
+                out.append(" ")
             out.append(name + _NAME_END)
         elif name in _DROPPED:
             if name in _DROPPED_WITH_ARG:
@@ -592,8 +614,17 @@ def _tidy(text: str, script: bool) -> str:
     return text.replace(_NAME_END, "").replace(_FRACTION_END, "")
 
 
-def _script(text: str, superscript: bool) -> str:
-    """`2` -> `²`; characters without a Unicode script -> `^x` or `^(xy)`."""
+#: Exponents longer than this (numbers aside) are written `e^(-θx)`: tiny raised letters
+#: are hard to read past two.
+MAX_RAISED = 2
+
+
+def _script(text: str, superscript: bool, style: _Style | None = None) -> str:
+    """`2` -> `²`; characters without a Unicode script -> `^x` or `^(xy)`.
+
+    A superscript longer than `MAX_RAISED` (a number aside) is written `^(...)` as well, and
+    once one is, `style.caret` asks for every exponent but numbers to be written so.
+    """
     table = _SUPERSCRIPT if superscript else _SUBSCRIPT
     text = text.replace(_NAME_END, "")
     mark = "^" if superscript else "_"
@@ -601,8 +632,16 @@ def _script(text: str, superscript: bool) -> str:
         return ""
     if superscript and text in ("*", "∗", "⋆"):
         return "*"  # the star of an optimum: π*, θ*, as written on paper
-    if text and all(c in table for c in text):
+    number = re.fullmatch(r"[0-9′]+", text) is not None
+    raised = all(c in table for c in text) and (
+        not superscript
+        or number
+        or (len(text) <= MAX_RAISED and not (style is not None and style.caret))
+    )
+    if raised:
         return "".join(table[c] for c in text)
+    if superscript and style is not None and not number and len(text) > 1:
+        style.caret_used = True  # a lone `^∞` reads well enough to leave the others raised
     if len(text) == 1 or (not superscript and re.fullmatch(r"[A-Za-z0-9]+", text)):
         return f"{mark}{text}"
     return f"{mark}({text})"
@@ -659,9 +698,16 @@ def _needs_parens(text: str, strict: bool) -> bool:
         return False
     if text[0] in "d∂δ" and len(text) > 1 and _is_atom(text[1:].lstrip("⁰¹²³⁴⁵⁶⁷⁸⁹")):
         return False  # a differential: d/dx, ∂L/∂wᵢⱼ
-    # A function applied to an argument, `p(x)` or `√(2π)`, is one term.
-    m = re.match(r"[^\s()]?[^\s(]*\(", text)
-    return not (m and m.end() <= 3 and _balanced_whole(text[m.end() - 1 :]))
+    # A bracket with its scripts is one term: (1 - θ)²; so is a root of one term: √n, √(2π).
+    core = text.rstrip(_SCRIPT_CHARS)
+    if core and core[0] in "([{⟨|‖" and _balanced_whole(core):
+        return False
+    root = re.match(r"[⁰¹²³⁴⁵⁶⁷⁸⁹]*[√∛∜]", text)
+    if root and (_one_factor(text[root.end() :]) or not _needs_parens(text[root.end() :], True)):
+        return False
+    # A function applied to an argument, `p(x)`, `p(x)²` or `√(2π)`, is one term.
+    m = re.match(r"[^\s()]?[^\s(]*\(", core)
+    return not (m and m.end() <= 3 and _balanced_whole(core[m.end() - 1 :]))
 
 
 def _balanced_whole(text: str) -> bool:
@@ -749,10 +795,18 @@ def is_latex_command(name: str) -> bool:
     )
 
 
+def _render(latex: str, macros: Mapping[str, str] | None, style: _Style) -> str:
+    """One formula through the renderer, markers of fractions settled, others left."""
+    text = _MARKERS.sub("", expand_macros(latex, macros) if macros else latex)
+    return _bracket_fractions(_Renderer(_parse(text), style=style).render())
+
+
 def latex_to_unicode(latex: str, macros: Mapping[str, str] | None = None) -> str:
     """A LaTeX formula (without `$`) as Unicode text, the deck's macros expanded first."""
-    text = _MARKERS.sub("", expand_macros(latex, macros) if macros else latex)
-    rendered = _bracket_fractions(_Renderer(_parse(text)).render())
+    style = _Style()
+    rendered = _render(latex, macros, style)
+    if style.caret_used:  # one style of exponent in a formula: render it again so
+        rendered = _render(latex, macros, _Style(caret=True))
     return _finish(rendered).strip()
 
 
@@ -776,9 +830,10 @@ def _escape_markdown(text: str) -> str:
     return _MD_PUNCT.sub(r"\\\1", text)
 
 
-def _math_markdown(latex: str, macros: Mapping[str, str] | None, display: bool) -> str:
-    text = _MARKERS.sub("", expand_macros(latex, macros) if macros else latex)
-    rendered = _bracket_fractions(_Renderer(_parse(text)).render())
+def _math_markdown(
+    latex: str, macros: Mapping[str, str] | None, display: bool, style: _Style
+) -> str:
+    rendered = _render(latex, macros, style)
     rendered = rendered.replace(_NAME_END, "").replace(_FENCE_OPEN, "").replace(_FENCE_CLOSE, "")
     rendered = re.sub(_BOX_OPEN + " +", _BOX_OPEN, re.sub(" +" + _BOX_CLOSE, _BOX_CLOSE, rendered))
     rendered = re.sub(r" *\n *", "\n", rendered).strip()
@@ -793,16 +848,28 @@ def _math_markdown(latex: str, macros: Mapping[str, str] | None, display: bool) 
 
 
 def markdown_for_terminal(markdown: str, macros: Mapping[str, str] | None = None) -> str:
-    """Markdown with its `$…$` and `$$…$$` math turned into Unicode text; code left alone."""
+    """Markdown with its `$…$` and `$$…$$` math turned into Unicode text; code left alone.
+
+    Exponents are written in one style throughout: when one must be written `e^(-θx)`,
+    every exponent but a number is, so `e⁻ˣ` and `e^(-θxᵢ)` never meet in one text.
+    """
     if "$" not in markdown:
         return markdown
+    style = _Style()
+    shown = _markdown_pass(markdown, macros, style)
+    if style.caret_used:
+        shown = _markdown_pass(markdown, macros, _Style(caret=True))
+    return shown
+
+
+def _markdown_pass(markdown: str, macros: Mapping[str, str] | None, style: _Style) -> str:
     out: list[str] = []
     fence: str | None = None
     paragraph: list[str] = []
 
     def flush() -> None:
         if paragraph:
-            out.append(_convert_spans("".join(paragraph), macros))
+            out.append(_convert_spans("".join(paragraph), macros, style))
             paragraph.clear()
 
     for line in markdown.splitlines(keepends=True):
@@ -832,7 +899,7 @@ def markdown_for_terminal(markdown: str, macros: Mapping[str, str] | None = None
     return "".join(out)
 
 
-def _convert_spans(text: str, macros: Mapping[str, str] | None) -> str:
+def _convert_spans(text: str, macros: Mapping[str, str] | None, style: _Style) -> str:
     """Convert the math spans of a run of Markdown lines outside fenced code."""
     from flashcards.mathspans import math_spans
 
@@ -841,7 +908,8 @@ def _convert_spans(text: str, macros: Mapping[str, str] | None) -> str:
     for span in math_spans(text)[0]:
         out.append(text[pos : span.start])
         d = len(span.delimiter)
-        shown = _math_markdown(text[span.start + d : span.end - d], macros, display=span.display)
+        latex = text[span.start + d : span.end - d]
+        shown = _math_markdown(latex, macros, span.display, style)
         # `$1$. Text` at the start of a line must not become a numbered list.
         at_line_start = not "".join(out).rsplit("\n", 1)[-1].strip()
         if at_line_start and shown.isdigit() and text[span.end : span.end + 1] in (".", ")"):

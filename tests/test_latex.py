@@ -70,7 +70,8 @@ GOLDEN = [
         "log ∑ᵢ e^(xᵢ) = m + log ∑ᵢ e^(xᵢ-m)",
     ),
     ("\\theta_{t+1} = \\theta_t - \\eta \\nabla_\\theta L(\\theta_t)", "θₜ₊₁ = θₜ - η ∇_θ L(θₜ)"),
-    ("\\binom{n}{k} p^k (1-p)^{n-k}", "C(n, k) pᵏ (1-p)ⁿ⁻ᵏ"),
+    # a three-letter exponent is written with a caret, and then so is every other one
+    ("\\binom{n}{k} p^k (1-p)^{n-k}", "C(n, k) p^k (1-p)^(n-k)"),
     (
         "\\begin{cases} 1 & x > 0 \\\\ 0 & \\text{otherwise} \\end{cases}",
         "{ 1 if x > 0; 0 otherwise",
@@ -114,6 +115,24 @@ GOLDEN = [
     ("\\pi^*(s)", "π*(s)"),
     ("\\theta^{*} = \\arg\\max_\\theta L", "θ* = arg max_θ L"),
     ("Q^{\\ast}(s, a)", "Q*(s, a)"),
+    # Read well in a terminal (issue 20): a long exponent with a caret, and then every one
+    (r"\theta e^{-\theta x}", "θ e^(-θx)"),
+    (r"\prod_{i=1}^n \theta e^{-\theta x_i}", "∏ᵢ₌₁^n θ e^(-θxᵢ)"),
+    (r"e^{-x} + x^2 + e^{-\theta x}", "e^(-x) + x² + e^(-θx)"),
+    (r"e^{-x} + x^{10}", "e⁻ˣ + x¹⁰"),
+    (r"\int_0^\infty e^{-x}\,dx", "∫₀^∞ e⁻ˣ dx"),
+    # no brackets around a root or a bracketed power in a denominator
+    (r"\frac{1}{\sqrt{n}}", "1/√n"),
+    (r"\frac{s}{\sqrt{2n}}", "s/√(2n)"),
+    (r"-\frac{n - k}{(1 - \theta)^2}", "-(n - k)/(1 - θ)²"),
+    (r"\frac{1}{p(x)^2}", "1/p(x)²"),
+    (r"\frac{1}{2\sqrt{n}}", "1/(2√n)"),
+    (r"\frac{1}{\lvert x \rvert^2}", "1/|x|²"),
+    (r"\frac{1}{(1 - \theta)(1 + \theta)}", "1/((1 - θ)(1 + θ))"),
+    # an operator name after a bracket or a letter is a word apart
+    (r"k \log\theta + (n - k)\log(1 - \theta)", "k log θ + (n - k) log(1 - θ)"),
+    (r"x\log x", "x log x"),
+    (r"p(x)\log p(x)", "p(x) log p(x)"),
 ]
 
 

@@ -840,11 +840,45 @@ def _math_markdown(
     rendered = re.sub(r"\( +", "(", rendered)
     rendered = re.sub(r" +\)", ")", rendered)
     rendered = re.sub(r"[ ]{2,}", " ", rendered)
+    rendered = "\n".join(_unbreakable(line) for line in rendered.split("\n"))
     escaped = _escape_markdown(rendered)
     # A box (a cloze in math) is shown bold in white square brackets, apart from the math's.
     escaped = escaped.replace(_BOX_OPEN, "**⟦").replace(_BOX_CLOSE, "⟧**")
     lines = escaped.split("\n")
     return ("  \n" if display else " ").join(lines)
+
+
+#: A blank that terminals show as a space but text wrapping does not break at: Textual, like
+#: most wrappers, breaks at any Unicode white space, the no-break space included, and the
+#: braille blank is not white space.
+UNBREAKABLE_SPACE = "\u2800"
+#: A formula up to this many columns is kept on one line whole; a longer one may break only
+#: after a relation or a `+` or `-` outside brackets.
+MAX_UNBROKEN = 60
+_BREAK_AFTER = _RELATIONS | set("+-−±∓,")
+
+
+def _unbreakable(formula: str) -> str:
+    """One line of rendered math with its spaces made unbreakable, so that a terminal wraps
+    it as a unit (`D_KL(q ‖ p)` never ends a line at `‖`).
+
+    A space beside a box marker stays a space: the `**` the box becomes must touch white
+    space to be read as bold.
+    """
+    long = len(formula) > MAX_UNBROKEN
+    out = list(formula)
+    depth = 0
+    for i, ch in enumerate(formula):
+        if ch in "([{⟨":
+            depth += 1
+        elif ch in ")]}⟩":
+            depth = max(0, depth - 1)
+        elif ch == " ":
+            beside_box = formula[i - 1 : i] == _BOX_CLOSE or formula[i + 1 : i + 2] == _BOX_OPEN
+            may_break = long and depth == 0 and formula[i - 1 : i] in _BREAK_AFTER
+            if not (beside_box or may_break):
+                out[i] = UNBREAKABLE_SPACE
+    return "".join(out)
 
 
 def markdown_for_terminal(markdown: str, macros: Mapping[str, str] | None = None) -> str:
@@ -921,8 +955,10 @@ def _convert_spans(text: str, macros: Mapping[str, str] | None, style: _Style) -
 
 
 def unescape_markdown(markdown: str) -> str:
-    """Markdown shown as plain text: backslash escapes and emphasis marks removed."""
-    return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", markdown).replace("**", "")
+    """Markdown shown as plain text: backslash escapes and emphasis marks removed, and the
+    spaces of formulas plain spaces again (plain text is copied, not wrapped as Markdown)."""
+    text = re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", markdown).replace("**", "")
+    return text.replace(UNBREAKABLE_SPACE, " ")
 
 
 def first_line_text(markdown: str) -> str:

@@ -6,6 +6,7 @@ import re
 
 import pytest
 
+from flashcards.latex import UNBREAKABLE_SPACE as U
 from flashcards.latex import latex_to_unicode, markdown_for_terminal
 
 GOLDEN = [
@@ -167,13 +168,14 @@ def test_broken_latex_is_shown_not_raised() -> None:
 def test_markdown_math_spans_are_converted() -> None:
     md = "The derivative is $\\sigma(x)(1-\\sigma(x))$, and\n\n$$\\sum_i x_i$$\n"
     assert (
-        markdown_for_terminal(md) == "The derivative is σ\\(x\\)\\(1\\-σ\\(x\\)\\), and\n\n∑ᵢ xᵢ\n"
+        markdown_for_terminal(md)
+        == f"The derivative is σ\\(x\\)\\(1\\-σ\\(x\\)\\), and\n\n∑ᵢ{U}xᵢ\n"
     )
 
 
 def test_markdown_math_brackets_a_fraction_next_to_a_factor() -> None:
     assert markdown_for_terminal(r"So $\frac{1}{2} x$, not $\frac{1}{2}$.") == (
-        "So \\(1\\/2\\) x, not 1\\/2."
+        f"So \\(1\\/2\\){U}x, not 1\\/2."
     )
 
 
@@ -220,7 +222,7 @@ def test_converted_math_cannot_become_markdown() -> None:
 
 
 def test_cloze_box_in_math_is_bold_brackets() -> None:
-    assert markdown_for_terminal(r"$x = \boxed{\text{…}}$") == "x \\= **⟦…⟧**"
+    assert markdown_for_terminal(r"$x = \boxed{\text{…}}$") == f"x{U}\\= **⟦…⟧**"
 
 
 def test_no_builtin_card_shows_a_leftover_command() -> None:
@@ -245,3 +247,87 @@ def test_a_formula_cannot_forge_the_renderers_markers() -> None:
     # The renderer marks its own text with control characters; a deck's are dropped first.
     assert latex_to_unicode("a\x06b\x01c\x00") == "abc"
     assert markdown_for_terminal("$a\x01b\x07$") == "ab"
+
+
+def _formula_extents(side: str, macros) -> list[tuple[str, list[tuple[int, int]]]]:
+    """Each paragraph of a card side as the terminal shows it (one line of text), with
+    where each of its formulas lies, found by marking the math before rendering."""
+    from flashcards.mathspans import math_spans
+
+    start, end = "\ue000", "\ue001"  # private-use marks, never in a deck
+    out = []
+    for para in re.split(r"\n[ \t]*\n", side):
+        if "```" in para or "$" not in para:
+            continue
+        spans = math_spans(para)[0]
+        marked, pos = [], 0
+        for span in spans:
+            marked += [para[pos : span.start], start, para[span.start : span.end], end]
+            pos = span.end
+        marked.append(para[pos:])
+        shown = markdown_for_terminal("".join(marked), macros)
+        shown = re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", shown).replace("**", "")
+        for line in shown.split("  \n"):  # a display formula's rows are hard line breaks
+            text = re.sub(r"^\s*(?:[-*+]|\d+[.)]|#+)\s+", "", line.replace("\n", " "))
+            extents, plain, opened = [], [], None
+            for ch in text:
+                if ch == start:
+                    opened = len(plain)
+                elif ch == end:
+                    if opened is not None:
+                        extents.append((opened, len(plain)))
+                    opened = None
+                else:
+                    plain.append(ch)
+            out.append(("".join(plain), extents))
+    return out
+
+
+def test_no_builtin_formula_is_split_across_lines_at_80_columns() -> None:
+    from textual._wrap import compute_wrap_offsets
+
+    from flashcards.decks import builtin_decks_dir, load_decks
+    from flashcards.latex import MAX_UNBROKEN
+
+    decks, _problems = load_decks([builtin_decks_dir()])
+    split: list[str] = []
+    formulas = 0
+    for deck in decks:
+        for note in deck.notes:
+            for side in (note.front, note.back):
+                for text, extents in _formula_extents(side, deck.macro_map):
+                    formulas += len(extents)
+                    for width in (80, 76, 72):  # the terminal, and the card inside its frame
+                        for at in compute_wrap_offsets(text, width, 4):
+                            for a, b in extents:
+                                # a long formula may break after a top-level `=` or `+`
+                                allowed = b - a > MAX_UNBROKEN and text[at - 1] == " "
+                                if a < at < b and not allowed:
+                                    split.append(f"{deck.path.name}:{note.line}: {text[a:b]}")
+    assert formulas > 500
+    assert sorted(set(split)) == []
+
+
+def test_a_formula_wraps_as_a_unit() -> None:
+    from textual._wrap import compute_wrap_offsets
+
+    ((text, [(a, b)]),) = _formula_extents(
+        "Some words first, then $D_{\\mathrm{KL}}(q \\,\\|\\, p)$ and more", None
+    )
+    assert text[a:b] == f"D_KL(q{U}‖{U}p)"
+    assert all(
+        not a < at < b for width in range(b - a, 60) for at in compute_wrap_offsets(text, width, 4)
+    )
+    # a formula longer than a line breaks only after a top-level relation or sign
+    long = "$" + " + ".join(f"\\log p(x_{i} \\mid \\theta)" for i in range(8)) + "$"
+    ((text, [(a, b)]),) = _formula_extents(long, None)
+    assert b - a > 80
+    assert all(text[at - 2 : at] == "+ " for at in compute_wrap_offsets(text, 60, 4))
+
+
+def test_plain_text_of_a_card_has_plain_spaces() -> None:
+    from flashcards.latex import first_line_text, unescape_markdown
+
+    shown = markdown_for_terminal(r"What is $D_{\mathrm{KL}}(q \,\|\, p)$?")
+    assert U in shown
+    assert unescape_markdown(shown) == first_line_text(shown) == "What is D_KL(q ‖ p)?"

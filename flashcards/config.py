@@ -296,8 +296,14 @@ def load_settings(
     data_dir: Path | None = None,
     db: str | None = None,
     env: Mapping[str, str] | None = None,
+    may_be_missing: bool = False,
 ) -> Settings:
-    """Settings from the config file, the environment (default `os.environ`) and options."""
+    """Settings from the config file, the environment (default `os.environ`) and options.
+
+    A file that does not exist gives the defaults, unless `--config` named it (a typo there
+    should not go unnoticed) and the caller does not allow that (`may_be_missing`: the
+    `config` command, which says where the file would be and can create it).
+    """
     env = os.environ if env is None else env
     if config is not None:
         path, origin = config, "option"
@@ -308,8 +314,11 @@ def load_settings(
     try:
         text: str | None = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        if origin != "default":  # a file asked for by name must exist
-            raise FlashcardsError(f"{path}: no such config file") from None
+        if origin == "option" and not may_be_missing:
+            raise FlashcardsError(
+                f"{path}: no such config file (`flashcards config --init --config {path}` "
+                "writes one)"
+            ) from None
         text = None
     except (OSError, UnicodeDecodeError) as error:
         raise FlashcardsError(f"{path}: cannot read the config file: {error}") from None
@@ -324,6 +333,49 @@ def load_settings(
     )
     origins = {**dict(settings.origins), "config": origin}
     return replace(settings, origins=tuple(sorted(origins.items())))
+
+
+def config_template(data_dir: Path) -> str:
+    """A settings file with every key commented out at its default, for `config --init`."""
+    limits = Limits()
+    return f"""\
+# flashcards settings. Every key is optional: remove the `# ` before a key to set it.
+# Precedence: command-line options, then the environment, then this file, then the defaults.
+# Relative paths are relative to this file's folder; `~` is your home folder.
+
+# Local time the study day starts: reviews before it count for the day before.
+# day_start = "{DEFAULT_DAY_START.strftime("%H:%M")}"
+
+# Deck folders synced and studied besides the built-in decks, e.g. ["~/notes/decks"].
+# deck_folders = []
+
+# "normal": a grade survives the app being killed; "full": also a power loss (slower).
+# durability = "normal"
+
+# Lapses (grades below 3) that make a card a leech, which is then suspended; 0: never.
+# leech_threshold = {DEFAULT_LEECH_THRESHOLD}
+
+# Daily backups of the collection kept.
+# backups_kept = {DEFAULT_BACKUPS_KEPT}
+
+# Spread due dates by up to 5% of the interval, so cards learned together drift apart.
+# fuzz = false
+
+# The folder of the collection and its backups (or FLASHCARDS_DATA_DIR).
+# data_dir = "{data_dir}"
+
+# The database, a SQLAlchemy URL (or FLASHCARDS_DB); default: SQLite in data_dir.
+# db = "{sqlite_url(data_dir / DB_FILE)}"
+
+# Daily limits for all decks together.
+# [limits]
+# new_per_day = {limits.new_per_day}
+# reviews_per_day = {limits.reviews_per_day}
+
+# Limits for one deck and its sub-decks (the global limits still cap the total).
+# [decks."ml::probability"]
+# new_per_day = 10
+"""
 
 
 def add_settings_arguments(parser: argparse.ArgumentParser) -> None:
@@ -349,10 +401,11 @@ def add_settings_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def settings_from_args(args: argparse.Namespace) -> Settings:
+def settings_from_args(args: argparse.Namespace, *, may_be_missing: bool = False) -> Settings:
     """Settings for a command run with the shared options."""
     return load_settings(
         config=getattr(args, "config", None),
         data_dir=getattr(args, "data_dir", None),
         db=getattr(args, "db", None),
+        may_be_missing=may_be_missing,
     )

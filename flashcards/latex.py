@@ -18,6 +18,23 @@ from flashcards.latexnames import SIZING_COMMANDS
 from flashcards.macros import expand_macros
 
 # ---------------------------------------------------------------------------------------------
+# In-band markers: control characters (never in LaTeX text) that the renderer leaves in its
+# output for a later pass to settle, and that are all gone from what it returns.
+
+#: After an operator name (`log`): a space goes between it and a following word.
+_NAME_END = "\x00"
+#: Around a `\boxed{...}` (a cloze deletion in math): shown as `⟦...⟧`.
+_BOX_OPEN, _BOX_CLOSE = "\x01", "\x02"
+#: After an opening fence (`⟨`, `‖`) and before a closing one: no space inside them.
+_FENCE_OPEN, _FENCE_CLOSE = "\x03", "\x04"
+#: After a fraction: like `_NAME_END`, a space before a following word.
+_FRACTION_END = "\x05"
+#: Around a fraction that `_bracket_fractions` brackets or not, once its neighbours are known.
+_FRACTION_OPEN, _FRACTION_CLOSE = "\x06", "\x07"
+#: The markers, removed from a formula before rendering so a deck cannot forge one.
+_MARKERS = re.compile("[\x00-\x07]")
+
+# ---------------------------------------------------------------------------------------------
 # Tables
 
 _SUPERSCRIPT = dict(
@@ -250,7 +267,7 @@ _SYMBOLS = {
     "checkmark": "✓",
 }
 #: Symbols that bind to what follows: the space written after them is dropped (`\\partial x`).
-_PREFIXES = ("∂", "∇", "¬", "\x03")
+_PREFIXES = ("∂", "∇", "¬", _FENCE_OPEN)
 #: Thin and wide spaces: one space (collapsed with the spaces around them).
 _SPACES = {
     ",",
@@ -361,13 +378,29 @@ def _parse(latex: str) -> list[_Tok]:
 # Rendering
 
 
+@dataclass(slots=True)
+class _Style:
+    """How exponents are written, shared by the renderers of one card side."""
+
+    #: Exponents other than numbers written `e^(-x)`: set when one had to be.
+    caret: bool = False
+    #: An exponent was written with `^` because it was long or had no Unicode form.
+    caret_used: bool = False
+
+
 class _Renderer:
     """Turns a token list into text; `script` is True inside a super- or subscript."""
 
-    def __init__(self, tokens: list[_Tok] | tuple[_Tok, ...], script: bool = False) -> None:
+    def __init__(
+        self,
+        tokens: list[_Tok] | tuple[_Tok, ...],
+        script: bool = False,
+        style: _Style | None = None,
+    ) -> None:
         self.toks = list(tokens)
         self.i = 0
         self.script = script
+        self.style = style or _Style()
         self.out: list[str] = []
 
     def _next_arg(self) -> list[_Tok] | None:
@@ -406,7 +439,7 @@ class _Renderer:
     def sub(self, tokens: list[_Tok] | None, script: bool | None = None) -> str:
         if tokens is None:
             return ""
-        return _Renderer(tokens, self.script if script is None else script).render()
+        return _Renderer(tokens, self.script if script is None else script, self.style).render()
 
     def render(self) -> str:
         while self.i < len(self.toks):
@@ -428,7 +461,9 @@ class _Renderer:
         ch = tok.text
         if ch in "^_":
             arg = self._next_arg()
-            self.out.append(_script(self.sub(arg, script=True), superscript=ch == "^"))
+            self.out.append(
+                _script(self.sub(arg, script=True), superscript=ch == "^", style=self.style)
+            )
         elif ch == "'":
             self.out.append("′")
         elif ch == "~":
@@ -449,14 +484,14 @@ class _Renderer:
             fraction = f"{_operand(top)}/{_operand(bottom, strict=True)}"
             if not _is_differential(top):
                 # Bracketed or not once its neighbours are known (`_bracket_fractions`).
-                fraction = f"\x06{fraction}\x07"
-            out.append(fraction + "\x05")  # like an operator name: a space before a word
+                fraction = f"{_FRACTION_OPEN}{fraction}{_FRACTION_CLOSE}"
+            out.append(fraction + _FRACTION_END)
         elif name == "sqrt":
             index = self._optional_arg()
             body = self.sub(self._next_arg())
             root = {"3": "∛", "4": "∜"}.get(self.sub(index), "√") if index else "√"
             if index and root == "√":
-                root = _script(self.sub(index, script=True), superscript=True) + "√"
+                root = _script(self.sub(index, script=True), True, self.style) + "√"
             out.append(root + _operand(body, strict=True))
         elif name == "binom":
             n, k = self.sub(self._next_arg()), self.sub(self._next_arg())
@@ -472,9 +507,9 @@ class _Renderer:
             text = _plain_text(arg) if name.startswith("text") or name == "mbox" else None
             out.append(text if text is not None else self.sub(arg))
         elif name in ("operatorname", "mathop", "operatorname*"):
-            out.append(self.sub(self._next_arg()) + "\x00")
+            out.append(self.sub(self._next_arg()) + _NAME_END)
         elif name == "boxed":
-            out.append("\x01" + self.sub(self._next_arg()) + "\x02")
+            out.append(_BOX_OPEN + self.sub(self._next_arg()) + _BOX_CLOSE)
         elif name in ("overset", "underset", "stackrel"):
             self._next_arg()
             out.append(self.sub(self._next_arg()))
@@ -482,7 +517,11 @@ class _Renderer:
             arg = self.sub(self._next_arg()).strip()
             out.append(f" {arg}\u0338 " if arg else "")
         elif name in _FUNCTIONS:
-            out.append(name + "\x00")
+            # A word apart from what it follows: `(n - k) log(1 - θ)`, `x log x`.
+            before = next((piece for piece in reversed(out) if piece), "")
+            if before and (before[-1].isalnum() or before[-1] in ")]}|‖" + _SCRIPT_CHARS):
+                out.append(" ")
+            out.append(name + _NAME_END)
         elif name in _DROPPED:
             if name in _DROPPED_WITH_ARG:
                 self._next_arg()
@@ -493,9 +532,9 @@ class _Renderer:
         elif name in _SPACES:
             out.append(" ")
         elif name in _OPENING:
-            out.append(_OPENING[name] + "\x03")
+            out.append(_OPENING[name] + _FENCE_OPEN)
         elif name in _CLOSING:
-            out.append("\x04" + _CLOSING[name])
+            out.append(_FENCE_CLOSE + _CLOSING[name])
         elif name == "mid":
             out.append(" | ")
         elif name in ("ne", "neq"):
@@ -557,7 +596,7 @@ def _plain_text(arg: list[_Tok] | None) -> str | None:
 
 _SCRIPT_CHARS = "".join(sorted(set(_SUPERSCRIPT.values()) | set(_SUBSCRIPT.values())))
 _NAME_THEN_WORD = re.compile(
-    rf"[\x00\x05](?=(?![{re.escape(_SCRIPT_CHARS)}])[^\W_]|[\\√∑∏∫∂∇𝐀-𝟿ℝℂℕℤℚℙ𝔼])"
+    rf"[{_NAME_END}{_FRACTION_END}](?=(?![{re.escape(_SCRIPT_CHARS)}])[^\W_]|[\\√∑∏∫∂∇𝐀-𝟿ℝℂℕℤℚℙ𝔼])"
 )
 
 
@@ -570,22 +609,39 @@ def _tidy(text: str, script: bool) -> str:
         # An operator name before a letter, digit or other name needs a space: `log x`;
         # not before its own script: `sin² x`, `(1/2)ⁿ`.
         text = _NAME_THEN_WORD.sub(" ", text)
-    text = re.sub(r"\x03 +", "\x03", text)
-    text = re.sub(r" +\x04", "\x04", text)
-    return text.replace("\x00", "").replace("\x05", "")
+    text = re.sub(_FENCE_OPEN + " +", _FENCE_OPEN, text)
+    text = re.sub(" +" + _FENCE_CLOSE, _FENCE_CLOSE, text)
+    return text.replace(_NAME_END, "").replace(_FRACTION_END, "")
 
 
-def _script(text: str, superscript: bool) -> str:
-    """`2` -> `²`; characters without a Unicode script -> `^x` or `^(xy)`."""
+#: Exponents longer than this (numbers aside) are written `e^(-θx)`: tiny raised letters
+#: are hard to read past two.
+MAX_RAISED = 2
+
+
+def _script(text: str, superscript: bool, style: _Style | None = None) -> str:
+    """`2` -> `²`; characters without a Unicode script -> `^x` or `^(xy)`.
+
+    A superscript longer than `MAX_RAISED` (a number aside) is written `^(...)` as well, and
+    once one is, `style.caret` asks for every exponent but numbers to be written so.
+    """
     table = _SUPERSCRIPT if superscript else _SUBSCRIPT
-    text = text.replace("\x00", "")
+    text = text.replace(_NAME_END, "")
     mark = "^" if superscript else "_"
     if not text:
         return ""
     if superscript and text in ("*", "∗", "⋆"):
         return "*"  # the star of an optimum: π*, θ*, as written on paper
-    if text and all(c in table for c in text):
+    number = re.fullmatch(r"[0-9′]+", text) is not None
+    raised = all(c in table for c in text) and (
+        not superscript
+        or number
+        or (len(text) <= MAX_RAISED and not (style is not None and style.caret))
+    )
+    if raised:
         return "".join(table[c] for c in text)
+    if superscript and style is not None and not number and len(text) > 1:
+        style.caret_used = True  # a lone `^∞` reads well enough to leave the others raised
     if len(text) == 1 or (not superscript and re.fullmatch(r"[A-Za-z0-9]+", text)):
         return f"{mark}{text}"
     return f"{mark}({text})"
@@ -627,7 +683,7 @@ def _one_factor(text: str) -> bool:
 
 
 def _needs_parens(text: str, strict: bool) -> bool:
-    if not text or (text[0] in "([{⟨|‖\x01" and _balanced_whole(text)):
+    if not text or (text[0] in "([{⟨|‖" + _BOX_OPEN and _balanced_whole(text)):
         return False
     depth = 0
     for i, ch in enumerate(text):
@@ -642,14 +698,21 @@ def _needs_parens(text: str, strict: bool) -> bool:
         return False
     if text[0] in "d∂δ" and len(text) > 1 and _is_atom(text[1:].lstrip("⁰¹²³⁴⁵⁶⁷⁸⁹")):
         return False  # a differential: d/dx, ∂L/∂wᵢⱼ
-    # A function applied to an argument, `p(x)` or `√(2π)`, is one term.
-    m = re.match(r"[^\s()]?[^\s(]*\(", text)
-    return not (m and m.end() <= 3 and _balanced_whole(text[m.end() - 1 :]))
+    # A bracket with its scripts is one term: (1 - θ)²; so is a root of one term: √n, √(2π).
+    core = text.rstrip(_SCRIPT_CHARS)
+    if core and core[0] in "([{⟨|‖" and _balanced_whole(core):
+        return False
+    root = re.match(r"[⁰¹²³⁴⁵⁶⁷⁸⁹]*[√∛∜]", text)
+    if root and (_one_factor(text[root.end() :]) or not _needs_parens(text[root.end() :], True)):
+        return False
+    # A function applied to an argument, `p(x)`, `p(x)²` or `√(2π)`, is one term.
+    m = re.match(r"[^\s()]?[^\s(]*\(", core)
+    return not (m and m.end() <= 3 and _balanced_whole(core[m.end() - 1 :]))
 
 
 def _balanced_whole(text: str) -> bool:
     """True if the opening bracket at 0 closes at the very end."""
-    pairs = {"(": ")", "[": "]", "{": "}", "⟨": "⟩", "|": "|", "‖": "‖", "\x01": "\x02"}
+    pairs = {"(": ")", "[": "]", "{": "}", "⟨": "⟩", "|": "|", "‖": "‖", _BOX_OPEN: _BOX_CLOSE}
     close = pairs[text[0]]
     if close == text[0]:
         return text.endswith(close) and text.count(close) == 2
@@ -679,10 +742,10 @@ def _is_differential(numerator: str) -> bool:
 
 #: What may stand before or after a fraction left unbracketed: an end, an operator that is
 #: not a product by juxtaposition, a relation, a bracket (box marks included), a new row.
-_ALONE_BEFORE = frozenset("+-−±∓=,;:([{⟨⌊⌈|‖·×\n\x01") | _RELATIONS
-_ALONE_AFTER = frozenset("+-−±∓=,;:)]}⟩⌋⌉|‖·×\n\x02") | _RELATIONS
+_ALONE_BEFORE = frozenset("+-−±∓=,;:([{⟨⌊⌈|‖·×\n" + _BOX_OPEN) | _RELATIONS
+_ALONE_AFTER = frozenset("+-−±∓=,;:)]}⟩⌋⌉|‖·×\n" + _BOX_CLOSE) | _RELATIONS
 #: Looked through when finding a fraction's neighbours: spaces, fence and fraction marks.
-_SEE_THROUGH = " \x03\x04\x06\x07"
+_SEE_THROUGH = " " + _FENCE_OPEN + _FENCE_CLOSE + _FRACTION_OPEN + _FRACTION_CLOSE
 
 
 def _bracket_fractions(text: str) -> str:
@@ -692,7 +755,8 @@ def _bracket_fractions(text: str) -> str:
     (`1/2 x` is 1/(2x)), so a fraction shown next to such a factor is bracketed: what the
     learner sees reads the same when typed. `·` and `×` are explicit and read left to right.
     """
-    while (m := re.search("\x06([^\x06\x07]*)\x07", text)) is not None:
+    marked = f"{_FRACTION_OPEN}([^{_FRACTION_OPEN}{_FRACTION_CLOSE}]*){_FRACTION_CLOSE}"
+    while (m := re.search(marked, text)) is not None:
         before = text[: m.start()].rstrip(_SEE_THROUGH)
         after = text[m.end() :].lstrip(_SEE_THROUGH)
         alone = (not before or before[-1] in _ALONE_BEFORE) and (
@@ -700,25 +764,57 @@ def _bracket_fractions(text: str) -> str:
         )
         shown = m.group(1) if alone else f"({m.group(1)})"
         text = text[: m.start()] + shown + text[m.end() :]
-    return text.replace("\x06", "").replace("\x07", "")  # an unpaired mark, should one occur
+    # an unpaired mark, should one occur
+    return text.replace(_FRACTION_OPEN, "").replace(_FRACTION_CLOSE, "")
 
 
 # ---------------------------------------------------------------------------------------------
 # Public API
 
+#: Commands `_Renderer._macro` handles by name, besides those in the tables above.
+_LAYOUT_COMMANDS = frozenset(
+    {"frac", "dfrac", "tfrac", "cfrac", "sqrt", "binom", "operatorname", "mathop", "boxed"}
+    | {"overset", "underset", "stackrel", "not", "ne", "neq", "mid"}
+)
+
+
+def is_latex_command(name: str) -> bool:
+    """Whether `\\name` is a LaTeX command this renderer (or pylatexenc) knows: `sim`,
+    `mathrm`, `frac`, but not `n` or `Users`."""
+    return (
+        name in _LAYOUT_COMMANDS
+        or name in _FUNCTIONS
+        or name in _FONTS
+        or name in _TEXT_COMMANDS
+        or name in _COMBINING
+        or name in _DROPPED
+        or name in _SPACES
+        or name in _OPENING
+        or name in _CLOSING
+        or (name.isalpha() and _symbol(name) is not None)
+    )
+
+
+def _render(latex: str, macros: Mapping[str, str] | None, style: _Style) -> str:
+    """One formula through the renderer, markers of fractions settled, others left."""
+    text = _MARKERS.sub("", expand_macros(latex, macros) if macros else latex)
+    return _bracket_fractions(_Renderer(_parse(text), style=style).render())
+
 
 def latex_to_unicode(latex: str, macros: Mapping[str, str] | None = None) -> str:
     """A LaTeX formula (without `$`) as Unicode text, the deck's macros expanded first."""
-    text = expand_macros(latex, macros) if macros else latex
-    rendered = _bracket_fractions(_Renderer(_parse(text)).render())
+    style = _Style()
+    rendered = _render(latex, macros, style)
+    if style.caret_used:  # one style of exponent in a formula: render it again so
+        rendered = _render(latex, macros, _Style(caret=True))
     return _finish(rendered).strip()
 
 
 def _finish(text: str) -> str:
     """Strip the internal markers: operator ends and boxes (shown as brackets)."""
     # A box (a cloze deletion in math) in white square brackets: `[` and `]` are math.
-    text = text.replace("\x00", "").replace("\x01", "⟦").replace("\x02", "⟧")
-    text = text.replace("\x03", "").replace("\x04", "")
+    text = text.replace(_NAME_END, "").replace(_BOX_OPEN, "⟦").replace(_BOX_CLOSE, "⟧")
+    text = text.replace(_FENCE_OPEN, "").replace(_FENCE_CLOSE, "")
     text = re.sub(r"⟦ +", "⟦", re.sub(r" +⟧", "⟧", text))
     text = re.sub(r" *\n *", "\n", text)
     text = re.sub(r"\( +", "(", text)
@@ -734,33 +830,80 @@ def _escape_markdown(text: str) -> str:
     return _MD_PUNCT.sub(r"\\\1", text)
 
 
-def _math_markdown(latex: str, macros: Mapping[str, str] | None, display: bool) -> str:
-    text = expand_macros(latex, macros) if macros else latex
-    rendered = _bracket_fractions(_Renderer(_parse(text)).render())
-    rendered = rendered.replace("\x00", "").replace("\x03", "").replace("\x04", "")
-    rendered = re.sub(r"\x01 +", "\x01", re.sub(r" +\x02", "\x02", rendered))
+def _math_markdown(
+    latex: str, macros: Mapping[str, str] | None, display: bool, style: _Style
+) -> str:
+    rendered = _render(latex, macros, style)
+    rendered = rendered.replace(_NAME_END, "").replace(_FENCE_OPEN, "").replace(_FENCE_CLOSE, "")
+    rendered = re.sub(_BOX_OPEN + " +", _BOX_OPEN, re.sub(" +" + _BOX_CLOSE, _BOX_CLOSE, rendered))
     rendered = re.sub(r" *\n *", "\n", rendered).strip()
     rendered = re.sub(r"\( +", "(", rendered)
     rendered = re.sub(r" +\)", ")", rendered)
     rendered = re.sub(r"[ ]{2,}", " ", rendered)
+    rendered = "\n".join(_unbreakable(line) for line in rendered.split("\n"))
     escaped = _escape_markdown(rendered)
     # A box (a cloze in math) is shown bold in white square brackets, apart from the math's.
-    escaped = escaped.replace("\x01", "**⟦").replace("\x02", "⟧**")
+    escaped = escaped.replace(_BOX_OPEN, "**⟦").replace(_BOX_CLOSE, "⟧**")
     lines = escaped.split("\n")
     return ("  \n" if display else " ").join(lines)
 
 
+#: A blank that terminals show as a space but text wrapping does not break at: Textual, like
+#: most wrappers, breaks at any Unicode white space, the no-break space included, and the
+#: braille blank is not white space.
+UNBREAKABLE_SPACE = "\u2800"
+#: A formula up to this many columns is kept on one line whole; a longer one may break only
+#: after a relation or a `+` or `-` outside brackets.
+MAX_UNBROKEN = 60
+_BREAK_AFTER = _RELATIONS | set("+-−±∓,")
+
+
+def _unbreakable(formula: str) -> str:
+    """One line of rendered math with its spaces made unbreakable, so that a terminal wraps
+    it as a unit (`D_KL(q ‖ p)` never ends a line at `‖`).
+
+    A space beside a box marker stays a space: the `**` the box becomes must touch white
+    space to be read as bold.
+    """
+    long = len(formula) > MAX_UNBROKEN
+    out = list(formula)
+    depth = 0
+    for i, ch in enumerate(formula):
+        if ch in "([{⟨":
+            depth += 1
+        elif ch in ")]}⟩":
+            depth = max(0, depth - 1)
+        elif ch == " ":
+            beside_box = formula[i - 1 : i] == _BOX_CLOSE or formula[i + 1 : i + 2] == _BOX_OPEN
+            may_break = long and depth == 0 and formula[i - 1 : i] in _BREAK_AFTER
+            if not (beside_box or may_break):
+                out[i] = UNBREAKABLE_SPACE
+    return "".join(out)
+
+
 def markdown_for_terminal(markdown: str, macros: Mapping[str, str] | None = None) -> str:
-    """Markdown with its `$…$` and `$$…$$` math turned into Unicode text; code left alone."""
+    """Markdown with its `$…$` and `$$…$$` math turned into Unicode text; code left alone.
+
+    Exponents are written in one style throughout: when one must be written `e^(-θx)`,
+    every exponent but a number is, so `e⁻ˣ` and `e^(-θxᵢ)` never meet in one text.
+    """
     if "$" not in markdown:
         return markdown
+    style = _Style()
+    shown = _markdown_pass(markdown, macros, style)
+    if style.caret_used:
+        shown = _markdown_pass(markdown, macros, _Style(caret=True))
+    return shown
+
+
+def _markdown_pass(markdown: str, macros: Mapping[str, str] | None, style: _Style) -> str:
     out: list[str] = []
     fence: str | None = None
     paragraph: list[str] = []
 
     def flush() -> None:
         if paragraph:
-            out.append(_convert_spans("".join(paragraph), macros))
+            out.append(_convert_spans("".join(paragraph), macros, style))
             paragraph.clear()
 
     for line in markdown.splitlines(keepends=True):
@@ -790,7 +933,7 @@ def markdown_for_terminal(markdown: str, macros: Mapping[str, str] | None = None
     return "".join(out)
 
 
-def _convert_spans(text: str, macros: Mapping[str, str] | None) -> str:
+def _convert_spans(text: str, macros: Mapping[str, str] | None, style: _Style) -> str:
     """Convert the math spans of a run of Markdown lines outside fenced code."""
     from flashcards.mathspans import math_spans
 
@@ -799,7 +942,8 @@ def _convert_spans(text: str, macros: Mapping[str, str] | None) -> str:
     for span in math_spans(text)[0]:
         out.append(text[pos : span.start])
         d = len(span.delimiter)
-        shown = _math_markdown(text[span.start + d : span.end - d], macros, display=span.display)
+        latex = text[span.start + d : span.end - d]
+        shown = _math_markdown(latex, macros, span.display, style)
         # `$1$. Text` at the start of a line must not become a numbered list.
         at_line_start = not "".join(out).rsplit("\n", 1)[-1].strip()
         if at_line_start and shown.isdigit() and text[span.end : span.end + 1] in (".", ")"):
@@ -811,8 +955,10 @@ def _convert_spans(text: str, macros: Mapping[str, str] | None) -> str:
 
 
 def unescape_markdown(markdown: str) -> str:
-    """Markdown shown as plain text: backslash escapes and emphasis marks removed."""
-    return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", markdown).replace("**", "")
+    """Markdown shown as plain text: backslash escapes and emphasis marks removed, and the
+    spaces of formulas plain spaces again (plain text is copied, not wrapped as Markdown)."""
+    text = re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", markdown).replace("**", "")
+    return text.replace(UNBREAKABLE_SPACE, " ")
 
 
 def first_line_text(markdown: str) -> str:

@@ -32,7 +32,7 @@ def math_spans(text: str) -> tuple[list[MathSpan], int | None]:
             i += 2
             continue
         if c == "`":
-            run = len(text) - len(text[i:].lstrip("`"))
+            run = len(text[i:]) - len(text[i:].lstrip("`"))
             j = text.find(text[i : i + run], i + run)
             i = i + run if j < 0 else j + run
             continue

@@ -8,7 +8,7 @@ the good cards are still returned. The Markdown of each side is kept as its sour
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -28,6 +28,7 @@ from flashcards.cloze import ClozeError, find_clozes
 from flashcards.errors import Problem
 from flashcards.identity import content_id
 from flashcards.mathspans import math_spans, strip_math_delimiters
+from flashcards.slips import CLOZE_TYPO, cloze_typos, latex_outside_math
 
 #: Options of a choice card are picked with the letters a-z.
 MAX_CHOICES = 26
@@ -143,9 +144,9 @@ class _Builder:
     problems: list[Problem] = field(default_factory=list)
     seen: dict[str, int] = field(default_factory=dict)
 
-    def problem(self, line0: int, message: str, col: int = 1) -> None:
+    def problem(self, line0: int, message: str, col: int = 1, *, warning: bool = False) -> None:
         line = max(1, min(line0 + 1, max(len(self.lines), 1)))
-        self.problems.append(Problem(self.path, line, max(col, 1), message))
+        self.problems.append(Problem(self.path, line, max(col, 1), message, warning))
 
     def source(self, blocks: list[Block]) -> str:
         """The Markdown source of blocks, each as written, separated by blank lines."""
@@ -156,18 +157,45 @@ class _Builder:
         )
 
     def check_math(self, text: str, first_line: int) -> None:
-        """Report unterminated `$` math, paragraph by paragraph (math never spans two)."""
-        offset_line = first_line
-        for para in re.split(r"\n[ \t]*\n", text):
+        """Report unterminated `$` math and LaTeX outside math, paragraph by paragraph (math
+        never spans two)."""
+        for para, line0 in _paragraphs(text, first_line):
             at = math_spans(para)[1]
             if at is not None:
-                before = para[:at]
-                line = offset_line + before.count("\n")
-                col = at - (before.rfind("\n") + 1) + 1
+                # The card is kept: the rest of the paragraph shows as written.
+                line, col = _line_col(para, at, line0)
                 self.problem(
-                    line, "unterminated math: close the `$` (write `\\$` for a dollar sign)", col
+                    line,
+                    "unterminated math: close the `$` (write `\\$` for a dollar sign)",
+                    col,
+                    warning=True,
                 )
-            offset_line += para.count("\n") + 2
+            if "{c" in para:
+                for slip in cloze_typos(para):
+                    line, col = _line_col(para, slip.offset, line0)
+                    self.problem(line, slip.message, col, warning=True)
+            if "\\" in para:
+                for slip in latex_outside_math(para, _is_latex_command):
+                    line, col = _line_col(para, slip.offset, line0)
+                    self.problem(line, slip.message, col, warning=True)
+
+    def typos_left_out(self, start: int, end: int) -> bool:
+        """Make the cloze-typo warnings of lines [start, end) errors, as no card is made of
+        them; True if there were any."""
+        found = False
+        for k, p in enumerate(self.problems):
+            if p.warning and p.message.startswith(CLOZE_TYPO) and start < p.line <= end:
+                self.problems[k] = replace(p, warning=False)
+                found = True
+        return found
+
+    def locate(self, snippet: str, start: int, end: int) -> tuple[int, int]:
+        """The 0-based line and 1-based column where `snippet`'s first line is written in
+        lines [start, end), for text that was joined from a card's parts."""
+        first = snippet.split("\n", 1)[0]
+        line = next((n for n in range(start, end) if first in self.lines[n]), start)
+        col = self.lines[line].find(first) + 1 if line < len(self.lines) else 1
+        return line, max(col, 1)
 
     def images(self, text: str, start: int, end: int) -> tuple[ImageRef, ...]:
         """The images a note's text shows, each with the file line it is written on."""
@@ -315,13 +343,14 @@ class _Builder:
         for key in ("rel_tol", "abs_tol"):
             raw = merged.get(key)
             try:
-                tolerances[key] = None if raw is None else float(raw)
+                value = None if raw is None else float(raw)
             except ValueError:
                 self.problem(block.start, f"`{key}` must be a number, like 0.001")
                 return None, None
-            if tolerances[key] is not None and not (0 <= tolerances[key] < 1e6):  # type: ignore[operator]
+            if value is not None and not (0 <= value < 1e6):
                 self.problem(block.start, f"`{key}` must be a non-negative number")
                 return None, None
+            tolerances[key] = value
         figures = str(merged.get("sig_figs", "")).strip() or None
         if figures is not None and not (figures.isdigit() and 1 <= int(figures) <= 15):
             self.problem(block.start, "`sig_figs` must be a whole number from 1 to 15, like 3")
@@ -462,13 +491,24 @@ class _Builder:
             clozes = find_clozes(text)
         except ClozeError as error:
             # The text joins the card's parts: find the file line the deletion starts on.
-            opening = text[error.offset :].split("\n", 1)[0]
-            line = next((n for n in range(start, end) if opening in self.lines[n]), start)
-            col = self.lines[line].find(opening) + 1 if line < len(self.lines) else 1
+            line, col = self.locate(text[error.offset :], start, end)
             self.problem(line, str(error), col)
             return
         if not clozes:
-            self.problem(start, "cloze card without a deletion; mark the hidden part `{{c1::...}}`")
+            if not self.typos_left_out(start, end):
+                self.problem(
+                    start, "cloze card without a deletion; mark the hidden part `{{c1::...}}`"
+                )
+            return
+        empty = [c for c in clozes if not c.content.strip()]
+        for c in empty:
+            line, col = self.locate(text[c.start : c.end], start, end)
+            self.problem(
+                line,
+                f"empty cloze `{text[c.start : c.end]}`; write the hidden text after `::`",
+                col,
+            )
+        if empty:
             return
         numbers = tuple(dict.fromkeys(c.number for c in clozes))
         if 0 in numbers:
@@ -477,6 +517,28 @@ class _Builder:
         if attrs and attrs.reverse:
             self.problem(start, "`reverse` does not apply to a cloze card")
         self.add(CardKind.CLOZE, text, "", start, end, attrs, cloze_numbers=numbers)
+
+
+def _paragraphs(text: str, first_line: int) -> list[tuple[str, int]]:
+    """The paragraphs of a block's text, each with its 0-based first line in the file."""
+    out = []
+    line0 = first_line
+    for para in re.split(r"\n[ \t]*\n", text):
+        out.append((para, line0))
+        line0 += para.count("\n") + 2
+    return out
+
+
+def _line_col(text: str, offset: int, first_line: int) -> tuple[int, int]:
+    """The 0-based file line and 1-based column of `offset` in `text`, which starts a line."""
+    before = text[:offset]
+    return first_line + before.count("\n"), offset - (before.rfind("\n") + 1) + 1
+
+
+def _is_latex_command(name: str) -> bool:
+    from flashcards.latex import is_latex_command
+
+    return is_latex_command(name)
 
 
 def _join(*parts: str) -> str:
@@ -551,27 +613,44 @@ def _starts_compact_card(b: _Builder, block: Block, before: list[Block]) -> bool
     return False
 
 
+@dataclass(slots=True)
+class _OpenQuestion:
+    """A `Q:` card being read: its blocks grow until the next card starts."""
+
+    #: The question's text after `Q:`, its attribute list split off.
+    text: str
+    #: 0-based first line and end line (exclusive) in the file.
+    start: int
+    end: int
+    attrs: Attrs | None
+    #: The answer's text after `A:`; None until an `A:` line is read.
+    answer: str | None = None
+    #: Blocks after the question (before any `A:`) and after the answer.
+    front_blocks: list[Block] = field(default_factory=list)
+    back_blocks: list[Block] = field(default_factory=list)
+
+
 def _free(b: _Builder, blocks: list[Block]) -> None:
     """Compact cards: `Q:`/`A:`, `front :: back`, `front ::: back` and cloze paragraphs."""
-    q: dict[str, Any] | None = None  # the open Q/A card
+    q: _OpenQuestion | None = None
 
     def finish() -> None:
         nonlocal q
         if q is None:
             return
-        has_choices = any(x.kind == "list" and b.choices(x) for x in q["front_blocks"])
-        if not q["answered"] and not has_choices:
-            b.problem(q["start"], "question with no answer; add an `A:` line below it")
+        has_choices = any(x.kind == "list" and b.choices(x) for x in q.front_blocks)
+        if q.answer is None and not has_choices:
+            b.problem(q.start, "question with no answer; add an `A:` line below it")
         else:
             b.build(
-                q["text"],
-                q["front_blocks"],
-                q["back_blocks"],
-                q["start"],
-                q["end"],
-                q["attrs"],
+                q.text,
+                q.front_blocks,
+                q.back_blocks,
+                q.start,
+                q.end,
+                q.attrs,
                 qa=True,
-                answer_text=q["answer"] or "",
+                answer_text=q.answer or "",
             )
         q = None
 
@@ -582,39 +661,33 @@ def _free(b: _Builder, blocks: list[Block]) -> None:
         first = lines[0].lstrip() if lines else ""
         if block.kind == "paragraph" and first.startswith("Q:"):
             finish()
-            q_lines, a_lines, in_answer = [], None, False
+            q_lines: list[str] = []
+            a_lines: list[str] | None = None
             for line in lines:
-                if not in_answer and line.lstrip().startswith("A:"):
-                    in_answer = True
+                if a_lines is None and line.lstrip().startswith("A:"):
                     a_lines = [line.lstrip()[2:].strip()]
-                elif in_answer:
-                    a_lines.append(line)  # type: ignore[union-attr]
+                elif a_lines is not None:
+                    a_lines.append(line)
                 else:
                     q_lines.append(line)
-            q_lines[0] = q_lines[0].lstrip()[2:].strip()
-            q_first, attrs = split_attrs(q_lines[0])
-            q_lines[0] = q_first
-            q = {
-                "text": "\n".join(q_lines).strip(),
-                "front_blocks": [],
-                "back_blocks": [],
-                "answer": "\n".join(a_lines).strip() if a_lines is not None else None,
-                "answered": a_lines is not None,
-                "start": block.start,
-                "end": block.end,
-                "attrs": attrs,
-            }
+            q_first, attrs = split_attrs(q_lines[0].lstrip()[2:].strip())
+            q = _OpenQuestion(
+                text="\n".join([q_first, *q_lines[1:]]).strip(),
+                start=block.start,
+                end=block.end,
+                attrs=attrs,
+                answer="\n".join(a_lines).strip() if a_lines is not None else None,
+            )
             continue
         if block.kind == "paragraph" and first.startswith("A:"):
             if q is None:
                 b.problem(block.start, "answer with no question; add a `Q:` line above it")
                 continue
-            if q["answered"]:
+            if q.answer is not None:
                 b.problem(block.start, "a second `A:` for one question; merge the answers")
                 continue
-            q["answer"] = "\n".join([first[2:].strip(), *lines[1:]]).strip()
-            q["answered"] = True
-            q["end"] = block.end
+            q.answer = "\n".join([first[2:].strip(), *lines[1:]]).strip()
+            q.end = block.end
             continue
         if block.kind == "paragraph" and (
             first.startswith("C:") or _CLOZE_START.search("\n".join(lines))
@@ -649,9 +722,11 @@ def _free(b: _Builder, blocks: list[Block]) -> None:
                 b.add(kind, front, back, line0, line0 + 1, attrs)
             continue
         if q is not None:
-            (q["back_blocks"] if q["answered"] else q["front_blocks"]).append(block)
-            q["end"] = block.end
+            (q.back_blocks if q.answer is not None else q.front_blocks).append(block)
+            q.end = block.end
             continue
+        if b.typos_left_out(block.start, block.end):
+            continue  # the typo says what the text was meant to be
         b.problem(
             block.start,
             "text outside any card; start a card with `Q:`, a `##` heading, `::` or a cloze, "

@@ -55,19 +55,13 @@ def ease_delta_pct(grade: int) -> int:
     return 10 - d * (8 + 2 * d)
 
 
-def run_position(state: ReviewState) -> int:
-    """Which review of the current run the next one is: 1 for a new card's first view.
-
-    A run starts when a card is first seen or, after a lapse, at the failing review: SM-2
-    repeats a lapsed card "as if the item was memorized anew", so the failing review takes
-    the place of the first view and the next passing review is already the second.
-    """
-    return state.repetitions + 1 + (1 if state.lapses > 0 else 0)
-
-
 def next_interval(state: ReviewState) -> int:
-    """The interval after one more passing review from `state` (ease before its update)."""
-    position = run_position(state)
+    """The interval after one more passing review from `state` (ease before its update).
+
+    The position in the run is the repetitions so far plus one: after a lapse SuperMemo's
+    reference code sets the repetitions to 0, so the next pass gives 1 day again, then 6.
+    """
+    position = state.repetitions + 1
     if position <= len(FIRST_INTERVALS):
         return FIRST_INTERVALS[position - 1]
     # ceil(prev * ease) in integers: ease_pct is exact, so no float rounding creeps in
@@ -78,7 +72,7 @@ def schedule(state: ReviewState, grade: int, today: date) -> ReviewState:
     """Return the state after one review graded `grade` (0-5) on `today`."""
     grade = Grade(grade)
     if grade < PASSING:
-        # The published text: start the repetitions again without changing the ease.
+        # SuperMemo's reference code: repetitions 0 and interval 1, the ease unchanged.
         interval = FIRST_INTERVALS[0]
         return replace(
             state,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from dataclasses import replace
 from datetime import date, datetime, time
 from pathlib import Path
 
@@ -12,6 +13,7 @@ from flashcards.config import (
     DeckLimits,
     Limits,
     add_settings_arguments,
+    default_data_dir,
     load_settings,
     parse_settings,
     settings_from_args,
@@ -182,3 +184,65 @@ def test_each_daily_limit_says_where_it_comes_from(tmp_path, capsys):
     lines = {line.split()[0]: line for line in capsys.readouterr().out.splitlines()[1:]}
     assert lines["limits.new_per_day"].endswith("60  [file]")
     assert lines["limits.reviews_per_day"].endswith("200  [default]")
+
+
+def test_a_config_file_named_by_the_environment_that_does_not_exist_yet_gives_the_defaults(
+    tmp_path,
+):
+    missing = tmp_path / "not-yet" / "config.toml"
+    s = load_settings(env={"FLASHCARDS_CONFIG": str(missing), "FLASHCARDS_DATA_DIR": "d"})
+    assert s.config_path == missing and not missing.exists()
+    assert (s.leech_threshold, s.limits.new_per_day, s.durability) == (8, 20, "normal")
+    assert dict(s.origins)["config"] == "environment"
+
+
+def test_every_command_runs_with_a_config_file_that_does_not_exist_yet(
+    tmp_path, capsys, monkeypatch
+):
+    from flashcards.cli import main
+
+    missing = tmp_path / "config.toml"
+    monkeypatch.setenv("FLASHCARDS_CONFIG", str(missing))
+    monkeypatch.setenv("FLASHCARDS_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.delenv("FLASHCARDS_DB", raising=False)
+    assert main(["config"]) == 0
+    out = capsys.readouterr().out
+    assert f"settings file: {missing} (not created yet: defaults apply;" in out
+    assert "flashcards config --init" in out
+    assert main(["due"]) == 0
+    assert not missing.exists()
+
+
+def test_config_init_writes_a_commented_file_with_every_key_and_never_overwrites(
+    tmp_path, capsys, monkeypatch
+):
+    from flashcards.cli import main
+    from flashcards.config import config_template
+
+    target = tmp_path / "sub" / "config.toml"
+    monkeypatch.setenv("FLASHCARDS_CONFIG", str(target))
+    assert main(["config", "--init"]) == 0
+    assert f"wrote {target}" in capsys.readouterr().out
+    text = target.read_text()
+    assert text == config_template(default_data_dir())
+    # as written, every setting is a comment: the defaults apply
+    settings = parse_settings(text, config_path=target, default_data_dir=tmp_path)
+    assert dict(settings.origins)["leech_threshold"] == "default"
+    # every key is there, and uncommenting all of them gives the defaults again
+    keys = {"data_dir", "db", "day_start", "deck_folders", "durability", "leech_threshold"}
+    keys |= {"backups_kept", "fuzz", "[limits]", "new_per_day", "reviews_per_day", "[decks."}
+    assert all(f"# {key}" in text for key in keys), text
+    uncommented = "\n".join(
+        line[2:] if line.startswith("# ") and ("=" in line or line[2:].startswith("[")) else line
+        for line in text.splitlines()
+    )
+    active = parse_settings(uncommented, config_path=target, default_data_dir=tmp_path)
+    defaults = parse_settings(None, config_path=target, default_data_dir=default_data_dir())
+    assert active.limits.per_deck  # the example deck's limits
+    assert replace(active, origins=(), limits=defaults.limits) == replace(defaults, origins=())
+    assert (active.limits.new_per_day, active.limits.reviews_per_day) == (20, 200)
+
+    target.write_text("leech_threshold = 3\n")
+    assert main(["config", "--init"]) == 1
+    assert "already exists" in capsys.readouterr().err
+    assert target.read_text() == "leech_threshold = 3\n"

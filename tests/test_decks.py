@@ -146,6 +146,19 @@ def test_check_prints_problems_and_exits_1(tmp_path, capsys):
     assert "1 deck, 1 card as written (1 basic); 1 problem" in err
 
 
+def test_check_prints_warnings_as_such_keeps_their_cards_and_exits_1(tmp_path, capsys):
+    write(tmp_path / "d.md", "Q: noise x \\sim N(0, 1)?\nA: yes\n\nx :: {{c1::}}\n")
+    assert main(["check", str(tmp_path)]) == 1
+    out, err = capsys.readouterr()
+    path = tmp_path / "d.md"
+    assert f"{path}:1:12: warning: LaTeX outside math: \\sim; is a `$` missing?" in out
+    assert f"{path}:4:6: empty cloze `{{{{c1::}}}}`" in out
+    assert "1 deck, 1 card as written (1 basic); 2 problems (1 warning)" in err
+    assert main(["check", "--json", str(tmp_path)]) == 1
+    report = json.loads(capsys.readouterr().out)
+    assert [p["severity"] for p in report["problems"]] == ["warning", "error"]
+
+
 def test_check_json_counts_cards_by_kind(tmp_path, capsys):
     write(
         tmp_path / "d.md",
@@ -167,7 +180,7 @@ def test_check_json_lists_problems(tmp_path, capsys):
     assert main(["check", "--json", str(tmp_path)]) == 1
     report = json.loads(capsys.readouterr().out)
     assert [(p["line"], p["col"]) for p in report["problems"]] == [(3, 1)]
-    assert set(report["problems"][0]) == {"path", "line", "col", "message"}
+    assert set(report["problems"][0]) == {"path", "line", "col", "message", "severity"}
 
 
 def test_a_parse_cache_parses_again_only_files_whose_text_changed(tmp_path, monkeypatch):

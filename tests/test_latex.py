@@ -6,6 +6,7 @@ import re
 
 import pytest
 
+from flashcards.latex import UNBREAKABLE_SPACE as U
 from flashcards.latex import latex_to_unicode, markdown_for_terminal
 
 GOLDEN = [
@@ -70,7 +71,8 @@ GOLDEN = [
         "log ∑ᵢ e^(xᵢ) = m + log ∑ᵢ e^(xᵢ-m)",
     ),
     ("\\theta_{t+1} = \\theta_t - \\eta \\nabla_\\theta L(\\theta_t)", "θₜ₊₁ = θₜ - η ∇_θ L(θₜ)"),
-    ("\\binom{n}{k} p^k (1-p)^{n-k}", "C(n, k) pᵏ (1-p)ⁿ⁻ᵏ"),
+    # a three-letter exponent is written with a caret, and then so is every other one
+    ("\\binom{n}{k} p^k (1-p)^{n-k}", "C(n, k) p^k (1-p)^(n-k)"),
     (
         "\\begin{cases} 1 & x > 0 \\\\ 0 & \\text{otherwise} \\end{cases}",
         "{ 1 if x > 0; 0 otherwise",
@@ -114,6 +116,24 @@ GOLDEN = [
     ("\\pi^*(s)", "π*(s)"),
     ("\\theta^{*} = \\arg\\max_\\theta L", "θ* = arg max_θ L"),
     ("Q^{\\ast}(s, a)", "Q*(s, a)"),
+    # Read well in a terminal (issue 20): a long exponent with a caret, and then every one
+    (r"\theta e^{-\theta x}", "θ e^(-θx)"),
+    (r"\prod_{i=1}^n \theta e^{-\theta x_i}", "∏ᵢ₌₁^n θ e^(-θxᵢ)"),
+    (r"e^{-x} + x^2 + e^{-\theta x}", "e^(-x) + x² + e^(-θx)"),
+    (r"e^{-x} + x^{10}", "e⁻ˣ + x¹⁰"),
+    (r"\int_0^\infty e^{-x}\,dx", "∫₀^∞ e⁻ˣ dx"),
+    # no brackets around a root or a bracketed power in a denominator
+    (r"\frac{1}{\sqrt{n}}", "1/√n"),
+    (r"\frac{s}{\sqrt{2n}}", "s/√(2n)"),
+    (r"-\frac{n - k}{(1 - \theta)^2}", "-(n - k)/(1 - θ)²"),
+    (r"\frac{1}{p(x)^2}", "1/p(x)²"),
+    (r"\frac{1}{2\sqrt{n}}", "1/(2√n)"),
+    (r"\frac{1}{\lvert x \rvert^2}", "1/|x|²"),
+    (r"\frac{1}{(1 - \theta)(1 + \theta)}", "1/((1 - θ)(1 + θ))"),
+    # an operator name after a bracket or a letter is a word apart
+    (r"k \log\theta + (n - k)\log(1 - \theta)", "k log θ + (n - k) log(1 - θ)"),
+    (r"x\log x", "x log x"),
+    (r"p(x)\log p(x)", "p(x) log p(x)"),
 ]
 
 
@@ -148,13 +168,14 @@ def test_broken_latex_is_shown_not_raised() -> None:
 def test_markdown_math_spans_are_converted() -> None:
     md = "The derivative is $\\sigma(x)(1-\\sigma(x))$, and\n\n$$\\sum_i x_i$$\n"
     assert (
-        markdown_for_terminal(md) == "The derivative is σ\\(x\\)\\(1\\-σ\\(x\\)\\), and\n\n∑ᵢ xᵢ\n"
+        markdown_for_terminal(md)
+        == f"The derivative is σ\\(x\\)\\(1\\-σ\\(x\\)\\), and\n\n∑ᵢ{U}xᵢ\n"
     )
 
 
 def test_markdown_math_brackets_a_fraction_next_to_a_factor() -> None:
     assert markdown_for_terminal(r"So $\frac{1}{2} x$, not $\frac{1}{2}$.") == (
-        "So \\(1\\/2\\) x, not 1\\/2."
+        f"So \\(1\\/2\\){U}x, not 1\\/2."
     )
 
 
@@ -201,7 +222,7 @@ def test_converted_math_cannot_become_markdown() -> None:
 
 
 def test_cloze_box_in_math_is_bold_brackets() -> None:
-    assert markdown_for_terminal(r"$x = \boxed{\text{…}}$") == "x \\= **⟦…⟧**"
+    assert markdown_for_terminal(r"$x = \boxed{\text{…}}$") == f"x{U}\\= **⟦…⟧**"
 
 
 def test_no_builtin_card_shows_a_leftover_command() -> None:
@@ -220,3 +241,93 @@ def test_no_builtin_card_shows_a_leftover_command() -> None:
                 for match in re.finditer(r"(?<!\\)\\[A-Za-z]+", shown):
                     leftovers.append(f"{deck.path}:{note.line}: {match.group(0)}")
     assert leftovers == []
+
+
+def test_a_formula_cannot_forge_the_renderers_markers() -> None:
+    # The renderer marks its own text with control characters; a deck's are dropped first.
+    assert latex_to_unicode("a\x06b\x01c\x00") == "abc"
+    assert markdown_for_terminal("$a\x01b\x07$") == "ab"
+
+
+def _formula_extents(side: str, macros) -> list[tuple[str, list[tuple[int, int]]]]:
+    """Each paragraph of a card side as the terminal shows it (one line of text), with
+    where each of its formulas lies, found by marking the math before rendering."""
+    from flashcards.mathspans import math_spans
+
+    start, end = "\ue000", "\ue001"  # private-use marks, never in a deck
+    out = []
+    for para in re.split(r"\n[ \t]*\n", side):
+        if "```" in para or "$" not in para:
+            continue
+        spans = math_spans(para)[0]
+        marked, pos = [], 0
+        for span in spans:
+            marked += [para[pos : span.start], start, para[span.start : span.end], end]
+            pos = span.end
+        marked.append(para[pos:])
+        shown = markdown_for_terminal("".join(marked), macros)
+        shown = re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", shown).replace("**", "")
+        for line in shown.split("  \n"):  # a display formula's rows are hard line breaks
+            text = re.sub(r"^\s*(?:[-*+]|\d+[.)]|#+)\s+", "", line.replace("\n", " "))
+            extents, plain, opened = [], [], None
+            for ch in text:
+                if ch == start:
+                    opened = len(plain)
+                elif ch == end:
+                    if opened is not None:
+                        extents.append((opened, len(plain)))
+                    opened = None
+                else:
+                    plain.append(ch)
+            out.append(("".join(plain), extents))
+    return out
+
+
+def test_no_builtin_formula_is_split_across_lines_at_80_columns() -> None:
+    from textual._wrap import compute_wrap_offsets
+
+    from flashcards.decks import builtin_decks_dir, load_decks
+    from flashcards.latex import MAX_UNBROKEN
+
+    decks, _problems = load_decks([builtin_decks_dir()])
+    split: list[str] = []
+    formulas = 0
+    for deck in decks:
+        for note in deck.notes:
+            for side in (note.front, note.back):
+                for text, extents in _formula_extents(side, deck.macro_map):
+                    formulas += len(extents)
+                    for width in (80, 76, 72):  # the terminal, and the card inside its frame
+                        for at in compute_wrap_offsets(text, width, 4):
+                            for a, b in extents:
+                                # a long formula may break after a top-level `=` or `+`
+                                allowed = b - a > MAX_UNBROKEN and text[at - 1] == " "
+                                if a < at < b and not allowed:
+                                    split.append(f"{deck.path.name}:{note.line}: {text[a:b]}")
+    assert formulas > 500
+    assert sorted(set(split)) == []
+
+
+def test_a_formula_wraps_as_a_unit() -> None:
+    from textual._wrap import compute_wrap_offsets
+
+    ((text, [(a, b)]),) = _formula_extents(
+        "Some words first, then $D_{\\mathrm{KL}}(q \\,\\|\\, p)$ and more", None
+    )
+    assert text[a:b] == f"D_KL(q{U}‖{U}p)"
+    assert all(
+        not a < at < b for width in range(b - a, 60) for at in compute_wrap_offsets(text, width, 4)
+    )
+    # a formula longer than a line breaks only after a top-level relation or sign
+    long = "$" + " + ".join(f"\\log p(x_{i} \\mid \\theta)" for i in range(8)) + "$"
+    ((text, [(a, b)]),) = _formula_extents(long, None)
+    assert b - a > 80
+    assert all(text[at - 2 : at] == "+ " for at in compute_wrap_offsets(text, 60, 4))
+
+
+def test_plain_text_of_a_card_has_plain_spaces() -> None:
+    from flashcards.latex import first_line_text, unescape_markdown
+
+    shown = markdown_for_terminal(r"What is $D_{\mathrm{KL}}(q \,\|\, p)$?")
+    assert U in shown
+    assert unescape_markdown(shown) == first_line_text(shown) == "What is D_KL(q ‖ p)?"

@@ -582,3 +582,127 @@ def test_unterminated_cloze_in_a_compact_answer_is_located_in_the_file():
     assert [(p.line, p.col, p.message.split(";")[0]) for p in problems] == [
         (4, 8, "unterminated cloze")
     ]
+
+
+# -- slips that still parse: empty clozes, LaTeX outside math ------------------------------
+
+
+def located(text: str) -> list[tuple[int, int, str, bool]]:
+    _, problems = parse(text)
+    return [(p.line, p.col, p.message, p.warning) for p in problems]
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "col", "shown"),
+    [
+        ("C: a {{c1::x}} and {{c2::}}\n", 1, 20, "{{c2::}}"),
+        ("x :: y\n\nThe {{c1::   }} is empty\n", 3, 5, "{{c1::   }}"),
+        ("## Heading\n\nfirst line\nthen {{c1:: ::a hint}}\n", 4, 6, "{{c1:: ::a hint}}"),
+        ("C: in math $x = {{c1::}}$\n", 1, 17, "{{c1::}}"),
+    ],
+)
+def test_an_empty_cloze_is_an_error_at_its_line_and_column(text, line, col, shown):
+    deck, problems = parse(text)
+    assert [(p.line, p.col, p.warning) for p in problems] == [(line, col, False)]
+    assert f"empty cloze `{shown}`" in problems[0].message
+    assert not any(n.kind is CardKind.CLOZE for n in deck.notes)  # the card is left out
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "col", "command"),
+    [
+        ("Q: the noise is x \\sim N(0, 1)\nA: yes\n", 1, 19, "\\sim"),
+        ("Q: units?\nA: it is \\mathrm{nats}\n", 2, 10, "\\mathrm"),
+        ("## Half\n\nwrite \\frac{1}{2} here\n", 3, 7, "\\frac"),
+        ("## Where $x$ is \\alpha\n\nback\n", 1, 17, "\\alpha"),
+        ("x :: $a$ then \\sim b\n", 1, 15, "\\sim"),
+        ("## Choose\n\n- [x] \\sigma(x)\n- [ ] b\n", 3, 7, "\\sigma"),
+    ],
+)
+def test_latex_outside_math_is_a_warning_at_its_line_and_column(text, line, col, command):
+    deck, problems = parse(text)
+    assert [(p.line, p.col, p.warning) for p in problems] == [(line, col, True)]
+    assert problems[0].message == f"LaTeX outside math: {command}; is a `$` missing?"
+    assert str(problems[0]).startswith(f"deck.md:{line}:{col}: warning: LaTeX outside math")
+    assert len(deck.notes) == 1  # a warning keeps the card
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Q: math $x \\sim p$ and $$\\frac{1}{2}$$\nA: yes\n",
+        "Q: escapes \\* \\_ \\$5 \\\\ and \\\\sim, a backslash then text\nA: yes\n",
+        "Q: code `\\sim` and ``x \\frac``\nA: yes\n",
+        "## Code\n\n```latex\n\\frac{1}{2}\n```\n",
+        "## Math\n\n```answer\nexpected: \\frac{1}{2}\n```\n",
+        "Q: a path C:\\Users\\me or \\n in prose\nA: yes\n",
+        "## Indented\n\n    \\frac{1}{2} as code\n",
+        "Q: an image ![x](a.png)\nA: $\\mathbb{E}$\n",
+    ],
+)
+def test_math_code_and_markdown_escapes_are_not_latex_outside_math(text):
+    assert located(text) == []
+
+
+def test_after_an_unterminated_dollar_only_that_is_reported():
+    found = located("Q: q\nA: cost $5 and \\sim\n")
+    assert [(line, col, warning) for line, col, _, warning in found] == [(2, 9, True)]
+    assert "unterminated math" in found[0][2]
+
+
+@given(st.text(alphabet="ab $\\`{}*\nsimfrac", max_size=80))
+@settings(max_examples=200, suppress_health_check=[HealthCheck.too_slow])
+def test_slips_are_located_inside_the_file_and_point_at_a_backslash(body):
+    text = "Q: " + body + "\nA: b\n"
+    lines = text.split("\n")
+    _, problems = parse_deck(text, PATH)
+    for p in problems:
+        assert 1 <= p.line <= len(lines)
+        if p.message.startswith("LaTeX outside math"):
+            assert lines[p.line - 1][p.col - 1] == "\\"
+
+
+# -- likely cloze typos ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "col", "typo", "kept"),
+    [
+        # a basic card with a typo'd cloze in its back: kept as written, with a warning
+        ("## Entropy\n\nIt is {c1::oops}} in nats\n", 3, 7, "{c1::", True),
+        ("Q: what?\nA: the {c2::answer}}\n", 2, 8, "{c2::", True),
+        # nothing else makes it a card: the typo is the error, not "text outside any card"
+        ("x :: y\n\nthe {{c1:missing colon}} here\n", 3, 5, "{{c1:", False),
+        ("C: The {c1::oops}} thing\n", 1, 8, "{c1::", False),
+    ],
+)
+def test_a_mistyped_cloze_is_reported_at_its_line_and_column_with_the_syntax(
+    text, line, col, typo, kept
+):
+    deck, problems = parse(text)
+    assert [(p.line, p.col) for p in problems] == [(line, col)], [str(p) for p in problems]
+    (problem,) = problems
+    number = typo.strip("{c:")
+    assert problem.message.startswith(f"likely cloze typo `{typo}`")
+    assert problem.message.endswith(f"write `{{{{c{number}::text}}}}`")
+    assert problem.warning is kept
+    assert len([n for n in deck.notes if n.front != "x"]) == (1 if kept else 0)
+
+
+def test_correct_clozes_and_braces_in_math_are_not_typos():
+    assert located("C: {{c1::a}} and $\\frac{c}{2}$ and {{c2::b::hint}}\n") == []
+    assert located("Q: a set {c} or `{c1::code}`\nA: $\\{c_1: x\\}$\n") == []
+
+
+def test_an_unterminated_dollar_is_a_warning_and_its_card_is_studied():
+    deck, problems = parse("Q: q\nA: cost is $5 and more\n")
+    assert [(p.line, p.col, p.warning) for p in problems] == [(2, 12, True)]
+    assert [n.back for n in deck.notes] == ["cost is $5 and more"]
+
+
+def test_math_after_a_code_span_is_still_math():
+    from flashcards.mathspans import math_spans
+
+    text = "see `ls` then $x^2$ and ``a`b`` then $y$"
+    assert [(s.start, s.end) for s in math_spans(text)[0]] == [(14, 19), (37, 40)]
+    assert located("Q: run `ls` then $x \\sim p$\nA: yes\n") == []

@@ -91,19 +91,20 @@ def test_failing_grade_restarts_repetitions_keeps_ease_and_counts_a_lapse():
     assert after == ReviewState(
         repetitions=0, interval_days=1, ease_pct=200, due=DAY + timedelta(days=1), lapses=2
     )
-    # the repetitions start again as if the card were memorized anew at the failing review:
-    # due the next day, then 6 days, then interval x ease (with the unchanged ease 2.0)
+    # SuperMemo's reference code: repetitions 0, interval 1; the passing reviews after it
+    # give 1 day, 6 days, then interval x ease (with the unchanged ease 2.0)
     again = run([4, 4, 4], after)
-    assert [s.interval_days for s in again] == [6, 12, 24]
+    assert [s.interval_days for s in again] == [1, 6, 12]
     assert [s.repetitions for s in again] == [1, 2, 3]
 
 
-def test_a_lapse_mirrors_a_new_card_first_view():
-    new_card = run([4, 4, 4])
-    lapsed = run([0, 4, 4])
-    assert [s.interval_days for s in new_card] == [1, 6, 15]
-    assert [s.interval_days for s in lapsed] == [1, 6, 15]
-    assert lapsed[0].repetitions == 0 and lapsed[0].lapses == 1
+def test_after_a_lapse_the_next_passes_give_1_then_6_days_as_for_a_new_card():
+    lapsed = run([0, 4, 4, 4])
+    assert [s.interval_days for s in lapsed] == [1, 1, 6, 15]
+    assert [s.repetitions for s in lapsed] == [0, 1, 2, 3]
+    assert lapsed[0].lapses == 1 and lapsed[-1].lapses == 1
+    # the passing reviews after the lapse follow a new card's 1, 6, 15
+    assert [s.interval_days for s in lapsed[1:]] == [s.interval_days for s in run([4, 4, 4])]
 
 
 def test_intervals_are_capped_at_36500_days():

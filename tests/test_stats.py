@@ -191,11 +191,10 @@ def test_heatmap_counts_answers_per_day_over_the_past_year(filled):
 def test_forecast_of_the_next_30_days(filled):
     fc = compute_stats(filled, T).forecast
     assert len(fc.counts) == 30
-    assert fc.overdue == 1  # j, due T-2
+    assert fc.overdue == 2  # j, due T-2, and b, due T-1
     expected = [0] * 30
-    expected[0] = 1  # j (overdue)
+    expected[0] = 2  # j and b (overdue; b's first pass after its lapse gave 1 day)
     expected[1] = 2  # d and i
-    expected[4] = 1  # b (6 days after its passing review on T-2)
     expected[5] = 1  # a (interval 6 from T-1)
     assert list(fc.counts) == expected
     assert fc.total == 5  # c (T+63) and f (T+95) fall later; h is suspended, e new
@@ -257,8 +256,9 @@ def test_cards_by_state(filled):
     states = compute_stats(filled, T).states
     assert states.items() == [
         ("new", 1),  # e
-        ("learning", 2),  # d (forgotten today), i (new today)
-        ("young", 3),  # a, b (6 days after a lapse), j
+        ("learning", 3),  # b (1 day after its first pass since a lapse), d (forgotten
+        # today), i (new today)
+        ("young", 2),  # a, j
         ("mature", 2),  # c, f
         ("suspended", 1),  # h
         ("removed", 1),  # g
@@ -274,8 +274,8 @@ def test_ease_and_interval_distributions(filled):
     assert stats.ease.cards == 7
     assert stats.ease.mean == pytest.approx((3 * 260 + 2 * 236 + 2 * 250) / 7 / 100)
     intervals = {b.label: b.count for b in stats.intervals.buckets if b.count}
-    assert intervals == {"1 d": 2, "2-6 d": 3, "2-6 mo": 2}  # d i; a b j; c (63) f (100)
-    assert stats.intervals.mean == pytest.approx((1 + 1 + 6 + 6 + 6 + 63 + 100) / 7)
+    assert intervals == {"1 d": 3, "2-6 d": 2, "2-6 mo": 2}  # b d i; a j; c (63) f (100)
+    assert stats.intervals.mean == pytest.approx((1 + 1 + 1 + 6 + 6 + 63 + 100) / 7)
 
 
 def test_hardest_cards_most_lapses_first_with_file_and_line(filled):
@@ -293,8 +293,8 @@ def test_a_deck_filter_takes_its_sub_decks(filled):
     assert stats.heatmap.total == 11  # f's review on T-5 and i's today are elsewhere
     assert stats.states.items() == [
         ("new", 1),
-        ("learning", 1),
-        ("young", 2),
+        ("learning", 2),
+        ("young", 1),
         ("mature", 1),
         ("suspended", 0),
         ("removed", 0),
@@ -342,7 +342,7 @@ def test_json_has_every_number(filled):
     assert doc["heatmap"]["days"]["2026-04-09"] == 3
     assert doc["forecast"]["days"]["2026-04-11"] == 2
     assert doc["retention"]["total"]["mature"] == {"passed": 2, "reviews": 3, "share": 0.6667}
-    assert doc["states"]["learning"] == 2 and doc["states"]["total"] == 10
+    assert doc["states"]["learning"] == 3 and doc["states"]["total"] == 10
     assert doc["hardest"][0]["card"] == "d:0" and doc["hardest"][0]["line"] == 2
 
 

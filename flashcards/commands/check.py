@@ -101,5 +101,8 @@ def run(args: argparse.Namespace) -> int:
             summary += f", {studied} to study"
         count = len(report.problems)
         summary += f"; {count} problem{'s' * (count != 1)}" if count else "; no problems"
+        warnings = sum(p.warning for p in report.problems)
+        if warnings:
+            summary += f" ({warnings} warning{'s' * (warnings != 1)})"
         print(summary, file=sys.stderr if report.problems else sys.stdout)
     return 0 if report.clean else 1

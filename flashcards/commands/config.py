@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -20,6 +22,12 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
         "where it comes from (default, file, environment or option).",
     )
     parser.add_argument("--json", action="store_true", help="print the settings as JSON")
+    parser.add_argument(
+        "--init",
+        action="store_true",
+        help="write the settings file, every key commented out at its default "
+        "(never over an existing file)",
+    )
     add_settings_arguments(parser)
     return parser
 
@@ -57,10 +65,33 @@ def settings_table(settings: Settings) -> list[tuple[str, str, str]]:
     return rows
 
 
+def init(path: Path) -> int:
+    """Write the commented settings file at `path`, refusing to replace one."""
+    from flashcards.config import config_template, default_data_dir
+
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("x", encoding="utf-8") as out:  # "x": never over an existing file
+            out.write(config_template(default_data_dir()))
+    except FileExistsError:
+        print(
+            f"flashcards: {path} already exists; edit it, or remove it to start again",
+            file=sys.stderr,
+        )
+        return 1
+    except OSError as error:
+        print(f"flashcards: {path}: cannot write the settings file: {error}", file=sys.stderr)
+        return 1
+    print(f"wrote {path}: every setting is there, commented out at its default")
+    return 0
+
+
 def run(args: argparse.Namespace) -> int:
     from flashcards.config import settings_from_args
 
-    settings = settings_from_args(args)
+    settings = settings_from_args(args, may_be_missing=True)
+    if args.init:
+        return init(settings.config_path)
     rows = settings_table(settings)
     exists = settings.config_path.exists()
     if args.json:
@@ -75,7 +106,12 @@ def run(args: argparse.Namespace) -> int:
             )
         )
         return 0
-    state = "" if exists else " (not created yet: defaults apply)"
+    state = (
+        ""
+        if exists
+        else " (not created yet: defaults apply; `flashcards config --init` writes one "
+        "with every setting)"
+    )
     print(f"settings file: {settings.config_path}{state}")
     width = max(len(k) for k, _, _ in rows)
     for key, value, origin in rows:

@@ -12,6 +12,7 @@ from textual.screen import Screen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
+from flashcards.errors import problems_summary
 from flashcards.session import DeckCounts, combined, in_decks
 from tui.text import plain
 from tui.widgets import Footer
@@ -158,11 +159,7 @@ class DecksScreen(Screen[None]):
         more = f"\n… and {len(problems) - 200} more" if len(problems) > 200 else ""
         # Content: problem messages quote file names and deck text, never read as markup
         self.query_one("#problem-list", Static).update(
-            Content(
-                f"{len(problems)} problem(s) in the decks (those cards are left out; Esc hides):\n"
-                + text
-                + more
-            )
+            Content(f"{problems_summary(problems)}; Esc hides:\n" + text + more)
         )
         self.query_one("#problems").add_class("shown")
 

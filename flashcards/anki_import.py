@@ -24,6 +24,7 @@ from flashcards.anki_package import collection_bytes
 from flashcards.errors import FlashcardsError
 from flashcards.grades import Grade
 from flashcards.guids import note_id_for_guid
+from flashcards.identity import card_id as card_id_of  # variables here are named card_id
 
 #: Anki's answer buttons (revlog `ease`) -> SM-2 quality. Again is a failed recall that the
 #: learner recognised once shown (1); Hard, Good and Easy are the three passing grades.
@@ -61,7 +62,7 @@ class AnkiAnswer:
     @property
     def card_id(self) -> str:
         """The flashcards card id when the guid is the note's id."""
-        return f"{self.guid}:{self.ordinal}"
+        return card_id_of(self.guid, self.ordinal)
 
     @property
     def reviewed_at(self) -> datetime:
@@ -144,10 +145,10 @@ def plan_import(
         if answer.ease not in GRADES or answer.revlog_type not in ANSWER_TYPES:
             not_answers += 1
             continue
-        card = f"{note_ids.get(answer.guid, answer.guid)}:{answer.ordinal}"
+        card = card_id_of(note_ids.get(answer.guid, answer.guid), answer.ordinal)
         if card not in known_cards and answer.guid not in note_ids:
             # a note imported from Anki (`import-apkg`) has an id that stands for its guid
-            card = f"{note_id_for_guid(answer.guid)}:{answer.ordinal}"
+            card = card_id_of(note_id_for_guid(answer.guid), answer.ordinal)
         if card not in known_cards:
             unknown += 1
             unknown_cards.setdefault(card)

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from flashcards.cards import Deck
 from flashcards.errors import FlashcardsError
@@ -14,20 +14,25 @@ from flashcards.scheduler import ReviewState
 from flashcards.session import DeckCounts, LogEntry, ReviewKind, reviewed_today
 
 if TYPE_CHECKING:
+    from flashcards.config import Settings
     from flashcards.stats import Stats
+    from flashcards.store import Store
+    from flashcards.syncplan import Progress
 
 
 class StoreBackend:
     """Adapts a Store: each call is one store transaction, committed when it returns."""
 
-    def __init__(self, store: Any, settings: Any = None, roots: Sequence[Path] = ()) -> None:
+    def __init__(
+        self, store: Store, settings: Settings | None = None, roots: Sequence[Path] = ()
+    ) -> None:
         self.store = store
         self.limits = getattr(settings, "limits", None)
         #: The deck files and folders synced: cards gone from them are marked removed.
         self.roots = [Path(r) for r in roots]
         self._total: tuple[date, DeckCounts] | None = None
 
-    def sync(self, decks: Sequence[Deck], progress: Any = None) -> None:
+    def sync(self, decks: Sequence[Deck], progress: Progress | None = None) -> None:
         roots = self.roots or sorted({d.path.parent for d in decks})
         self.store.sync(decks, [str(r) for r in roots], progress=progress)
 

@@ -508,8 +508,8 @@ def math_answer_html(expr: str, macros: Mapping[str, str] | None) -> str:
 
 _MODE_TEXT = {
     "equation": "Answer with an equation.",
-    "antiderivative": "An antiderivative, with its constant of integration where the answer "
-    "has one (+ C).",
+    "antiderivative": "Any antiderivative is right, up to a constant; where the answer writes "
+    "+ C, type the constant of integration too.",
     "any_antiderivative": "Any antiderivative is right (up to a constant).",
     "set": "Answer with a set; the order does not matter.",
     "list": "Answer with a list, in order.",

@@ -25,9 +25,17 @@ ROOT = Path(__file__).resolve().parent.parent
 DOCS = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
 
 #: Commands that open the terminal app: they wait for keys, so they cannot run here.
-INTERACTIVE = {"study": "opens the study app", "quiz": "opens the quiz app"}
+INTERACTIVE = {
+    "study": "opens the study app",
+    "quiz": "opens the quiz app",
+    "serve": "serves the study app until it is stopped (tests/test_serve.py runs it)",
+}
 #: Commands that read a file the docs take the reader to have.
 NEEDS_FILE = {"import-reviews": "needs a collection exported from Anki on the reader's phone"}
+#: Commands that need weeks of the reader's own reviews, which a fresh collection has not.
+NEEDS_HISTORY = {
+    ("evaluate", "--json"): "scores the reader's own review log, empty in a fresh collection",
+}
 
 _FENCE = re.compile(
     r"^(?P<fence>`{3,}|~{3,})(?P<info>[^\n]*)\n(?P<body>.*?)^(?P=fence)[ \t]*$", re.M | re.S
@@ -43,6 +51,8 @@ class Shown:
     source: str  # file:line
     command: str
     output: tuple[str, ...] | None  # None when the docs show no output
+    #: The commands above it in the same code block, which a reader runs first.
+    earlier: tuple[str, ...] = ()
 
     @property
     def argv(self) -> list[str]:
@@ -57,6 +67,7 @@ def shown_commands(paths: list[Path]) -> list[Shown]:
         for block in _FENCE.finditer(text):
             first_line = text.count("\n", 0, block.start("body")) + 1
             lines = block.group("body").split("\n")
+            in_block: list[str] = []
             for i, line in enumerate(lines):
                 match = _COMMAND.search(line.strip())
                 if not match:
@@ -73,7 +84,9 @@ def shown_commands(paths: list[Path]) -> list[Shown]:
                     output = tuple(rest)
                 name = path.relative_to(ROOT) if path.is_relative_to(ROOT) else path.name
                 source = f"{name}:{first_line + i}"
-                found.append(Shown(source, match.group("cmd").strip(), output))
+                command = match.group("cmd").strip()
+                found.append(Shown(source, command, output, tuple(in_block)))
+                in_block.append(command)
     return found
 
 
@@ -124,31 +137,65 @@ def synced(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return home / "data"
 
 
+@pytest.fixture(scope="module")
+def anki_package(synced: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The built-in decks exported as an Anki package (what `import-apkg` reads)."""
+    out = tmp_path_factory.mktemp("package") / "ML.apkg"
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        _use_home(monkeypatch, synced.parent)
+        monkeypatch.chdir(ROOT)
+        assert main(["export", "-o", str(out)]) == 0
+    return out
+
+
 @pytest.fixture
-def place(tmp_path: Path, synced: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def place(
+    tmp_path: Path, synced: Path, anki_package: Path, monkeypatch: pytest.MonkeyPatch
+) -> Path:
     """A home with a copy of the synced collection, and a working folder with decks/."""
     home = tmp_path / "home"
     work = tmp_path / "work"
     work.mkdir(parents=True)
     shutil.copytree(ROOT / "decks", work / "decks")
+    shutil.copytree(ROOT / "benchmarks" / "data", work / "benchmarks" / "data")
     shutil.copytree(synced, home / "data")
+    downloads = home / "Downloads"  # the Anki packages the docs import: the built-in decks
+    downloads.mkdir(parents=True)
+    shutil.copy(anki_package, downloads / "ML.apkg")
+    shutil.copy(anki_package, downloads / "collection.colpkg")
     _use_home(monkeypatch, home)
     monkeypatch.chdir(work)
     return home
+
+
+def why_not_run(argv: list[str]) -> str | None:
+    """Why a command shown in the docs cannot run here, or None."""
+    name = argv[0] if argv else "study"
+    if name in INTERACTIVE:
+        return INTERACTIVE[name]
+    if name in NEEDS_FILE:
+        return NEEDS_FILE[name]
+    return NEEDS_HISTORY.get(tuple(argv))
+
+
+def at_home(argv: list[str], home: Path) -> list[str]:
+    """The arguments with `~/` read as the home folder."""
+    return [str(home) + a[1:] if a.startswith("~/") else a for a in argv]
 
 
 @pytest.mark.parametrize("shown", SHOWN, ids=[f"{s.source} {s.command}" for s in SHOWN])
 def test_a_command_shown_in_the_docs_runs_as_shown(
     shown: Shown, place: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    argv = shown.argv
-    name = argv[0] if argv else "study"
-    if name in INTERACTIVE:
-        pytest.skip(f"{shown.source}: `flashcards {name}` {INTERACTIVE[name]}")
-    if name in NEEDS_FILE:
-        pytest.skip(f"{shown.source}: `flashcards {name}` {NEEDS_FILE[name]}")
-    argv = [str(place) + a[1:] if a.startswith("~/") else a for a in argv]
-    status = main(argv)  # an exception here is the traceback a reader would see
+    reason = why_not_run(shown.argv)
+    if reason:
+        pytest.skip(f"{shown.source}: `{shown.command}` {reason}")
+    for earlier in shown.earlier:  # what the block has the reader run first
+        argv = Shown(shown.source, earlier, None).argv
+        if not why_not_run(argv):
+            main(at_home(argv, place))
+    capsys.readouterr()
+    status = main(at_home(shown.argv, place))  # an exception here is the traceback a reader sees
     out, err = capsys.readouterr()
     where = f"{shown.source}: {shown.command}\nstdout:\n{out}\nstderr:\n{err}"
     if shown.output is None:

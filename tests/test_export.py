@@ -678,7 +678,7 @@ def test_the_back_says_which_integral_rule_and_how_many_figures():
 
     with_constant = declarations_html(MathSpec("x^2 + C", mode="antiderivative"))
     up_to_constant = declarations_html(MathSpec("x^2", mode="any_antiderivative"))
-    assert "constant of integration" in with_constant
+    assert "type the constant of integration" in with_constant
     assert "up to a constant" in up_to_constant and "constant of integration" not in up_to_constant
     assert "3 significant figures" in declarations_html(MathSpec("pi", sig_figs=3))
     assert "1 significant figure." in declarations_html(MathSpec("pi", sig_figs=1))

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.message import Message
 from textual.notifications import Notification, SeverityLevel
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
@@ -127,6 +128,19 @@ def decks_screen() -> DecksScreen:
     from tui.screens.decks import DecksScreen
 
     return DecksScreen()
+
+
+class SyncProgress(Message):
+    """How far the deck worker has got, posted from its thread.
+
+    Posting never waits for the screens: the worker may hold the store's lock while it
+    reports (a sync reports inside its transaction), and a screen that reads the store at that
+    moment would otherwise wait for the worker while the worker waits for the screen.
+    """
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text
 
 
 class FlashcardsApp(App[None]):
@@ -283,10 +297,12 @@ class FlashcardsApp(App[None]):
                 return  # a few updates a second are enough, and cheap for the screen
             last[0] = now
             text = f"{what} {done}/{total}…" if total else ""
-            with contextlib.suppress(RuntimeError):  # the app is closing: nobody to tell
-                self.call_from_thread(self._show_progress, text)
+            self.post_message(SyncProgress(text))  # thread-safe, and it never blocks
 
         return report
+
+    def on_sync_progress(self, message: SyncProgress) -> None:
+        self._show_progress(message.text)
 
     def _show_progress(self, text: str) -> None:
         from tui.screens.decks import DecksScreen

@@ -194,3 +194,55 @@ print("fsrs_rs_python" in sys.modules)
 
 def test_memory_type_round_trips():
     assert Memory(1.5, 5.0) == Memory(1.5, 5.0)
+
+
+def test_stats_show_fsrs_retention_and_workload(tmp_path):
+    from flashcards.report import report
+    from flashcards.stats import compute_stats, fsrs_stats, stats_to_json
+
+    store = collection(tmp_path, FSRS)
+    study(store, days=25)
+    today = START + timedelta(days=25)
+    stats = compute_stats(store, today)
+    f = stats.fsrs
+    assert f is not None and f.cards == len(store.card_ids())
+    assert 0.5 < f.predicted_retention <= 1
+    dues = [store.state(cid).due for cid in store.card_ids()]
+    assert len(f.forecast.counts) == 30
+    assert f.forecast.total == sum((d - today).days < 30 for d in dues)
+    assert f.forecast.counts[7] == sum((d - today).days == 7 for d in dues)
+    doc = stats_to_json(stats)["fsrs"]
+    assert doc["cards"] == f.cards and len(doc["forecast"]["days"]) == 30
+    assert "FSRS: predicted retention today" in report(stats)
+    one_deck = compute_stats(store, today, "stats").fsrs
+    assert one_deck is not None and one_deck.cards == 1
+    store.switch_scheduler(SM2)
+    assert compute_stats(store, today).fsrs is None
+    assert stats_to_json(compute_stats(store, today))["fsrs"] is None
+    store.close()
+    # the pure part: recall at the stability is 90%, a card past the window is not counted
+    w = default_parameters()
+    day = date(2026, 3, 1)
+    pure = fsrs_stats([(day, 10, 10.0, w), (day + timedelta(days=40), 40, 60.0, w)], day)
+    assert pure.cards == 2 and pure.forecast.counts[0] == 1 and pure.forecast.total == 1
+    assert pure.predicted_retention == pytest.approx((0.9 + 1.0) / 2)
+
+
+def test_the_card_info_shows_stability_difficulty_and_recall_now(tmp_path):
+    from tui.screens.info import fsrs_lines
+
+    store = collection(tmp_path, FSRS)
+    entry = store.grade("n1:0", 4, now=at(START), today=START)
+    memory = entry.after_memory
+    at_stability = START + timedelta(days=round(memory.stability))
+    (line,) = fsrs_lines(store, "n1:0", at_stability)
+    assert line.startswith(f"FSRS: stability {memory.stability:.1f} d  difficulty ")
+    from flashcards.fsrs_model import retrievability
+
+    expected = retrievability(round(memory.stability), memory.stability, default_parameters())
+    assert 0.88 < expected < 0.93  # near 90% at the stability
+    assert line.endswith(f"recall now {expected:.0%}")
+    assert fsrs_lines(store, "n2:0", START) == []  # never reviewed: no memory yet
+    store.switch_scheduler(SM2)
+    assert fsrs_lines(store, "n1:0", START) == []
+    store.close()

@@ -29,6 +29,7 @@ COMMANDS = (
     "import_reviews",
     "import_apkg",
     "evaluate",
+    "optimize",
     "backup",
     "restore",
     "config",

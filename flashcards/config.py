@@ -28,6 +28,13 @@ DURABILITIES = ("normal", "full")
 DEFAULT_DAY_START = time(4, 0)
 #: Daily backups kept unless the file says otherwise.
 DEFAULT_BACKUPS_KEPT = 10
+#: The schedulers a deck may use (`flashcards.schedulers.SCHEDULERS`, kept here so reading
+#: the settings imports no scheduler); SM-2 is the default.
+SCHEDULER_NAMES = ("sm2", "fsrs")
+DEFAULT_SCHEDULER = "sm2"
+#: FSRS's desired retention: the default and the range allowed.
+DEFAULT_DESIRED_RETENTION = 0.9
+RETENTION_RANGE = (0.70, 0.99)
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +67,34 @@ class Limits:
 
 
 @dataclass(frozen=True, slots=True)
+class Scheduling:
+    """Which scheduler each deck uses, and FSRS's desired retention."""
+
+    #: "sm2" or "fsrs", for every deck without its own.
+    scheduler: str = DEFAULT_SCHEDULER
+    #: (deck name, scheduler) pairs; a deck's scheduler also applies to its sub-decks.
+    per_deck: tuple[tuple[str, str], ...] = ()
+    #: The probability of recall FSRS schedules each review for.
+    desired_retention: float = DEFAULT_DESIRED_RETENTION
+
+    def for_deck(self, deck: str) -> str:
+        """The scheduler of `deck`: its own, its nearest configured parent's, or the default."""
+        table = dict(self.per_deck)
+        name = deck
+        while True:
+            if name in table:
+                return table[name]
+            if "::" not in name:
+                return self.scheduler
+            name = name.rpartition("::")[0]
+
+    @property
+    def uses_fsrs(self) -> bool:
+        """Whether any deck is scheduled by FSRS."""
+        return self.scheduler == "fsrs" or any(s == "fsrs" for _, s in self.per_deck)
+
+
+@dataclass(frozen=True, slots=True)
 class Settings:
     """Everything configurable, gathered once and passed down."""
 
@@ -81,6 +116,8 @@ class Settings:
     backups_kept: int = DEFAULT_BACKUPS_KEPT
     #: Spread due dates by up to 5% of the interval (off by default).
     fuzz: bool = False
+    #: The scheduler of each deck (SM-2 by default) and FSRS's desired retention.
+    scheduling: Scheduling = field(default_factory=Scheduling)
     #: The password `flashcards serve` asks for (required off this machine's own address).
     serve_password: str | None = field(default=None, repr=False)
     #: Where each setting came from: "default", "file", "environment" or "option".
@@ -132,8 +169,11 @@ _TOP_KEYS = {
     "serve_password",
     "limits",
     "decks",
+    "scheduler",
+    "desired_retention",
 }
 _LIMIT_KEYS = {"new_per_day", "reviews_per_day"}
+_DECK_KEYS = _LIMIT_KEYS | {"scheduler"}
 
 
 def _fail(where: str, message: str) -> FlashcardsError:
@@ -157,13 +197,30 @@ def _day_start(value: Any, where: str) -> time:
     raise _fail(where, f'`day_start` must be a time like "04:00", not {value!r}')
 
 
-def _limits(value: Any, where: str, key: str) -> DeckLimits:
+def _limits(value: Any, where: str, key: str, allowed: set[str] = _LIMIT_KEYS) -> DeckLimits:
     if not isinstance(value, dict):
         raise _fail(where, f"`{key}` must be a table with new_per_day and reviews_per_day")
-    unknown = set(value) - _LIMIT_KEYS
+    unknown = set(value) - allowed
     if unknown:
         raise _fail(where, f"unknown key `{sorted(unknown)[0]}` in `{key}`")
-    return DeckLimits(**{k: _int(v, where, f"{key}.{k}") for k, v in value.items()})
+    return DeckLimits(
+        **{k: _int(v, where, f"{key}.{k}") for k, v in value.items() if k in _LIMIT_KEYS}
+    )
+
+
+def _scheduler(value: Any, where: str, key: str) -> str:
+    if value not in SCHEDULER_NAMES:
+        raise _fail(where, f'`{key}` must be "sm2" or "fsrs", not {value!r}')
+    return str(value)
+
+
+def _retention(value: Any, where: str) -> float:
+    low, high = RETENTION_RANGE
+    if isinstance(value, bool) or not isinstance(value, int | float) or not low <= value <= high:
+        raise _fail(
+            where, f"`desired_retention` must be a number from {low} to {high}, not {value!r}"
+        )
+    return float(value)
 
 
 def parse_settings(
@@ -227,7 +284,21 @@ def parse_settings(
     if not isinstance(decks_doc, dict):
         raise _fail(where, '`decks` must hold tables like [decks."ml::probability"]')
     per_deck = tuple(
-        (name, _limits(value, where, f"decks.{name}")) for name, value in sorted(decks_doc.items())
+        (name, _limits(value, where, f"decks.{name}", _DECK_KEYS))
+        for name, value in sorted(decks_doc.items())
+        # a table that sets only the scheduler leaves the limits to its parents
+        if not isinstance(value, dict) or set(value) & _LIMIT_KEYS or not value
+    )
+    scheduling = Scheduling(
+        scheduler=_scheduler(doc.get("scheduler", DEFAULT_SCHEDULER), where, "scheduler"),
+        per_deck=tuple(
+            (name, _scheduler(value["scheduler"], where, f"decks.{name}.scheduler"))
+            for name, value in sorted(decks_doc.items())
+            if "scheduler" in value
+        ),
+        desired_retention=_retention(
+            doc.get("desired_retention", DEFAULT_DESIRED_RETENTION), where
+        ),
     )
     for key in ("new_per_day", "reviews_per_day"):
         set_in_file = isinstance(limits_doc, dict) and key in limits_doc
@@ -268,6 +339,7 @@ def parse_settings(
         ),
         backups_kept=_int(doc.get("backups_kept", DEFAULT_BACKUPS_KEPT), where, "backups_kept"),
         fuzz=fuzz,
+        scheduling=scheduling,
         serve_password=serve_password,
         origins=tuple(sorted(origins.items())),
     )

@@ -34,6 +34,15 @@ MIN_REVIEWS_TO_FIT = 400
 DEFAULT_DESIRED_RETENTION = 0.9
 
 
+#: The SM-2 grade the log records for each FSRS button (the study app's keys 1-4 under
+#: FSRS): 1 Again -> 1, 2 Hard -> 3, 3 Good -> 4, 4 Easy -> 5. Its inverse is `SM2_TO_FSRS`
+#: (`SM2_TO_FSRS[FSRS_TO_SM2[r]] == r`), so a replay reads back the button that was pressed.
+FSRS_TO_SM2: dict[int, int] = {AGAIN: 1, HARD: 3, GOOD: 4, EASY: 5}
+
+#: The names of the four buttons.
+RATING_NAMES: dict[int, str] = {AGAIN: "Again", HARD: "Hard", GOOD: "Good", EASY: "Easy"}
+
+
 def fsrs_rating(grade: int) -> int:
     """The FSRS rating of an SM-2 grade (0-5), by `SM2_TO_FSRS`."""
     try:

@@ -326,6 +326,22 @@ def chart(draw: Any, width: int, height: int, colors: bool, *data: Any) -> str:
 # --- the report ----------------------------------------------------------------------------
 
 
+def fsrs_lines(stats: Stats) -> list[str]:
+    """FSRS's predictions (when some deck is scheduled by FSRS): retention today, workload."""
+    f = stats.fsrs
+    if f is None:
+        return []
+    if not f.cards:
+        return ["FSRS: no card has an FSRS memory state yet (review some, or switch decks)."]
+    busiest = max(f.forecast.days(), key=lambda d: d.count)
+    return [
+        f"FSRS: predicted retention today {f.predicted_retention:.1%} "
+        f"over {plural(f.cards, 'card')}",
+        f"FSRS: {plural(f.forecast.total, 'review')} due in the next {len(f.forecast.counts)} "
+        f"days (busiest {busiest.day.isoformat()}: {busiest.count})",
+    ]
+
+
 def report(
     stats: Stats,
     width: int = 80,
@@ -356,6 +372,7 @@ def report(
         "(first review of a card a day, graded 3 or more)",
     ]
     out += [f"  {line}" for line in retention_lines(stats.retention)]
+    out += [f"  {line}" for line in fsrs_lines(stats)]
     out += ["", f"Cards by state: {plural(stats.states.total, 'card')}"]
     if stats.states.total:
         out += [f"  {line}" for line in state_bars(stats.states, min(width, 80) - 2, colors)]

@@ -19,6 +19,8 @@ from flashcards.scheduler import ReviewState, fuzz, schedule
 if TYPE_CHECKING:
     import random
 
+    from flashcards.fsrs_model import FsrsSettings, Memory
+
 #: What a review-log row records: a scheduled review, a same-day repeat, or quiz practice.
 ReviewKind = Literal["review", "repeat", "practice"]
 REVIEW_KINDS: tuple[ReviewKind, ...] = ("review", "repeat", "practice")
@@ -48,6 +50,9 @@ class LogEntry:
     #: This grade made the card a leech and suspended it (undo unsuspends).
     leech: bool
     undone: bool
+    #: The card's FSRS memory before and after (None where FSRS has not computed it).
+    before_memory: Memory | None = None
+    after_memory: Memory | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,6 +132,8 @@ def apply_grade(
     seconds: float | None = None,
     leech_threshold: int = DEFAULT_LEECH_THRESHOLD,
     rng: random.Random | None = None,
+    memory: Memory | None = None,
+    fsrs: FsrsSettings | None = None,
 ) -> LogEntry:
     """What one grade does to a card in state `before`, as the log entry to record.
 
@@ -134,14 +141,23 @@ def apply_grade(
     reviewed today becomes a "repeat"; a "repeat" (same-day rule) and "practice" (quiz)
     leave the state. A failing review that reaches the leech threshold sets `leech`: the
     card is to be suspended.
+
+    With `fsrs` settings a review is scheduled by FSRS (`flashcards.schedulers.review`) from
+    the card's `memory`, and the entry keeps the memory before and after; without, by SM-2,
+    the memory kept as it was.
     """
     grade = Grade(grade)
     if kind == "review" and reviewed_today(before, today):
         kind = "repeat"
-    after = before
+    after, after_memory = before, memory
     leech = False
     if kind == "review":
-        after = schedule(before, grade, today)
+        if fsrs is None:
+            after = schedule(before, grade, today)
+        else:
+            from flashcards.schedulers import review
+
+            after, after_memory = review(before, memory, grade, today, fsrs)
         if rng is not None:
             after = fuzz(after, today, rng)
         leech = not grade.passing and is_leech(after, leech_threshold)
@@ -159,6 +175,8 @@ def apply_grade(
         after=after,
         leech=leech,
         undone=False,
+        before_memory=memory,
+        after_memory=after_memory,
     )
 
 

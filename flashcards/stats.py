@@ -260,6 +260,41 @@ class HardCard:
     ordinal: int = 0
 
 
+#: Days of FSRS's workload forecast.
+FSRS_FORECAST_DAYS = 30
+
+
+@dataclass(frozen=True, slots=True)
+class FsrsStats:
+    """What FSRS predicts for the cards it schedules (those with a memory state)."""
+
+    #: Cards scheduled by FSRS with a memory state, in scope (not removed or suspended).
+    cards: int
+    #: Mean probability of recall today over those cards (None without any).
+    predicted_retention: float | None
+    #: Those cards due per day over the next `FSRS_FORECAST_DAYS` days, from FSRS's due dates.
+    forecast: Forecast
+
+
+def fsrs_stats(rows: Iterable[tuple[date, int, float, Sequence[float]]], today: date) -> FsrsStats:
+    """FSRS's numbers from (due, interval_days, stability, parameters) of each card."""
+    from flashcards.fsrs_model import retrievability
+
+    counts = [0] * FSRS_FORECAST_DAYS
+    overdue = n = 0
+    recall = 0.0
+    for due, interval, stability, parameters in rows:
+        n += 1
+        elapsed = (today - (due - timedelta(days=interval))).days
+        recall += retrievability(elapsed, stability, parameters)
+        offset = (due - today).days
+        if offset < 0:
+            overdue += 1
+        if offset < FSRS_FORECAST_DAYS:
+            counts[max(0, offset)] += 1
+    return FsrsStats(n, recall / n if n else None, Forecast(today, tuple(counts), overdue))
+
+
 @dataclass(frozen=True, slots=True)
 class Stats:
     """Every statistic for one day, over the whole collection or one deck tree."""
@@ -278,6 +313,8 @@ class Stats:
     ease: Distribution
     intervals: Distribution
     hardest: tuple[HardCard, ...] = ()
+    #: FSRS's predictions, when some deck is scheduled by FSRS (None otherwise).
+    fsrs: FsrsStats | None = None
 
 
 # --- pure helpers over grouped rows ---------------------------------------------------------
@@ -588,6 +625,40 @@ def compute_stats(
         ease,
         intervals,
         hard,
+        _fsrs_of(store, today, in_scope),
+    )
+
+
+def _fsrs_of(store: Store, today: date, in_scope: Sequence[Any]) -> FsrsStats | None:
+    """FSRS's numbers over the cards in scope that FSRS schedules; None when no deck uses it."""
+    scheduling = getattr(store, "scheduling", None)
+    if scheduling is None or not scheduling.uses_fsrs:
+        return None
+    import sqlalchemy as sa
+
+    from flashcards.store import CARDS
+
+    rows = store.select(
+        sa.select(CARDS.c.deck, CARDS.c.due, CARDS.c.interval_days, CARDS.c.fsrs_stability).where(
+            *in_scope,
+            CARDS.c.fsrs_stability.is_not(None),
+            CARDS.c.due.is_not(None),
+            CARDS.c.removed == sa.false(),
+            CARDS.c.suspended == sa.false(),
+        )
+    )
+    parameters: dict[str, Any] = {}
+    for d in {r.deck for r in rows}:
+        settings = store.fsrs_settings(d)
+        if settings is not None:
+            parameters[d] = settings.parameters
+    return fsrs_stats(
+        (
+            (r.due, r.interval_days, r.fsrs_stability, parameters[r.deck])
+            for r in rows
+            if r.deck in parameters
+        ),
+        today,
     )
 
 
@@ -681,6 +752,18 @@ def stats_to_json(stats: Stats) -> dict[str, Any]:
             }
             for h in stats.hardest
         ],
+        "fsrs": None
+        if stats.fsrs is None
+        else {
+            "cards": stats.fsrs.cards,
+            "predicted_retention": _round(stats.fsrs.predicted_retention),
+            "forecast": {
+                "start": stats.fsrs.forecast.start.isoformat(),
+                "overdue": stats.fsrs.forecast.overdue,
+                "total": stats.fsrs.forecast.total,
+                "days": {d.day.isoformat(): d.count for d in stats.fsrs.forecast.days()},
+            },
+        },
     }
 
 
@@ -690,6 +773,7 @@ __all__ = [
     "DayCount",
     "Distribution",
     "Forecast",
+    "FsrsStats",
     "HardCard",
     "Heatmap",
     "Retention",
@@ -699,6 +783,7 @@ __all__ = [
     "TodayStats",
     "compute_stats",
     "ease_buckets",
+    "fsrs_stats",
     "stats_to_json",
     "streak_of",
 ]

@@ -246,3 +246,60 @@ def test_config_init_writes_a_commented_file_with_every_key_and_never_overwrites
     assert main(["config", "--init"]) == 1
     assert "already exists" in capsys.readouterr().err
     assert target.read_text() == "leech_threshold = 3\n"
+
+
+def test_scheduler_defaults_to_sm2_with_retention_090():
+    s = parse(None)
+    assert s.scheduling.scheduler == "sm2"
+    assert s.scheduling.desired_retention == 0.9
+    assert s.scheduling.for_deck("ml::probability") == "sm2"
+    assert not s.scheduling.uses_fsrs
+
+
+def test_scheduler_per_deck_resolves_through_parents():
+    s = parse(
+        'scheduler = "sm2"\ndesired_retention = 0.85\n'
+        '[decks."ml"]\nscheduler = "fsrs"\n'
+        '[decks."ml::rl"]\nscheduler = "sm2"\nnew_per_day = 3\n'
+        '[decks."stats"]\nnew_per_day = 4\n'
+        '[decks."stats::tests"]\nscheduler = "fsrs"\n'
+    )
+    sched = s.scheduling
+    assert sched.desired_retention == 0.85
+    assert sched.for_deck("ml") == "fsrs"
+    assert sched.for_deck("ml::probability::kl") == "fsrs"
+    assert sched.for_deck("ml::rl::ppo") == "sm2"
+    assert sched.for_deck("mlx") == "sm2"
+    assert sched.uses_fsrs
+    # a deck table with only a scheduler keeps its parent's limits
+    assert s.limits.for_deck("stats::tests") == DeckLimits(new_per_day=4)
+    assert s.limits.for_deck("ml::rl") == DeckLimits(new_per_day=3)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('scheduler = "anki"', '`scheduler` must be "sm2" or "fsrs"'),
+        ('[decks."ml"]\nscheduler = 2', 'decks.ml.scheduler` must be "sm2" or "fsrs"'),
+        ("desired_retention = 0.5", "`desired_retention` must be a number from 0.7 to 0.99"),
+        ("desired_retention = 1", "desired_retention"),
+        ('desired_retention = "high"', "desired_retention"),
+        ("desired_retention = true", "desired_retention"),
+    ],
+)
+def test_bad_scheduling_settings_give_a_clear_message(text, message):
+    with pytest.raises(FlashcardsError, match=message) as info:
+        parse(text)
+    assert str(CFG) in str(info.value)
+
+
+def test_config_command_shows_the_scheduler_and_retention(tmp_path, capsys):
+    from flashcards.cli import main
+
+    cfg = tmp_path / "c.toml"
+    cfg.write_text('desired_retention = 0.92\n[decks."ml"]\nscheduler = "fsrs"\n')
+    assert main(["config", "--config", str(cfg), "--data-dir", str(tmp_path)]) == 0
+    lines = {line.split()[0]: line for line in capsys.readouterr().out.splitlines()[1:]}
+    assert lines["scheduler"].endswith("sm2  [default]")
+    assert lines['decks."ml".scheduler'].endswith("fsrs  [file]")
+    assert lines["desired_retention"].endswith("0.92  [file]")

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
 from flashcards.cards import CardKind
+from flashcards.fsrs_model import FSRS_TO_SM2, RATING_NAMES
 from flashcards.grades import Grade
 
 if TYPE_CHECKING:
@@ -28,6 +29,9 @@ Phase = Literal["question", "typing", "checking", "verdict", "done"]
 GRADE_SHORT = {0: "Blank", 1: "Wrong", 2: "Almost", 3: "Hard", 4: "Good", 5: "Easy"}
 #: The grade proposed after a checked answer: right or not.
 PROPOSED = {True: 4, False: 1}
+#: Under FSRS the keys are Anki's four buttons; each logs the SM-2 grade of
+#: `flashcards.fsrs_model.FSRS_TO_SM2` (1 Again -> 1, 2 Hard -> 3, 3 Good -> 4, 4 Easy -> 5).
+FSRS_KEYS: dict[int, str] = dict(RATING_NAMES)
 #: What a grade of 3 means for when the card comes back (SM-2 repeats it the same day).
 HARD_NOTE = "3 (Hard) counts as recalled but brings the card back later today."
 
@@ -73,6 +77,7 @@ PHASE_ACTIONS: dict[str, frozenset[str]] = {
         {
             "scroll_card",
             "grade",
+            "fsrs_grade",
             "accept_grade",
             "accept_anyway",
             "undo",
@@ -116,6 +121,22 @@ class Situation:
     can_edit: bool = False
     #: A quiz: nothing is suspended or buried.
     practice: bool = False
+    #: The scheduler of the card's deck: "sm2" grades 0-5, "fsrs" the four buttons 1-4.
+    scheduler: str = "sm2"
+
+
+def grade_of_key(key: int, scheduler: str) -> int:
+    """The SM-2 grade a number key logs: itself under SM-2, FSRS_TO_SM2's under FSRS."""
+    return FSRS_TO_SM2[key] if scheduler == "fsrs" else key
+
+
+def key_of_grade(grade: int, scheduler: str) -> int:
+    """The key that gives an SM-2 grade (the proposed one) on the scheduler's scale."""
+    if scheduler != "fsrs":
+        return grade
+    from flashcards.fsrs_model import SM2_TO_FSRS
+
+    return SM2_TO_FSRS[grade]
 
 
 def allowed(action: str, parameters: tuple[object, ...], at: Situation) -> bool:
@@ -144,6 +165,10 @@ def allowed(action: str, parameters: tuple[object, ...], at: Situation) -> bool:
         letter = LETTER_KEYS.get(action)
         if letter is not None and ord(letter) - ord("a") < at.choices:
             return False  # the letter picks an option on this card
+    if action == "grade":
+        return at.scheduler != "fsrs"
+    if action == "fsrs_grade":
+        return at.scheduler == "fsrs"
     if action == "accept_grade":
         return at.proposed
     if action == "accept_anyway":
@@ -260,6 +285,7 @@ def verdict_lines(
     *,
     gave_up: bool = False,
     can_accept: bool = False,
+    scheduler: str = "sm2",
 ) -> list[str]:
     """The verdict panel, line by line (plain text; the caller strips deck controls)."""
     if gave_up:
@@ -277,7 +303,11 @@ def verdict_lines(
     if expected:
         lines.append(f"Expected: {expected}")
     proposed = PROPOSED[checked.accepted]
-    lines.append(f"Enter: grade {proposed} ({GRADE_SHORT[proposed]}), or 0-5.")
+    if scheduler == "fsrs":
+        key = key_of_grade(proposed, scheduler)
+        lines.append(f"Enter: {key} ({FSRS_KEYS[key]}), or 1-4 (FSRS).")
+    else:
+        lines.append(f"Enter: grade {proposed} ({GRADE_SHORT[proposed]}), or 0-5.")
     if can_accept:
         lines.append("a: my answer is right; accept it and remember it for this card.")
     return lines

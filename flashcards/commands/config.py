@@ -53,6 +53,10 @@ def settings_table(settings: Settings) -> list[tuple[str, str, str]]:
             value = getattr(deck_limits, key)
             if value is not None:
                 rows.append((f'decks."{deck}".{key}', str(value), "file"))
+    scheduling = settings.scheduling
+    rows.append(row("scheduler", scheduling.scheduler))
+    rows += [(f'decks."{deck}".scheduler', name, "file") for deck, name in scheduling.per_deck]
+    rows.append(row("desired_retention", f"{scheduling.desired_retention:g}"))
     rows += [
         row("deck_folders", ", ".join(str(p) for p in settings.deck_folders) or "(none)"),
         row("durability", settings.durability),

@@ -59,7 +59,7 @@ from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
-from flashcards.config import Limits, sqlite_path
+from flashcards.config import Limits, Scheduling, sqlite_path
 from flashcards.errors import FlashcardsError
 from flashcards.scheduler import ReviewState
 from flashcards.session import (
@@ -71,6 +71,7 @@ from flashcards.session import (
 )
 from flashcards.store import notes as _notes
 from flashcards.store import queue as _queue
+from flashcards.store import scheduling as _scheduling
 from flashcards.store.connection import (
     StoreError,
     sqlite_engine,
@@ -78,6 +79,7 @@ from flashcards.store.connection import (
     storage_message,
 )
 from flashcards.store.queue import DueSummary, deck_condition
+from flashcards.store.scheduling import FittedParameters
 from flashcards.store.schema import (
     MIGRATIONS_DIR,
     SCHEMA_REVISION,
@@ -100,7 +102,10 @@ from flashcards.store.tables import (
     STATE_COLUMNS,
     TAGS,
     chunks,
+    log_memory_of,
     log_values,
+    memory_of,
+    memory_values,
     state_of,
     state_values,
     utc,
@@ -109,6 +114,7 @@ from flashcards.store.tables import (
 if TYPE_CHECKING:
     from flashcards.cards import Deck
     from flashcards.config import Settings
+    from flashcards.fsrs_model import FsrsSettings, Memory
     from flashcards.syncplan import FileStamp, Progress, SyncReport
 
 __all__ = [
@@ -126,6 +132,7 @@ __all__ = [
     "CardInfo",
     "DeckCounts",
     "DueSummary",
+    "FittedParameters",
     "LogEntry",
     "NewerDatabaseError",
     "Store",
@@ -152,6 +159,8 @@ class CardInfo:
     suspended: bool
     buried_until: date | None
     removed: bool
+    #: The FSRS memory state (None until FSRS computed it).
+    memory: Memory | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,7 +174,11 @@ class AcceptedAnswer:
 
 # Built once, so SQLAlchemy's compiled cache serves the hot path.
 _SELECT_STATE = sa.select(*STATE_COLUMNS).where(CARDS.c.id == sa.bindparam("cid"))
-_SELECT_STATE_FOR_UPDATE = _SELECT_STATE.with_for_update()
+_SELECT_GRADE = (
+    sa.select(*STATE_COLUMNS, CARDS.c.deck, CARDS.c.fsrs_stability, CARDS.c.fsrs_difficulty)
+    .where(CARDS.c.id == sa.bindparam("cid"))
+    .with_for_update()
+)
 # The SET clause comes from the parameter names (the state columns and `suspended`).
 _UPDATE_STATE = sa.update(CARDS).where(CARDS.c.id == sa.bindparam("cid"))
 _INSERT_LOG = sa.insert(LOG)
@@ -182,6 +195,7 @@ class Store:
         leech_threshold: int = DEFAULT_LEECH_THRESHOLD,
         fuzz: bool = False,
         backup_dir: Path | None = None,
+        scheduling: Scheduling | None = None,
     ) -> None:
         """Open (creating or migrating) the collection at the SQLAlchemy `url`.
 
@@ -192,10 +206,15 @@ class Store:
             fuzz: spread due dates a little (off by default).
             backup_dir: where the copy taken before a migration goes (default: beside the
                 database file).
+            scheduling: the scheduler of each deck; given, a change since the collection was
+                last opened is replayed now (`switch_scheduler`); None grades with SM-2 and
+                leaves the states as they are (backups, checks).
         """
         self.url = url
         self.leech_threshold = leech_threshold
         self.fuzz = fuzz
+        self.scheduling = scheduling or Scheduling()
+        self._fitted: dict[str, FittedParameters] | None = None
         self._lock = threading.RLock()
         self._rng: Any = None
         self._sqlite = url.startswith("sqlite")
@@ -212,6 +231,8 @@ class Store:
             raise FlashcardsError(storage_message("open", url, error)) from None
         try:
             ensure_schema(self._tx, url, backup_dir)
+            if scheduling is not None:
+                self.switch_scheduler(scheduling)
         except BaseException:
             self.close()
             raise
@@ -234,6 +255,7 @@ class Store:
             durability=settings.durability,
             leech_threshold=settings.leech_threshold,
             fuzz=settings.fuzz,
+            scheduling=settings.scheduling,
         )
 
     def close(self) -> None:
@@ -380,6 +402,7 @@ class Store:
                         m["suspended"],
                         m["buried_until"],
                         m["removed"],
+                        memory_of(row),
                     )
         return found
 
@@ -421,9 +444,10 @@ class Store:
             raise FlashcardsError(f"unknown review kind {kind!r}")
         rng = self._random() if self.fuzz else None
         with self._tx(write=True) as conn:
-            row = conn.execute(_SELECT_STATE_FOR_UPDATE, {"cid": card_id}).first()
+            row = conn.execute(_SELECT_GRADE, {"cid": card_id}).first()
             if row is None:
                 raise FlashcardsError(f"no card {card_id!r} in the collection")
+            fsrs = self._fsrs_settings(conn, row.deck) if self.scheduling.uses_fsrs else None
             entry = apply_grade(
                 card_id,
                 state_of(row),
@@ -436,15 +460,76 @@ class Store:
                 seconds=seconds,
                 leech_threshold=self.leech_threshold,
                 rng=rng,
+                memory=memory_of(row),
+                fsrs=fsrs,
             )
             if entry.kind == "review":
                 values = state_values(entry.after)
+                if fsrs is not None:
+                    values.update(memory_values(entry.after_memory))
                 values["cid"] = card_id
                 values["suspended"] = bool(row.suspended) or entry.leech
                 conn.execute(_UPDATE_STATE, values)
             result = conn.execute(_INSERT_LOG, log_values(entry))
             (log_id,) = result.inserted_primary_key
         return replace(entry, id=log_id)
+
+    # --- schedulers: FSRS settings, fitted parameters, switching -------------------------------
+
+    def fsrs_settings(self, deck: str) -> FsrsSettings | None:
+        """What FSRS schedules `deck` with (its fitted parameters, else the defaults), or None
+        when the deck is scheduled by SM-2."""
+        with self._tx() as conn:
+            return self._fsrs_settings(conn, deck)
+
+    def _fsrs_settings(self, conn: sa.Connection, deck: str) -> FsrsSettings | None:
+        if self.scheduling.for_deck(deck) != "fsrs":
+            return None
+        from flashcards.fsrs_model import FsrsSettings, default_parameters
+
+        if self._fitted is None:
+            self._fitted = _scheduling.fitted_parameters(conn)
+        fitted = _scheduling.parameters_for(self._fitted, deck)
+        parameters = fitted.parameters if fitted else tuple(default_parameters())
+        return FsrsSettings(parameters, self.scheduling.desired_retention)
+
+    def fitted_parameters(self) -> dict[str, FittedParameters]:
+        """The stored FSRS fits by deck ("" for the whole collection), read once."""
+        if self._fitted is None:
+            with self._tx() as conn:
+                self._fitted = _scheduling.fitted_parameters(conn)
+        return self._fitted
+
+    def save_fitted_parameters(self, fitted: FittedParameters) -> int:
+        """Store a fit (replacing the deck's previous one) and, in the same transaction,
+        replay the cards it schedules; returns the number of cards replayed."""
+        with self._tx(write=True) as conn:
+            _scheduling.save_parameters(conn, fitted)
+            self._fitted = _scheduling.fitted_parameters(conn)
+            decks = dict(conn.execute(sa.select(CARDS.c.id, CARDS.c.deck)).all())
+            covered = [
+                cid
+                for cid, deck in decks.items()
+                if self.scheduling.for_deck(deck) == "fsrs"
+                and _scheduling.parameters_for(self._fitted, deck) == fitted
+            ]
+            return _scheduling.replay_cards(
+                conn, sorted(covered), lambda deck: self._fsrs_settings(conn, deck), decks
+            )
+
+    def switch_scheduler(self, scheduling: Scheduling) -> int:
+        """Grade with `scheduling` from now on; the cards whose deck's scheduler differs from
+        the one their state was computed with are replayed from their logs, in one
+        transaction. Returns the number of cards replayed (0, one query, when unchanged)."""
+        self.scheduling = scheduling
+        with self._tx() as conn:
+            unchanged = _scheduling.same_schedulers(_scheduling.stored_scheduling(conn), scheduling)
+        if unchanged:
+            return 0
+        with self._tx(write=True) as conn:
+            return _scheduling.switch(
+                conn, scheduling, lambda deck: self._fsrs_settings(conn, deck)
+            )
 
     def _random(self) -> Any:
         if self._rng is None:
@@ -472,6 +557,7 @@ class Store:
             conn.execute(sa.update(LOG).where(LOG.c.id == row.id).values(undone=True))
             if row.kind == "review":
                 values = state_values(state_of(row, "before_"))
+                values.update(memory_values(log_memory_of(row, "before_")))
                 if row.leech:
                     values["suspended"] = False
                 conn.execute(sa.update(CARDS).where(CARDS.c.id == row.card_id).values(**values))
@@ -602,6 +688,8 @@ class Store:
                     state_of(r, "after_"),
                     r.leech,
                     r.undone,
+                    log_memory_of(r, "before_"),
+                    log_memory_of(r, "after_"),
                 )
                 for r in conn.execute(query)
             ]

@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
 from flashcards.cards import CardKind
+from flashcards.fsrs_model import Memory
 from flashcards.scheduler import ReviewState
 from flashcards.session import LogEntry
 
@@ -131,6 +132,9 @@ class CardRow(SQLModel, table=True):
     suspended: bool = False
     buried_until: date | None = None
     removed: bool = False
+    #: FSRS memory state (NULL until FSRS computed it: a card scheduled by SM-2 has none).
+    fsrs_stability: float | None = None
+    fsrs_difficulty: float | None = None
 
 
 class ReviewLogRow(SQLModel, table=True):
@@ -172,6 +176,35 @@ class ReviewLogRow(SQLModel, table=True):
     #: This grade made the card a leech and suspended it (undo unsuspends).
     leech: bool = False
     undone: bool = False
+    #: The card's FSRS memory before and after the grade (undo restores it).
+    before_stability: float | None = None
+    before_difficulty: float | None = None
+    after_stability: float | None = None
+    after_difficulty: float | None = None
+
+
+class FsrsParametersRow(SQLModel, table=True):
+    """FSRS parameters fitted by `flashcards optimize`, for a deck ("" for the collection)."""
+
+    __tablename__ = "fsrs_parameters"
+
+    deck: str = Field(primary_key=True, sa_type=sa.String)
+    #: JSON list of floats.
+    parameters: str = Field(sa_type=sa.Text)
+    fitted_on: date
+    #: Reviews the fit used.
+    reviews: int
+    #: Log loss of the fitted parameters on those reviews.
+    log_loss: float | None = None
+
+
+class MetaRow(SQLModel, table=True):
+    """A collection-wide value, such as the scheduler settings the states were computed with."""
+
+    __tablename__ = "collection_meta"
+
+    key: str = Field(primary_key=True, sa_type=sa.String)
+    value: str = Field(sa_type=sa.Text)
 
 
 class AcceptedAnswerRow(SQLModel, table=True):
@@ -194,6 +227,8 @@ TAGS = NoteTagRow.__table__  # type: ignore[attr-defined]
 CARDS = CardRow.__table__  # type: ignore[attr-defined]
 LOG = ReviewLogRow.__table__  # type: ignore[attr-defined]
 ACCEPTED = AcceptedAnswerRow.__table__  # type: ignore[attr-defined]
+FSRS_PARAMETERS = FsrsParametersRow.__table__  # type: ignore[attr-defined]
+META = MetaRow.__table__  # type: ignore[attr-defined]
 
 #: Card kinds whose notes make several cards (see `Note.ordinals`); every other kind's note
 #: has one card.
@@ -230,6 +265,26 @@ def state_values(state: ReviewState, prefix: str = "") -> dict[str, Any]:
     }
 
 
+def memory_of(
+    row: Any, stability: str = "fsrs_stability", difficulty: str = "fsrs_difficulty"
+) -> Memory | None:
+    """The FSRS memory in a row's two columns, or None when FSRS has not computed it."""
+    s, d = row._mapping[stability], row._mapping[difficulty]
+    return None if s is None or d is None else Memory(s, d)
+
+
+def memory_values(
+    memory: Memory | None, stability: str = "fsrs_stability", difficulty: str = "fsrs_difficulty"
+) -> dict[str, Any]:
+    if memory is None:
+        return {stability: None, difficulty: None}
+    return {stability: memory.stability, difficulty: memory.difficulty}
+
+
+def log_memory_of(row: Any, prefix: str) -> Memory | None:
+    return memory_of(row, f"{prefix}stability", f"{prefix}difficulty")
+
+
 def log_values(e: LogEntry) -> dict[str, Any]:
     """The column values of a review-log row to insert (its `id` is left to the database)."""
     return {
@@ -245,6 +300,8 @@ def log_values(e: LogEntry) -> dict[str, Any]:
         "undone": e.undone,
         **state_values(e.before, "before_"),
         **state_values(e.after, "after_"),
+        **memory_values(e.before_memory, "before_stability", "before_difficulty"),
+        **memory_values(e.after_memory, "after_stability", "after_difficulty"),
     }
 
 

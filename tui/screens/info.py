@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -40,6 +42,7 @@ class InfoScreen(ModalScreen[None]):
                 "ease {ease}  interval {interval}  due {due}  repetitions {repetitions}"
                 "  lapses {lapses}".format(**state)
             )
+            lines += fsrs_lines(getattr(app.backend, "store", None), card.id, app.today)
             history = app.backend.history(card.id)
         except KeyError:
             history = []
@@ -54,3 +57,27 @@ class InfoScreen(ModalScreen[None]):
 
     async def action_dismiss(self, result: None = None) -> None:
         self.dismiss(result)
+
+
+def fsrs_lines(store: Any, card_id: str, today: Any) -> list[str]:
+    """A card's FSRS memory (stability, difficulty) and probability of recall now, when
+    FSRS schedules its deck and has computed its memory."""
+    from flashcards.errors import FlashcardsError
+
+    if store is None or not store.scheduling.uses_fsrs:
+        return []
+    try:
+        info = store.card(card_id)
+        settings = store.fsrs_settings(info.deck)
+    except FlashcardsError:
+        return []
+    if settings is None or info.memory is None or info.state.due is None:
+        return []
+    from flashcards.fsrs_model import retrievability
+
+    last = info.state.due.toordinal() - info.state.interval_days
+    recall = retrievability(today.toordinal() - last, info.memory.stability, settings.parameters)
+    return [
+        f"FSRS: stability {info.memory.stability:.1f} d  difficulty "
+        f"{info.memory.difficulty:.2f}  recall now {recall:.0%}"
+    ]

@@ -81,6 +81,8 @@ class ReviewScreen(Screen[None]):
         Binding("enter", "focus_answer", "Answer"),
         *(Binding(str(g), f"grade({g})", f"{GRADE_SHORT[g]}") for g in range(6)),
         Binding("a", "accept_anyway", "It's right", show=False),
+        # Under FSRS: Anki's four buttons (review_flow.FSRS_KEYS).
+        *(Binding(str(k), f"fsrs_grade({k})", name) for k, name in review_flow.FSRS_KEYS.items()),
         Binding("escape", "cancel_check", "Cancel"),
         Binding("escape", "give_up", "Show answer"),
         Binding("u", "undo", "Undo"),
@@ -193,7 +195,15 @@ class ReviewScreen(Screen[None]):
             has_image=any(i.path for i in self.images),
             can_edit=self.app.deck_loader is not None,
             practice=self.practice,
+            scheduler=self._scheduler(),
         )
+
+    def _scheduler(self) -> str:
+        """The scheduler of the shown card's deck ("sm2" or "fsrs"), from the collection."""
+        scheduling = getattr(getattr(self.app.backend, "store", None), "scheduling", None)
+        if scheduling is None or self.deck is None:
+            return "sm2"
+        return scheduling.for_deck(self.deck.name)
 
     def watch_phase(self, _old: str, _new: str) -> None:
         self.refresh_bindings()
@@ -233,6 +243,8 @@ class ReviewScreen(Screen[None]):
         where = plain(deck.name)
         if card.kind is CardKind.REVERSIBLE:
             where += "  ·  reverse" if card.ordinal == 1 else ""
+        if self._scheduler() == "fsrs":
+            where += "  ·  FSRS: 1 Again 2 Hard 3 Good 4 Easy"
         # Content: deck names and tags are untrusted text, never markup
         self.query_one("#meta", Static).update(Content(f"{where}   {tags}".rstrip()))
         front, self.images = side_markdown(front_source(card), deck.macro_map, deck.path)
@@ -502,6 +514,7 @@ class ReviewScreen(Screen[None]):
             expected_text(self.card, self.deck),
             gave_up=gave_up,
             can_accept=self._can_accept_anyway(),
+            scheduler=self._scheduler(),
         )
         lines += self._grades_note()
         verdict = self.query_one("#verdict", Static)
@@ -567,6 +580,10 @@ class ReviewScreen(Screen[None]):
             self.action_grade(PROPOSED[True])
         finally:
             self._accepting = None
+
+    def action_fsrs_grade(self, key: int) -> None:
+        """A key 1-4 under FSRS: the button's SM-2 grade is what the log records."""
+        self.action_grade(review_flow.grade_of_key(key, "fsrs"))
 
     def action_grade(self, grade: int) -> None:
         if self.phase != "verdict" or self.card is None:

@@ -34,6 +34,7 @@ from flashcards.report import (
     draw_heatmap,
     forecast_heading,
     forecast_width,
+    fsrs_lines,
     heat_legend,
     heatmap_heading,
     heatmap_weeks,
@@ -173,7 +174,7 @@ class StatsScreen(Screen[None]):
         plot.styles.width = forecast_width(stats.forecast)
 
         self.query_one("#retention-text", Static).update(
-            "\n".join(retention_lines(stats.retention))
+            "\n".join(retention_lines(stats.retention) + fsrs_lines(stats))
         )
 
         states = stats.states

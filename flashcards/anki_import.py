@@ -117,9 +117,12 @@ def ms_key(moment: datetime) -> int:
 
 def study_day(moment: datetime, day_start: time, tz: Any = None) -> date:
     """The study day an answer belongs to, in local time (`tz`, default the machine's)."""
-    local = moment.astimezone(tz)
-    shift = timedelta(hours=day_start.hour, minutes=day_start.minute, seconds=day_start.second)
-    return (local - shift).date()
+    return (moment.astimezone(tz) - _day_shift(day_start)).date()
+
+
+def _day_shift(day_start: time) -> timedelta:
+    """How far a study day's start lies after midnight."""
+    return timedelta(hours=day_start.hour, minutes=day_start.minute, seconds=day_start.second)
 
 
 def plan_import(
@@ -295,10 +298,11 @@ def replay(
     current: dict[str, Any] = {}
     rows = []
     repeats = 0
+    shift = _day_shift(day_start)  # `study_day`, with the shift worked out once
     for card_id, answer in plan.to_add:
         before = current.get(card_id) or states.get(card_id) or ReviewState()
         when = answer.reviewed_at
-        day = study_day(when, day_start, tz)
+        day = (when.astimezone(tz) - shift).date()
         if before.due is not None and before.due > day:
             kind, after = "repeat", before
             repeats += 1

@@ -3,14 +3,18 @@
 The package is written with genanki (Anki's stock Basic and Cloze note types, HTML, MathJax,
 tags, 20 decks in a tree), then 100,000 answers are added to its revlog. The whole command,
 `flashcards import-apkg FILE --to FOLDER --with-history`, is timed into a fresh folder and
-collection each run (target: under 10 s), with its steps timed apart once.
+collection each run (target: under 10 s), with its steps timed apart once; `--breakdown`
+runs it once more and prints the CPU time of each part of the command.
 
 Usage: python benchmarks/bench_import_apkg.py [--notes 10000] [--reviews 100000] [--repeat 3]
+    [--breakdown]
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import importlib
 import os
 import random
 import shutil
@@ -20,9 +24,24 @@ import sys
 import tempfile
 import time
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 
 from collection import save_result
+
+#: The parts of the command timed by `--breakdown`: (label, module or class, function).
+PARTS = (
+    ("read the package (zip, SQLite, note types, decks)", "flashcards.apkg", "read_package"),
+    ("convert the notes to Markdown", "flashcards.apkg", "convert_package"),
+    ("read the revlog (`read_reviews`)", "flashcards.anki_import", "read_reviews"),
+    ("parse the deck files (`load_decks`)", "flashcards.decks", "load_decks"),
+    ("write them into the collection (`Store.sync`)", "flashcards.store:Store", "sync"),
+    ("the answers logged already (`logged_answers`)", "flashcards.anki_import", "logged_answers"),
+    ("plan the answers (`plan_import`)", "flashcards.anki_import", "plan_import"),
+    ("replay them through SM-2 (`replay`)", "flashcards.anki_import", "replay"),
+    ("write the review log (`Store.import_log`)", "flashcards.store:Store", "import_log"),
+    ("write the cards' states (`Store.import_states`)", "flashcards.store:Store", "import_states"),
+)
 
 
 def generate(path: Path, notes: int, reviews: int, seed: int = 7) -> None:
@@ -88,11 +107,38 @@ def generate(path: Path, notes: int, reviews: int, seed: int = 7) -> None:
             z.writestr("media", media)
 
 
+@contextlib.contextmanager
+def timed_parts(cpu: dict[str, float]) -> Iterator[None]:
+    """Add the CPU time spent in each of `PARTS` to `cpu` while the block runs."""
+    undo = []
+    for label, where, name in PARTS:
+        module, _, cls = where.partition(":")
+        owner = importlib.import_module(module)
+        owner = getattr(owner, cls) if cls else owner
+        original = getattr(owner, name)
+
+        def timed(*args, _original=original, _label=label, **kwargs):
+            started = time.process_time()
+            try:
+                return _original(*args, **kwargs)
+            finally:
+                cpu[_label] = cpu.get(_label, 0.0) + time.process_time() - started
+
+        setattr(owner, name, timed)
+        undo.append((owner, name, original))
+    try:
+        yield
+    finally:
+        for owner, name, original in undo:
+            setattr(owner, name, original)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--notes", type=int, default=10_000)
     parser.add_argument("--reviews", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--breakdown", action="store_true", help="time the parts once more")
     args = parser.parse_args()
 
     from flashcards.apkg import convert_package, read_package
@@ -128,11 +174,27 @@ def main() -> int:
             assert status == 0, status
             shutil.rmtree(out)
         total = statistics.median(totals)
+        parts: dict[str, float] = {}
+        if args.breakdown:
+            out, db = folder / "parts", folder / "parts.sqlite3"
+            argv = ["import-apkg", str(package), "--to", str(out), "--with-history"]
+            started_cpu = time.process_time()
+            with timed_parts(parts):
+                assert cli([*argv, "--db", sqlite_url(db)]) == 0
+            whole = time.process_time() - started_cpu
+            parts["the rest (checks, writing files, suspensions, imports)"] = whole - sum(
+                parts.values()
+            )
     print("\n| step | time |\n| --- | ---: |")
     for name, seconds in steps.items():
         print(f"| {name} | {seconds:.2f} s |")
     print(f"| whole command, with history (median of {args.repeat}) | {total:.2f} s |")
     print(f"| its CPU time (median) | {statistics.median(cpu):.2f} s |")
+    if parts:
+        print("\n| part (one run) | CPU |\n| --- | ---: |")
+        for name, seconds in parts.items():
+            print(f"| {name} | {seconds:.2f} s |")
+        print(f"| whole command | {sum(parts.values()):.2f} s |")
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     print(f"\nload average during the runs: {load:.1f}")
     path = save_result(
@@ -143,6 +205,7 @@ def main() -> int:
             "steps_s": steps,
             "total_s": totals,
             "cpu_s": cpu,
+            "parts_cpu_s": parts,
         },
     )
     print(f"\nwritten to {path}", file=sys.stderr)

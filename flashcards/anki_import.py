@@ -116,11 +116,25 @@ def ms_key(moment: datetime) -> int:
     return round(moment.timestamp() * 1000)
 
 
+def logged_answers(store: Any) -> set[tuple[str, int]]:
+    """(card id, milliseconds) of every row of the store's log, undone ones included: the
+    answers an import must not add again. Two columns, not `review_log()`'s whole entries."""
+    import sqlalchemy as sa
+
+    from flashcards.store import LOG
+
+    query = sa.select(LOG.c.card_id, LOG.c.reviewed_at)
+    return {(card_id, ms_key(when)) for card_id, when in store.select(query)}
+
+
 def study_day(moment: datetime, day_start: time, tz: Any = None) -> date:
     """The study day an answer belongs to, in local time (`tz`, default the machine's)."""
-    local = moment.astimezone(tz)
-    shift = timedelta(hours=day_start.hour, minutes=day_start.minute, seconds=day_start.second)
-    return (local - shift).date()
+    return (moment.astimezone(tz) - _day_shift(day_start)).date()
+
+
+def _day_shift(day_start: time) -> timedelta:
+    """How far a study day's start lies after midnight."""
+    return timedelta(hours=day_start.hour, minutes=day_start.minute, seconds=day_start.second)
 
 
 def plan_import(
@@ -233,7 +247,7 @@ def import_reviews(
     """
     reviews = read_reviews(path)
     known = set(store.card_ids())
-    logged = {(entry.card_id, ms_key(entry.reviewed_at)) for entry in store.review_log()}
+    logged = logged_answers(store)
     plan = plan_import(reviews.answers, known, logged, note_ids)
     repeats = 0
     cards: set[str] = set()
@@ -296,10 +310,11 @@ def replay(
     current: dict[str, Any] = {}
     rows = []
     repeats = 0
+    shift = _day_shift(day_start)  # `study_day`, with the shift worked out once
     for card_id, answer in plan.to_add:
         before = current.get(card_id) or states.get(card_id) or ReviewState()
         when = answer.reviewed_at
-        day = study_day(when, day_start, tz)
+        day = (when.astimezone(tz) - shift).date()
         if before.due is not None and before.due > day:
             kind, after = "repeat", before
             repeats += 1
@@ -332,7 +347,7 @@ def import_history(
     from flashcards.store import LogEntry
 
     known = set(store.card_ids())
-    logged = {(entry.card_id, ms_key(entry.reviewed_at)) for entry in store.review_log()}
+    logged = logged_answers(store)
     plan = plan_import(reviews.answers, known, logged, note_ids)
     done = replay(plan, store.studied_states(), day_start=day_start, tz=tz)
     entries: Sequence[LogEntry] = [

@@ -399,6 +399,34 @@ def test_bulk_import_of_states_and_log(store):
     assert [e.after for e in store.review_log("n1:0")] == [state, state]
 
 
+def test_bulk_import_of_the_log_stores_what_a_grade_row_stores(store):
+    """`import_log`'s fast insert keeps every column as SQLAlchemy's insert stores it."""
+    from datetime import timezone
+
+    from flashcards.store import _INSERT_LOG, LogEntry
+    from flashcards.store.tables import LOG, log_values
+
+    store.sync([deck("a", note("n1"), note("n2"))], ["/decks"])
+    state = ReviewState(3, 15, 260, TODAY, 1)
+    away = datetime(2024, 3, 31, 1, 30, 15, 250, tzinfo=timezone(timedelta(hours=-7)))
+    entries = [
+        LogEntry(0, "n1:0", NOW, TODAY, "review", 5, None, None, 4.0, ReviewState(), state, False, False),
+        LogEntry(0, "n2:0", away, TODAY, "repeat", 1, "x^2", "wrong", None, state, state, True, True),
+        LogEntry(0, "n1:0", NOW.replace(tzinfo=None), TODAY, "practice", 3, "", None, 0.5,
+                 state, ReviewState(), True, False),
+    ]  # fmt: skip
+    assert store.import_log(entries) == 3
+    with store._tx(write=True) as conn:
+        columns = [c.name for c in LOG.c if c.name != "id"]
+        query = f"SELECT {', '.join(columns)} FROM review_log ORDER BY id"
+        fast = conn.exec_driver_sql(query).fetchall()
+        conn.execute(sa.delete(LOG))
+        conn.execute(_INSERT_LOG, [log_values(e) for e in entries])
+        assert conn.exec_driver_sql(query).fetchall() == fast
+    assert store.review_log()[1].reviewed_at == away
+    assert [e.leech for e in store.review_log()] == [False, True, True]
+
+
 ops = st.lists(
     st.tuples(
         st.sampled_from(["a:0", "b:0", "r:0", "r:1"]),

@@ -87,6 +87,8 @@ def _deck_caps(
     """The per-deck new and review caps left today, for decks with their own limits."""
     new_caps: dict[str, int] = {}
     review_caps: dict[str, int] = {}
+    if not limits.per_deck:
+        return new_caps, review_caps  # no deck has limits of its own (1,000 lookups spared)
     for deck in deck_names:
         deck_limits = limits.for_deck(deck)
         done_new, done_review = studied.get(deck, (0, 0))

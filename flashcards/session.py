@@ -80,21 +80,22 @@ class DeckCounts:
 
     def capped(self, limit: DeckCounts) -> DeckCounts:
         """These counts, none above `limit` (what the global daily limits leave today)."""
-        return replace(
-            self,
-            new=min(self.new, limit.new),
-            repeat=min(self.repeat, limit.repeat),
-            review=min(self.review, limit.review),
+        # built directly, not with `replace`: this runs for each of 1,000 decks
+        return DeckCounts(
+            min(self.new, limit.new),
+            min(self.repeat, limit.repeat),
+            min(self.review, limit.review),
+            self.deck,
         )
 
 
 def combined(counts: Iterable[DeckCounts], limit: DeckCounts, deck: str = "") -> DeckCounts:
     """Several decks' counts together (a parent deck's row, or the whole collection's), none
     above `limit`, what the global daily limits leave today over all decks."""
-    total = DeckCounts(deck=deck)
+    new = repeat = review = 0
     for c in counts:
-        total = total + replace(c, deck=deck)
-    return total.capped(limit)
+        new, repeat, review = new + c.new, repeat + c.repeat, review + c.review
+    return DeckCounts(new, repeat, review, deck).capped(limit)
 
 
 def subdeck_range(deck: str) -> tuple[str, str]:

@@ -112,3 +112,15 @@ def test_bad_sizes_get_a_message_not_a_traceback(capsys):
         compare.main(["--sizes", "ten"])
     assert exit_info.value.code == 2
     assert "--sizes" in capsys.readouterr().err
+
+
+def test_the_cpu_clock_leaves_out_time_spent_waiting(monkeypatch):
+    """`--clock cpu` times the process's CPU: a run that only sleeps counts as nearly 0 ms,
+    while the wall clock counts the sleep."""
+    import time
+
+    compare = load("compare_anki")
+    monkeypatch.setenv(compare.CLOCK_VARIABLE, "wall")
+    assert compare.median_ms(lambda: time.sleep(0.05), 1) >= 50
+    monkeypatch.setenv(compare.CLOCK_VARIABLE, "cpu")
+    assert compare.median_ms(lambda: time.sleep(0.05), 1) < 25

@@ -179,6 +179,7 @@ class FlashcardsApp(App[None]):
         exit_after_first_screen: bool = False,
         daily_backup: DailyBackup | None = None,
         on_first_screen: Callable[[], None] | None = None,
+        stored_decks: Iterable[str] = (),
     ) -> None:
         super().__init__()
         self.store = store
@@ -204,6 +205,9 @@ class FlashcardsApp(App[None]):
         #: Called once the first screen is drawn (the study command resumes the garbage
         #: collector it paused for start-up).
         self.on_first_screen = on_first_screen
+        #: With `options.only_loaded`, the decks the collection holds from the given paths:
+        #: the deck list shows them (with their counts) until the files are read.
+        self.stored_decks = frozenset(stored_decks)
         self.cards: dict[str, tuple[Card, Deck]] = card_index(self.decks)
         self.decks_ready = decks is not None
         self._initial_decks = decks

@@ -120,6 +120,9 @@ def _run_app(
         daily_backup(store, settings, warn=warn)
 
     try:
+        # With paths, the first frame lists the decks stored from them; the files are read
+        # after it.
+        stored = store.decks_under(roots) if args.paths else ()
         app = FlashcardsApp(
             store,
             None,
@@ -132,6 +135,7 @@ def _run_app(
             exit_after_first_screen=args.exit_after_first_screen,
             daily_backup=backup,
             on_first_screen=resume_collector,
+            stored_decks=stored,
         )
         app.run()
     finally:

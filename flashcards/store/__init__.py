@@ -422,6 +422,17 @@ class Store:
         with self._tx() as conn:
             return list(conn.execute(query).scalars())
 
+    def decks_under(self, roots: Sequence[str | Path]) -> set[str]:
+        """Names of the synced decks whose file is one of `roots` or inside one (absolute
+        paths): what the deck list shows for `flashcards study PATH` before it reads them."""
+        if not roots:
+            return set()
+        query = sa.select(DECKS.c.name).where(
+            sa.or_(*(_notes.under(DECKS.c.path, str(r)) for r in roots))
+        )
+        with self._tx() as conn:
+            return set(conn.execute(query).scalars())
+
     def grade(
         self,
         card_id: str,

@@ -87,6 +87,8 @@ def _deck_caps(
     """The per-deck new and review caps left today, for decks with their own limits."""
     new_caps: dict[str, int] = {}
     review_caps: dict[str, int] = {}
+    if not limits.per_deck:
+        return new_caps, review_caps  # no deck has limits of its own (1,000 lookups spared)
     for deck in deck_names:
         deck_limits = limits.for_deck(deck)
         done_new, done_review = studied.get(deck, (0, 0))
@@ -146,11 +148,12 @@ def _due_count_parts() -> list[sa.Select]:
     of one card, count(DISTINCT note_id) over each kind of several cards."""
     parts = []
     for is_new, condition in ((1, CARDS.c.due.is_(None)), (0, CARDS.c.due <= _TODAY)):
-        parts.append(
-            sa.select(sa.literal(is_new), CARDS.c.deck, sa.func.count())
-            .where(*_ACTIVE, condition, *(CARDS.c.kind != kind for kind in SEVERAL_KINDS))
-            .group_by(CARDS.c.deck)
-        )
+        if not is_new:  # new cards of one-card notes are counted by _NEW_SINGLE, capped
+            parts.append(
+                sa.select(sa.literal(is_new), CARDS.c.deck, sa.func.count())
+                .where(*_ACTIVE, condition, *(CARDS.c.kind != kind for kind in SEVERAL_KINDS))
+                .group_by(CARDS.c.deck)
+            )
         # one kind a part: `kind = ?` makes the planner take ix_cards_siblings
         parts.extend(
             sa.select(sa.literal(is_new), CARDS.c.deck, sa.func.count(sa.distinct(CARDS.c.note_id)))
@@ -162,6 +165,31 @@ def _due_count_parts() -> list[sa.Select]:
 
 
 _DUE_COUNTS = sa.union_all(*_due_count_parts())
+
+
+def _new_single_counts() -> sa.Select:
+    """(deck, new cards of one-card notes, counted up to the bound parameter `cap`) per
+    synced deck name: each deck's count is an index range of ix_cards_queue (due NULL, deck)
+    stopped by LIMIT, so on a collection of many new cards only the few that can show
+    today are read (no deck shows more new cards than the global limit leaves)."""
+    names = sa.select(DECKS.c.name).distinct().subquery("d")
+    first = (
+        sa.select(sa.literal(1))
+        .select_from(CARDS)
+        .where(
+            CARDS.c.due.is_(None),
+            CARDS.c.deck == names.c.name,
+            *_ACTIVE,
+            *(CARDS.c.kind != kind for kind in SEVERAL_KINDS),
+        )
+        .limit(sa.bindparam("cap", type_=sa.Integer))
+        .correlate(names)
+        .subquery()
+    )
+    return sa.select(names.c.name, sa.select(sa.func.count()).select_from(first).scalar_subquery())
+
+
+_NEW_SINGLE = _new_single_counts()
 
 
 def _filters(today: date, decks: Sequence[str] | None, tags: Sequence[str] | None) -> list[Any]:
@@ -378,6 +406,14 @@ def due_summary(conn: sa.Connection, today: date, limits: Limits | None = None) 
     counted: dict[tuple[str, int], int] = {}
     for is_new, deck, n in raw_rows(conn, _DUE_COUNTS, {"today": today}):
         counted[deck, is_new] = counted.get((deck, is_new), 0) + int(n)
+    # A deck shows at most what the global limit leaves of new cards, after its notes seen
+    # today are taken away: counting up to that plus every seen note is exact for what
+    # shows (and at least 1, so a deck with new cards is listed even when none are left).
+    new_left = max(0, limits.new_per_day - sum(n for n, _ in studied.values()))
+    cap = max(1, new_left + len(log.seen_notes))
+    for deck, n in raw_rows(conn, _NEW_SINGLE, {"today": today, "cap": cap}):
+        if n:
+            counted[deck, 1] = counted.get((deck, 1), 0) + int(n)
     new_rows = [(deck, n) for (deck, is_new), n in counted.items() if is_new]
     review_rows = [(deck, n) for (deck, is_new), n in counted.items() if not is_new]
     # A seen note of one card is counted from today's log row itself; only notes of

@@ -286,3 +286,51 @@ async def test_the_deck_names_take_the_width_of_a_wide_terminal(store) -> None:
         await pilot.resize_terminal(120, 40)
         await pilot.pause()
         assert len(options.get_option_at_index(0).prompt.plain) == 120 - 34 + 3 * 8
+
+
+def test_study_with_a_path_shows_the_decks_stored_from_it_in_the_first_frame(tmp_path) -> None:
+    """`flashcards study PATH` draws the decks stored from PATH, with their counts, in its
+    first frame, as the default does; other stored decks stay out, and the files are read
+    only after that frame."""
+    from flashcards.sync import sync_paths
+
+    mine, other = tmp_path / "mine", tmp_path / "other"
+    for folder, name in ((mine, "Alphadeck"), (other, "Betadeck")):
+        folder.mkdir()
+        cards = "\n".join(f"Q: {name} question {i}?\nA: answer {i}\n" for i in range(3))
+        (folder / "d.md").write_text(f"---\nname: {name}\n---\n{cards}", encoding="utf-8")
+    config = tmp_path / "config.toml"
+    config.write_text("", encoding="utf-8")
+    settings = load_settings(config=config, data_dir=tmp_path / "data", env={})
+    with Store.open(settings) as store:
+        sync_paths(store, [mine, other])
+    report = tmp_path / "frames.json"
+    probe = (
+        "import json, sys\n"
+        "from textual.drivers import linux_driver\n"
+        "frames = []\n"
+        "write = linux_driver.LinuxDriver.write\n"
+        "def spy(self, data):\n"
+        "    if 'All decks' in data:\n"
+        "        frames.append([data, 'flashcards.parsing' in sys.modules])\n"
+        "    return write(self, data)\n"
+        "linux_driver.LinuxDriver.write = spy\n"
+        "from flashcards.cli import main\n"
+        f"status = main(['study', {str(mine)!r}, '--exit-after-first-screen'])\n"
+        f"open({str(report)!r}, 'w').write(json.dumps([status, frames]))\n"
+    )
+    env = {
+        **os.environ,
+        "FLASHCARDS_CONFIG": str(config),
+        "FLASHCARDS_DATA_DIR": str(tmp_path / "data"),
+        "TERM": "xterm-256color",
+    }
+    env.pop("FLASHCARDS_DB", None)
+    assert run_on_a_terminal([sys.executable, "-c", probe], env) == 0
+    status, frames = json.loads(report.read_text(encoding="utf-8"))
+    assert status == 0
+    assert frames, "no frame with the deck list was written"
+    first, parsed = frames[0]
+    assert "Alphadeck" in first and "today: 3 new" in first
+    assert "Betadeck" not in first
+    assert not parsed

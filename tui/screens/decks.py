@@ -127,7 +127,8 @@ class DecksScreen(Screen[None]):
         app = self.app
         counts = app.backend.counts(app.today, app.options.tag)
         if app.options.only_loaded:
-            loaded = {d.name for d in app.decks}
+            # before the files are read, the decks stored from them, as last synced
+            loaded = {d.name for d in app.decks} if app.decks_ready else app.stored_decks
             counts = {n: c for n, c in counts.items() if n in loaded}
         if app.options.decks:
             counts = {n: c for n, c in counts.items() if in_decks(n, app.options.decks)}

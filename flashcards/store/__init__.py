@@ -73,6 +73,8 @@ from flashcards.store import notes as _notes
 from flashcards.store import queue as _queue
 from flashcards.store.connection import (
     StoreError,
+    dropped_by_server,
+    server_engine,
     sqlite_engine,
     sqlite_integrity_ok,
     storage_message,
@@ -206,7 +208,7 @@ class Store:
                     raise FlashcardsError(f"{path.parent}: no such folder for the collection")
                 self.engine = sqlite_engine(url, durability)
             else:
-                self.engine = sa.create_engine(url, pool_pre_ping=True)
+                self.engine = server_engine(url)
             self._conn = self.engine.connect()
         except sa.exc.SQLAlchemyError as error:
             raise FlashcardsError(storage_message("open", url, error)) from None
@@ -260,8 +262,12 @@ class Store:
             conn = self._conn
             if conn is None:
                 raise FlashcardsError("the collection is closed")
-            conn.info["write"] = write
             try:
+                if not self._sqlite and dropped_by_server(conn):
+                    # before anything of this transaction was sent: reconnecting is safe,
+                    # nothing is applied twice
+                    conn.invalidate()
+                conn.info["write"] = write  # (re)connects when the connection was lost
                 with conn.begin():
                     yield conn
             except sa.exc.DatabaseError as error:

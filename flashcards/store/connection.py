@@ -1,7 +1,7 @@
 """Connecting to the collection's database: engine set-up, write transactions, copies.
 
-SQLite-only code lives here (WAL, busy timeout, BEGIN IMMEDIATE, the online backup), so that
-another database has one obvious place for its own set-up.
+SQLite-only code lives here (WAL, busy timeout, BEGIN IMMEDIATE, the online backup), and so
+does PostgreSQL's (noticing a connection the server dropped, messages naming what to check).
 """
 
 from __future__ import annotations
@@ -61,16 +61,77 @@ def sqlite_copy(source: Path, target: Path) -> None:
         src.backup(dst)
 
 
+def display_url(url: str) -> str:
+    """The collection as a message names it: the SQLite file, or the URL without password."""
+    import re
+
+    path = sqlite_path(url)
+    if path is not None:
+        return str(path)
+    return re.sub(r"(://[^:/@?]*:)[^@/?]*@", r"\1***@", url)
+
+
+#: Words of a server's or driver's reason -> what the user should check.
+_SERVER_HINTS = (
+    (("password authentication failed", "role"), "check the user and password in the URL"),
+    (("does not exist",), "create the database (createdb NAME) or fix its name in the URL"),
+    (
+        ("terminating connection", "server closed the connection", "connection is lost"),
+        "the connection to the server was lost before this was confirmed; try again, it reconnects",
+    ),
+    (
+        ("connection refused", "no such file", "could not translate host", "timeout expired"),
+        "is the server running, and are the host, port and socket in the URL right?",
+    ),
+)
+
+
 def storage_message(action: str, url: str, error: Exception) -> str:
-    """`cannot <action> the collection <file>: <SQLite's reason>`, with a hint when the disk
-    is full or the folder read-only (the two a user can fix)."""
+    """`cannot <action> the collection <file or URL>: <the database's reason>`, with a hint
+    at what to fix: a full disk or read-only folder (SQLite), a server that cannot be reached,
+    refused credentials or an unknown database (PostgreSQL). Never the URL's password."""
     reason = str(getattr(error, "orig", None) or error)
+    # libpq's reasons span lines ("...failed: FATAL:  ...\n\tIs the server running...")
+    reason = " ".join(reason.split())
     hint = ""
+    lowered = reason.lower()
     if "disk I/O error" in reason or "disk is full" in reason:
         hint = " (is the disk full?)"
     elif "readonly" in reason or "unable to open" in reason:
         hint = " (is its folder read-only?)"
-    return f"cannot {action} the collection {sqlite_path(url) or url}: {reason}{hint}"
+    elif sqlite_path(url) is None and not url.startswith("sqlite"):
+        for words, advice in () if "Is the server running" in reason else _SERVER_HINTS:
+            if any(word in lowered for word in words):
+                hint = f" ({advice})"
+                break
+    return f"cannot {action} the collection {display_url(url)}: {reason}{hint}"
+
+
+def server_engine(url: str) -> sa.Engine:
+    """An engine for a database server (PostgreSQL): a pooled connection checked when taken."""
+    return sa.create_engine(url, pool_pre_ping=True)
+
+
+def dropped_by_server(conn: sa.Connection) -> bool:
+    """True when the server has closed this idle connection (restart, pg_terminate_backend).
+
+    Costs no round trip: an idle connection has nothing to read until the server says
+    goodbye or closes the socket. A false alarm only costs a reconnect, since it is asked
+    between transactions.
+    """
+    import select
+
+    if conn.invalidated:
+        return False  # the next use reconnects anyway
+    try:
+        raw = conn.connection.dbapi_connection
+        fileno = raw.fileno()  # type: ignore[union-attr]
+    except Exception:
+        return True
+    if fileno < 0:
+        return True
+    readable, _, _ = select.select([fileno], [], [], 0)
+    return bool(readable)
 
 
 def sqlite_integrity_ok(conn: sa.Connection) -> bool:

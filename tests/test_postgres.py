@@ -1,0 +1,217 @@
+"""A collection on a PostgreSQL server: faults a user meets, said clearly, and nothing lost.
+
+The server is the throwaway cluster of `tests/pg_server.py` (the tests skip, saying why, where
+none can be started). Each test gets its own database.
+"""
+
+from __future__ import annotations
+
+import shutil
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from flashcards.cards import CardKind, Deck, Note
+from flashcards.cli import main
+from flashcards.errors import FlashcardsError
+from flashcards.store import LOG, SCHEMA_REVISION, NewerDatabaseError, Store, StoreError
+from flashcards.store import schema as store_schema
+
+TODAY = date(2026, 3, 2)
+NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+
+
+def notes(count: int) -> tuple[Note, ...]:
+    return tuple(
+        Note(f"n{i}", CardKind.BASIC, f"q{i}", f"a{i}", i + 1, i + 1) for i in range(count)
+    )
+
+
+def filled(url: str, count: int = 5) -> Store:
+    store = Store(url)
+    store.sync([Deck("d", Path("/decks/d.md"), notes=notes(count))], ["/decks"])
+    return store
+
+
+def database_of(url: str) -> str:
+    return sa.engine.make_url(url).database
+
+
+def admin(cluster, sql: str) -> None:
+    import psycopg
+
+    with psycopg.connect(cluster.dsn("postgres"), autocommit=True) as conn:
+        conn.execute(sql)
+
+
+def terminate(cluster, url: str) -> None:
+    """Drop every connection to the database, as a server restart or an admin would, and
+    wait until they are gone (pg_terminate_backend only asks)."""
+    import time
+
+    import psycopg
+
+    others = f"FROM pg_stat_activity WHERE datname = '{database_of(url)}'"
+    with psycopg.connect(cluster.dsn("postgres"), autocommit=True) as conn:
+        conn.execute(f"SELECT pg_terminate_backend(pid) {others}")
+        deadline = time.monotonic() + 10
+        while conn.execute(f"SELECT count(*) {others}").fetchone()[0]:
+            assert time.monotonic() < deadline, "the server did not drop the connections"
+            time.sleep(0.01)
+
+
+# --- opening: unreachable, refused, unknown, newer ------------------------------------------
+
+
+def test_unreachable_server_says_what_to_check(tmp_path):
+    url = f"postgresql+psycopg://someone@/db?host={tmp_path / 'no-server'}"
+    with pytest.raises(FlashcardsError) as raised:
+        Store(url)
+    message = str(raised.value)
+    assert message.startswith("cannot open the collection postgresql+psycopg://someone@/db")
+    assert "Is the server running" in message or "is the server running" in message
+    assert "\n" not in message
+
+
+def test_unknown_role_names_the_credentials_and_hides_the_password(pg_cluster, pg_url):
+    url = pg_url.replace("flashcards@", "nobody:s3cret@")
+    with pytest.raises(FlashcardsError) as raised:
+        Store(url)
+    message = str(raised.value)
+    assert 'role "nobody" does not exist' in message
+    assert "check the user and password" in message
+    assert "s3cret" not in message
+    assert "nobody:***@" in message
+
+
+def test_unknown_database_says_to_create_it(pg_cluster):
+    url = pg_cluster.url("no_such_database")
+    with pytest.raises(
+        FlashcardsError, match=r'database "no_such_database" does not exist.*createdb'
+    ):
+        Store(url)
+
+
+def test_cli_reports_a_bad_server_in_one_line_without_traceback(tmp_path, capsys):
+    url = f"postgresql+psycopg://someone@/db?host={tmp_path / 'no-server'}"
+    assert main(["due", "--db", url]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("flashcards: cannot open the collection")
+    assert "Traceback" not in err
+
+
+def test_schema_newer_than_the_app_is_refused(pg_url):
+    with Store(pg_url) as store, store._tx(write=True) as conn:
+        conn.execute(sa.text("UPDATE alembic_version SET version_num = '9999'"))
+    with pytest.raises(NewerDatabaseError, match=r"newer flashcards \(schema 9999\); upgrade"):
+        Store(pg_url)
+
+
+def test_failing_migration_leaves_the_old_revision_and_no_half_schema(
+    pg_url, tmp_path, monkeypatch
+):
+    """PostgreSQL's DDL is transactional and every upgrade runs in one transaction: a
+    migration failing half-way takes back the ones before it too."""
+    from alembic import command
+    from alembic.config import Config
+
+    migrations = tmp_path / "migrations"
+    shutil.copytree(
+        store_schema.MIGRATIONS_DIR, migrations, ignore=shutil.ignore_patterns("__pycache__")
+    )
+    (head,) = (migrations / "versions").glob(f"{SCHEMA_REVISION}_*.py")
+    text = head.read_text()
+    head.write_text(
+        text + "\n\n_upgrade = upgrade\n\n\ndef upgrade():\n    _upgrade()\n"
+        '    op.execute("SELECT 1/0")\n'
+    )
+    first = sorted((migrations / "versions").glob("*.py"))[0].name.split("_", 1)[0]
+    # the database at the first revision: the failing upgrade has several steps to take back
+    engine = sa.create_engine(pg_url)
+    config = Config()
+    config.set_main_option("script_location", str(store_schema.MIGRATIONS_DIR))
+    with engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.upgrade(config, first)
+    with engine.connect() as conn:
+        before = {t: sa.inspect(conn).get_indexes(t) for t in sa.inspect(conn).get_table_names()}
+    monkeypatch.setattr(store_schema, "MIGRATIONS_DIR", migrations)
+    assert first != SCHEMA_REVISION
+
+    with pytest.raises(StoreError, match="division by zero"):
+        Store(pg_url)
+
+    with engine.connect() as conn:
+        assert conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar() == first
+        after = {t: sa.inspect(conn).get_indexes(t) for t in sa.inspect(conn).get_table_names()}
+    engine.dispose()
+    assert after == before
+    monkeypatch.undo()
+    with Store(pg_url) as store:  # the real migrations then bring it to head
+        assert store.schema_revision() == SCHEMA_REVISION
+
+
+# --- a session whose connection drops ----------------------------------------------------------
+
+
+def test_grade_after_the_server_dropped_the_connection_reconnects(pg_cluster, pg_url):
+    with filled(pg_url) as store:
+        store.grade("n0:0", 4, now=NOW, today=TODAY)
+        terminate(pg_cluster, pg_url)
+        store.grade("n1:0", 4, now=NOW, today=TODAY)
+        terminate(pg_cluster, pg_url)
+        assert store.queue(TODAY)[:1] == ["n2:0"]
+    with Store(pg_url) as other:
+        assert [(e.card_id, e.kind) for e in other.review_log()] == [
+            ("n0:0", "review"),
+            ("n1:0", "review"),
+        ]
+
+
+def test_grade_racing_the_drop_fails_clearly_and_the_next_one_reconnects(
+    pg_cluster, pg_url, monkeypatch
+):
+    """The drop arrives while the grade is on its way: that grade is refused with a message
+    (never half-applied), the next goes through on a new connection."""
+    import flashcards.store as store_module
+
+    with filled(pg_url) as store:
+        store.grade("n0:0", 4, now=NOW, today=TODAY)
+        monkeypatch.setattr(store_module, "dropped_by_server", lambda conn: False)
+        terminate(pg_cluster, pg_url)
+        with pytest.raises(StoreError) as raised:
+            store.grade("n1:0", 4, now=NOW, today=TODAY)
+        assert "the connection to the server was lost" in str(raised.value)
+        store.grade("n2:0", 4, now=NOW, today=TODAY)
+    with Store(pg_url) as other:
+        assert [e.card_id for e in other.review_log()] == ["n0:0", "n2:0"]
+        assert other.state("n1:0").due is None
+
+
+def test_grade_while_the_server_refuses_fails_clearly_and_loses_nothing_acknowledged(
+    pg_cluster, pg_url
+):
+    name = database_of(pg_url)
+    with filled(pg_url) as store:
+        store.grade("n0:0", 4, now=NOW, today=TODAY)
+        admin(pg_cluster, f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS false')
+        try:
+            terminate(pg_cluster, pg_url)
+            with pytest.raises(StoreError) as raised:
+                store.grade("n1:0", 4, now=NOW, today=TODAY)
+            assert str(raised.value).startswith("cannot write the collection postgresql")
+            assert "not currently accepting connections" in str(raised.value)
+            with pytest.raises(StoreError):
+                store.grade("n1:0", 4, now=NOW, today=TODAY)
+        finally:
+            admin(pg_cluster, f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS true')
+        # back: the next grade goes through on a new connection
+        store.grade("n2:0", 3, now=NOW, today=TODAY)
+    with Store(pg_url) as other:
+        log = other.review_log()
+        assert [(e.card_id, e.grade) for e in log] == [("n0:0", 4), ("n2:0", 3)]
+        assert other.state("n1:0").due is None
+        count = other.select(sa.select(sa.func.count()).select_from(LOG))[0][0]
+        assert count == 2

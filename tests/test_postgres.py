@@ -6,6 +6,7 @@ none can be started). Each test gets its own database.
 
 from __future__ import annotations
 
+import re
 import shutil
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -215,3 +216,127 @@ def test_grade_while_the_server_refuses_fails_clearly_and_loses_nothing_acknowle
         assert other.state("n1:0").due is None
         count = other.select(sa.select(sa.func.count()).select_from(LOG))[0][0]
         assert count == 2
+
+
+# --- backup and restore: a portable SQLite copy ------------------------------------------------
+
+
+def rich(url: str) -> Store:
+    """A collection with a bit of everything: states, log (with an undone row), an accepted
+    answer, a suspended and a buried card, tags."""
+    store = Store(url)
+    tagged = tuple(
+        Note(f"n{i}", CardKind.BASIC, f"q{i}", f"a{i}", i + 1, i + 1, tags=("t",)) for i in range(6)
+    )
+    store.sync([Deck("d::e", Path("/decks/d/e.md"), notes=tagged)], ["/decks"])
+    for i, grade in enumerate((4, 1, 5)):
+        store.grade(f"n{i}:0", grade, now=NOW, today=TODAY, typed=f"t{i}", seconds=1.5)
+    store.undo_last(TODAY)
+    store.add_accepted_answer("n3:0", "x^2", now=NOW)
+    store.suspend("n4:0")
+    store.bury("n5:0", date(2026, 3, 9))
+    return store
+
+
+def rows_of(store: Store) -> dict[str, list[tuple]]:
+    from flashcards.store import METADATA
+
+    return {
+        table.name: sorted(store.select(sa.select(table)), key=lambda row: tuple(map(str, row)))
+        for table in METADATA.sorted_tables
+    }
+
+
+def run_cli(*args: str) -> int:
+    return main([*args, "--config", "/dev/null"])
+
+
+def test_backup_of_a_server_collection_is_a_sqlite_collection_with_every_row(
+    pg_url, tmp_path, capsys
+):
+    with rich(pg_url) as store:
+        expected = rows_of(store)
+    target = tmp_path / "copy.sqlite3"
+    assert run_cli("backup", "--db", pg_url, "--to", str(target)) == 0
+    out = capsys.readouterr().out
+    assert f"backed up to {target}" in out and "no daily backup" in out
+    assert target.read_bytes()[:16] == b"SQLite format 3\x00"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["copy.sqlite3"]  # no leftovers
+    with Store(f"sqlite:///{target}") as copy:
+        assert copy.schema_revision() == SCHEMA_REVISION
+        assert rows_of(copy) == expected
+        assert sum(map(len, expected.values())) > 20
+
+
+def test_server_backup_without_a_file_goes_to_the_data_folder(pg_url, tmp_path, capsys):
+    with rich(pg_url):
+        pass
+    data = tmp_path / "data"
+    assert run_cli("backup", "--db", pg_url, "--data-dir", str(data)) == 0
+    (made,) = (data / "backups").iterdir()
+    assert re.fullmatch(
+        rf"postgresql-{database_of(pg_url)}-\d{{8}}-\d{{6}}-manual\.sqlite3", made.name
+    )
+    assert run_cli("backup", "--db", pg_url, "--data-dir", str(data), "--list") == 0
+    assert str(made) in capsys.readouterr().out
+
+
+def test_opening_a_server_collection_takes_no_daily_backup(pg_url, tmp_path):
+    from flashcards.commands.collection import open_collection
+    from flashcards.config import parse_settings
+
+    settings = parse_settings(
+        "", config_path=tmp_path / "config.toml", env={}, default_data_dir=tmp_path, db=pg_url
+    )
+    with open_collection(settings) as store:
+        assert store.card_ids() == []
+    assert not (tmp_path / "backups").exists()
+
+
+@pytest.mark.parametrize("into", ["postgresql", "sqlite"])
+def test_a_server_backup_restores_into_either_backend(pg_cluster, pg_url, tmp_path, into):
+    with rich(pg_url) as store:
+        expected = rows_of(store)
+    saved = tmp_path / "saved.sqlite3"
+    assert run_cli("backup", "--db", pg_url, "--to", str(saved)) == 0
+    if into == "postgresql":
+        name = database_of(pg_url) + "_r"
+        target = pg_cluster.create_database(name)
+        with filled(target, 3) as other:  # something there to be replaced
+            other.grade("n1:0", 2, now=NOW, today=TODAY)
+    else:
+        target = f"sqlite:///{tmp_path / 'restored.sqlite3'}"
+    try:
+        assert run_cli("restore", "--db", target, "--data-dir", str(tmp_path), str(saved)) == 0
+        with Store(target) as restored:
+            assert rows_of(restored) == expected
+            # the log's ids go on after the restored ones
+            entry = restored.grade("n3:0", 4, now=NOW, today=TODAY)
+            assert entry.id == max(e.id for e in restored.review_log()) > 3
+        (before,) = (tmp_path / "backups").glob("*before-restore*")
+        with Store(f"sqlite:///{before}") as kept:
+            assert len(kept.review_log()) == (1 if into == "postgresql" else 0)
+    finally:
+        if into == "postgresql":
+            pg_cluster.drop_database(name)
+
+
+def test_restore_into_a_server_is_one_transaction(pg_url, tmp_path, monkeypatch):
+    """A restore failing half-way leaves the server's collection as it was."""
+    from flashcards.store import connection
+
+    with rich(pg_url) as store:
+        saved = tmp_path / "saved.sqlite3"
+        store.backup_to(saved)
+        store.grade("n5:0", 3, now=NOW, today=TODAY)
+        expected = rows_of(store)
+        real = connection.copy_rows
+
+        def failing(source, target, tables, chunk=5000):
+            real(source, target, tables[:2], chunk)
+            target.exec_driver_sql("SELECT 1/0")
+
+        monkeypatch.setattr(connection, "copy_rows", failing)
+        with pytest.raises(StoreError, match="division by zero"):
+            store.restore_from(saved)
+        assert rows_of(store) == expected

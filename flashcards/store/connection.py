@@ -6,6 +6,7 @@ does PostgreSQL's (noticing a connection the server dropped, messages naming wha
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -137,3 +138,49 @@ def dropped_by_server(conn: sa.Connection) -> bool:
 def sqlite_integrity_ok(conn: sa.Connection) -> bool:
     """PRAGMA integrity_check. SQLite-only."""
     return conn.exec_driver_sql("PRAGMA integrity_check").scalar() == "ok"
+
+
+# --- copies between databases (a PostgreSQL collection's backup and restore) ----------------
+
+
+def snapshot(conn: sa.Connection) -> None:
+    """Make the transaction just begun on a server see one moment of the whole database, so
+    a copy read table by table is consistent while other machines write."""
+    if conn.dialect.name == "postgresql":
+        conn.exec_driver_sql("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+
+
+def copy_rows(
+    source: sa.Connection, target: sa.Connection, tables: Sequence[sa.Table], chunk: int = 5000
+) -> int:
+    """Insert every row of `tables` (parents first) read on `source` into `target`, through
+    SQLAlchemy's types, so a PostgreSQL collection and a SQLite one exchange rows; returns
+    the number of rows."""
+    count = 0
+    for table in tables:
+        order = list(table.primary_key.columns) or list(table.columns)
+        # (a statement's option: the connection's would stay on it after the copy)
+        result = source.execute(
+            sa.select(table).order_by(*order).execution_options(yield_per=chunk)
+        )
+        for rows in result.mappings().partitions():
+            target.execute(sa.insert(table), [dict(row) for row in rows])
+            count += len(rows)
+    return count
+
+
+def replace_rows(source: sa.Connection, target: sa.Connection, tables: Sequence[sa.Table]) -> int:
+    """Delete every row of `tables` on `target` and copy `source`'s instead, in the caller's
+    one transaction; the server's id sequences then go on after the copied ids."""
+    for table in reversed(tables):
+        target.execute(sa.delete(table))
+    count = copy_rows(source, target, tables)
+    if target.dialect.name == "postgresql":
+        for table in tables:
+            column = table.autoincrement_column
+            if column is not None:
+                target.exec_driver_sql(
+                    f"SELECT setval(pg_get_serial_sequence('{table.name}', '{column.name}'), "
+                    f"COALESCE((SELECT MAX({column.name}) FROM {table.name}), 0) + 1, false)"
+                )
+    return count

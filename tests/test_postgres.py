@@ -340,3 +340,52 @@ def test_restore_into_a_server_is_one_transaction(pg_url, tmp_path, monkeypatch)
         with pytest.raises(StoreError, match="division by zero"):
             store.restore_from(saved)
         assert rows_of(store) == expected
+
+
+# --- two machines, each with its own deck folders ---------------------------------------------
+
+
+def write_deck(path: Path, *questions: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("".join(f"Q: {q}\nA: answer to {q}\n\n" for q in questions))
+    return path
+
+
+def test_a_sync_never_removes_the_decks_of_a_folder_it_did_not_see(pg_url, tmp_path):
+    """The laptop has `probability/`, the desktop `calculus/` and a clone of the shared
+    `common/` at another path: each machine's sync touches only what it scanned."""
+    from flashcards.sync import sync_paths
+
+    laptop, desktop = tmp_path / "laptop", tmp_path / "desktop"
+    write_deck(laptop / "probability" / "bayes.md", "prior", "posterior")
+    write_deck(laptop / "common" / "notation.md", "argmax")
+    write_deck(desktop / "calculus" / "chain.md", "chain rule")
+    write_deck(desktop / "common" / "notation.md", "argmax")
+    laptop_roots = [laptop / "probability", laptop / "common"]
+    desktop_roots = [desktop / "calculus", desktop / "common"]
+    with Store(pg_url) as on_laptop, Store(pg_url) as on_desktop:
+        sync_paths(on_laptop, laptop_roots)
+        (shared,) = [
+            c for c in on_laptop.card_ids() if on_laptop.card(c).source_path.endswith("tion.md")
+        ]
+        on_laptop.grade(shared, 4, now=NOW, today=TODAY)
+        bayes = sorted(c for c in on_laptop.card_ids() if on_laptop.card(c).deck == "bayes")
+        on_laptop.grade(bayes[0], 4, now=NOW, today=TODAY)
+        report = sync_paths(on_desktop, desktop_roots)
+        assert report.removed == 0
+        for machine in (on_laptop, on_desktop):
+            assert set(machine.decks()) == {"bayes", "chain", "notation"}
+            assert not any(machine.card(c).removed for c in machine.card_ids(include_removed=True))
+        # the desktop's counts and queue include the laptop's deck, from the stored cards
+        names = {c.deck for c in on_desktop.due_counts(TODAY)}
+        assert "bayes" in names
+        assert bayes[1] in on_desktop.queue(TODAY, decks=["bayes"])
+        # the shared deck's history is one, whichever clone synced last
+        assert len(on_desktop.review_log(shared)) == 1
+        assert on_desktop.state(shared).repetitions == 1
+        assert sync_paths(on_laptop, laptop_roots, force=True).removed == 0
+        assert not on_laptop.card(shared).removed
+        # a file deleted on the desktop, in a folder it scans, is removed there as ever
+        (desktop / "calculus" / "chain.md").unlink()
+        assert sync_paths(on_desktop, desktop_roots).removed == 1
+        assert {on_desktop.card(c).deck for c in on_desktop.card_ids()} == {"bayes", "notation"}

@@ -163,8 +163,28 @@ def copy_rows(
         result = source.execute(
             sa.select(table).order_by(*order).execution_options(yield_per=chunk)
         )
+        if target.dialect.name == "postgresql":
+            count += _copy_into_server(target, table, result)
+            continue
         for rows in result.mappings().partitions():
             target.execute(sa.insert(table), [dict(row) for row in rows])
+            count += len(rows)
+    return count
+
+
+def _copy_into_server(target: sa.Connection, table: sa.Table, result: sa.CursorResult) -> int:
+    """PostgreSQL's COPY, in the target's transaction: far quicker than INSERTs for a
+    restore's hundreds of thousands of rows. Values are SQLAlchemy's Python ones, which the
+    driver writes in each column's type."""
+    names = [column.name for column in table.columns]
+    quoted = ", ".join(f'"{name}"' for name in names)
+    raw = target.connection.dbapi_connection
+    count = 0
+    statement = f'COPY "{table.name}" ({quoted}) FROM STDIN'
+    with raw.cursor() as cursor, cursor.copy(statement) as copy:  # type: ignore[union-attr]
+        for rows in result.partitions():
+            for row in rows:
+                copy.write_row(tuple(row))
             count += len(rows)
     return count
 

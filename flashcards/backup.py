@@ -2,7 +2,9 @@
 
 Every copy goes through the store's online backup (`Store.backup_to`), so it is consistent
 even while another process studies, and is written under a temporary name then renamed: a
-half-written copy never looks like a backup. Automatic backups live in a `backups` folder
+half-written copy never looks like a backup. A copy is always a SQLite file: a PostgreSQL
+collection's is a new SQLite collection of the same schema holding every row, restorable into
+either backend. The daily backup is for SQLite collections only. Automatic backups live in a `backups` folder
 beside the collection, named `<stem>-YYYYMMDD-HHMMSS-<reason><suffix>`; the newest
 `Settings.backups_kept` of them are kept.
 
@@ -84,29 +86,50 @@ def to_prune(backups: Sequence[BackupFile], keep: int) -> list[BackupFile]:
 
 
 def collection_path(settings: Settings) -> Path:
-    """The collection's file; backups exist only for a SQLite file."""
+    """The collection's file, for a SQLite collection (the one kind with a file)."""
     path = settings.db_path
     if path is None:
         raise FlashcardsError(f"{settings.db_url}: backups need a SQLite collection file")
     return path
 
 
+def on_server(settings: Settings) -> bool:
+    """True for a collection on a database server (PostgreSQL), not in a SQLite file."""
+    return not settings.db_url.startswith("sqlite")
+
+
+def backup_location(settings: Settings) -> tuple[Path, str, str]:
+    """(folder, stem, suffix) of the collection's backups, always SQLite files.
+
+    Beside a SQLite collection, in its `backups/` folder and named after its file; for a
+    server's collection in `backups/` of the data folder, named `postgresql-<database>`.
+    """
+    if on_server(settings):
+        import sqlalchemy as sa
+
+        name = sa.engine.make_url(settings.db_url).database or "collection"
+        stem = f"{settings.db_url.split(':', 1)[0].split('+', 1)[0]}-{name}"
+        return settings.data_dir / BACKUP_FOLDER, re.sub(r"[^\w.-]", "_", stem), ".sqlite3"
+    path = collection_path(settings)
+    return path.parent / BACKUP_FOLDER, path.stem, path.suffix
+
+
 def backup_folder(settings: Settings) -> Path:
-    """Where automatic backups go: `backups/` beside the collection."""
-    return collection_path(settings).parent / BACKUP_FOLDER
+    """Where automatic backups go: `backups/` beside the collection (in the data folder for
+    a server's collection)."""
+    return backup_location(settings)[0]
 
 
 def list_backups(settings: Settings) -> list[BackupFile]:
     """The backups in the backups folder, oldest first."""
-    path = collection_path(settings)
-    folder = backup_folder(settings)
+    folder, stem, suffix = backup_location(settings)
     found = []
     try:
         entries = list(folder.iterdir())
     except OSError:
         return []
     for entry in entries:
-        parsed = parse_backup_name(entry.name, path.stem, path.suffix)
+        parsed = parse_backup_name(entry.name, stem, suffix)
         if parsed is not None and entry.is_file():
             found.append(BackupFile(parsed[0], entry, parsed[1]))
     return sorted(found)
@@ -130,7 +153,10 @@ def write_backup(store: Store, target: Path) -> Path:
     finally:
         # the folder may be gone or read-only; a partial name never counts as a backup, and
         # SQLite leaves its rollback journal beside a copy that failed half-way (full disk)
-        for leftover in (partial, partial.with_name(partial.name + "-journal")):
+        # (and a server's row copy is a SQLite collection that may leave its WAL files)
+        for leftover in [partial] + [
+            partial.with_name(partial.name + end) for end in ("-journal", "-wal", "-shm")
+        ]:
             with contextlib.suppress(OSError):
                 leftover.unlink(missing_ok=True)
     return target
@@ -138,13 +164,12 @@ def write_backup(store: Store, target: Path) -> Path:
 
 def take_backup(store: Store, settings: Settings, reason: str, now: datetime) -> Path:
     """A new backup in the backups folder, then the oldest pruned past `backups_kept`."""
-    path = collection_path(settings)
-    folder = backup_folder(settings)
+    folder, stem, suffix = backup_location(settings)
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as error:
         raise FlashcardsError(f"cannot write {folder}: {error.strerror or error}") from None
-    target = folder / backup_name(path.stem, path.suffix, now, reason)
+    target = folder / backup_name(stem, suffix, now, reason)
     if target.exists():  # two in the same second: the one there is as good
         return target
     write_backup(store, target)
@@ -171,6 +196,9 @@ def daily_backup(
     warn: Callable[[str], None] | None = None,
 ) -> Path | None:
     """Back up the collection if no backup was taken today (`backups_kept` 0 turns it off).
+
+    SQLite collections only: a server's collection (PostgreSQL) is backed up by the server's
+    own means, or by `flashcards backup` run on purpose, never at every machine's first open.
 
     A failure is a warning, never a reason not to open the collection: passed to `warn`
     (the study app shows it), by default printed on stderr.
@@ -265,7 +293,7 @@ def restore(
     """
     import tempfile
 
-    if source.resolve() == collection_path(settings).resolve():
+    if not on_server(settings) and source.resolve() == collection_path(settings).resolve():
         raise FlashcardsError(f"{source}: this is the collection itself")
     with tempfile.TemporaryDirectory(prefix="flashcards-restore-") as work:
         if prepared is None:

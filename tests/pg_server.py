@@ -67,7 +67,9 @@ class Cluster:
         return self.folder
 
     @classmethod
-    def start(cls) -> Cluster:
+    def start(cls, *, durable: bool = False) -> Cluster:
+        """A new cluster; `durable` keeps the server's default fsync and synchronous commit
+        (for benchmarks: tests turn them off, a commit then costs no disk flush)."""
         reason = missing()
         if reason:
             raise RuntimeError(reason)
@@ -94,10 +96,9 @@ class Cluster:
             check=True,
             capture_output=True,
         )
-        options = (
-            f"-k {folder} -c listen_addresses='' -c fsync=off -c synchronous_commit=off "
-            "-c full_page_writes=off -c max_connections=50"
-        )
+        options = f"-k {folder} -c listen_addresses='' -c max_connections=50"
+        if not durable:
+            options += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
         subprocess.run(
             [
                 *prefix,

@@ -16,7 +16,7 @@ import shutil
 import sqlite3
 from contextlib import closing
 from dataclasses import replace
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
@@ -259,6 +259,94 @@ def test_flashcards_restore_takes_a_v1_backup(tmp_path, capsys):
     assert main(["restore", str(backup), *argv]) == 0
     assert f"({len(LOG)} reviews)" in capsys.readouterr().out
     with Store(sqlite_url(data / "collection.sqlite3")) as store:
+        assert store.schema_revision() == SCHEMA_REVISION
+        assert_intact(store)
+    assert raw_revision(backup) == "0001"
+
+
+# --- the v1 collection on a PostgreSQL server ----------------------------------------------------
+
+
+def load_v1_on_server(url: str) -> None:
+    """A server database at revision 0001 (the shipped first migration) holding the v1 rows,
+    as a server collection made with the first release would."""
+    import sqlalchemy as sa
+    from alembic import command
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(store_module.MIGRATIONS_DIR))
+    server = sa.create_engine(url)
+    v1 = sa.create_engine(f"sqlite:///{FIXTURE.absolute().as_uri()}?mode=ro&uri=true")
+    try:
+        with server.begin() as conn:
+            config.attributes["connection"] = conn
+            command.upgrade(config, "0001")
+        old, new = sa.MetaData(), sa.MetaData()
+        with v1.connect() as source, server.begin() as target:
+            old.reflect(source)
+            new.reflect(target)
+            for table in old.sorted_tables:
+                if table.name == "alembic_version":
+                    continue
+                rows = [dict(r) for r in source.execute(sa.select(table)).mappings()]
+                if rows:
+                    target.execute(sa.insert(new.tables[table.name]), rows)
+                if "id" in table.c and isinstance(table.c.id.type, sa.Integer):
+                    target.exec_driver_sql(
+                        f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
+                        f"(SELECT MAX(id) FROM {table.name}))"
+                    )
+    finally:
+        server.dispose()
+        v1.dispose()
+
+
+def server_revision(url: str) -> tuple[str, set[str]]:
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(url)
+    try:
+        with engine.connect() as conn:
+            found = conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar()
+            return found, set(sa.inspect(conn).get_table_names())
+    finally:
+        engine.dispose()
+
+
+def test_a_v1_server_collection_opens_migrated_with_every_review(pg_url):
+    load_v1_on_server(pg_url)
+    assert server_revision(pg_url)[0] == "0001"
+    with Store(pg_url) as store:
+        assert store.schema_revision() == SCHEMA_REVISION
+        assert_intact(store)
+        # the log's ids go on after the migrated ones
+        entry = store.grade("var:0", 5, now=datetime(2026, 11, 20, 9), today=date(2026, 11, 20))
+        assert entry.id == len(LOG) + 1
+
+
+def test_a_failing_migration_leaves_a_v1_server_collection_at_v1(pg_url, future_schema):
+    load_v1_on_server(pg_url)
+    future_schema('raise RuntimeError("the migration broke halfway")')
+    with pytest.raises(RuntimeError, match="halfway"):
+        Store(pg_url)
+    # every shipped upgrade from 0001 ran in the same transaction, and was taken back
+    revision, names = server_revision(pg_url)
+    assert revision == "0001" and "upgrade_probe" not in names
+    future_schema()
+    with Store(pg_url) as store:
+        assert store.schema_revision() == FUTURE
+        assert_intact(store)
+    assert "upgrade_probe" in server_revision(pg_url)[1]
+
+
+def test_flashcards_restore_takes_a_v1_backup_into_a_server(pg_url, tmp_path, capsys):
+    backup = copy_fixture(tmp_path / "kept")
+    (tmp_path / "config.toml").write_text("")
+    argv = ["--config", str(tmp_path / "config.toml"), "--data-dir", str(tmp_path / "data")]
+    assert main(["restore", str(backup), "--db", pg_url, *argv]) == 0
+    assert f"({len(LOG)} reviews)" in capsys.readouterr().out
+    with Store(pg_url) as store:
         assert store.schema_revision() == SCHEMA_REVISION
         assert_intact(store)
     assert raw_revision(backup) == "0001"

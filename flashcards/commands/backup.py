@@ -14,7 +14,11 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
         help="copy the collection (also done automatically once a day)",
         description="Copy the collection consistently, even while the study app has it open. "
         "Without --to the copy goes to the backups folder beside the collection, where the "
-        "newest `backups_kept` (default 10) are kept; the first open of each day adds one.",
+        "newest `backups_kept` (default 10) are kept; the first open of each day adds one. "
+        "A collection on a PostgreSQL server is copied into a SQLite file of the same schema "
+        "(in DATA_DIR/backups without --to), which `flashcards restore` puts back into either "
+        "kind; the daily backup is SQLite-only, so back a server up on purpose (or with the "
+        "server's own tools).",
     )
     parser.add_argument("--to", type=Path, metavar="FILE", help="write the copy to FILE (new)")
     parser.add_argument("--list", action="store_true", help="list the backups and exit")
@@ -29,6 +33,7 @@ def run(args: argparse.Namespace) -> int:
         backup_folder,
         collection_path,
         list_backups,
+        on_server,
         take_backup,
         write_backup,
     )
@@ -36,7 +41,7 @@ def run(args: argparse.Namespace) -> int:
     from flashcards.errors import FlashcardsError
 
     settings = settings_from_args(args)
-    path = collection_path(settings)
+    server = on_server(settings)
     if args.list:
         backups = list_backups(settings)
         if not backups:
@@ -44,7 +49,7 @@ def run(args: argparse.Namespace) -> int:
         for b in backups:
             print(f"{b.taken:%Y-%m-%d %H:%M:%S}  {b.reason:<14}  {b.path}")
         return 0
-    if not path.is_file():
+    if not server and not (path := collection_path(settings)).is_file():
         raise FlashcardsError(f"{path}: no collection yet (nothing to back up)")
     from flashcards.commands.collection import open_collection
 
@@ -55,4 +60,9 @@ def run(args: argparse.Namespace) -> int:
         else:
             target = take_backup(store, settings, "manual", datetime.now())
     print(f"backed up to {target}")
+    if server:
+        print(
+            "(a SQLite copy of the server's collection; no daily backup is taken of a "
+            "server's collection)"
+        )
     return 0

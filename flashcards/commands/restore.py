@@ -14,7 +14,8 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
         help="replace the collection by a backup (the current one is backed up first)",
         description="Replace the collection by FILE, a backup made by `flashcards backup` or a "
         "daily one. FILE is checked first (a flashcards collection, readable, intact); the "
-        "current collection is then copied to the backups folder, so a restore can be undone.",
+        "current collection is then copied to the backups folder, so a restore can be undone. "
+        "A PostgreSQL collection gets FILE's rows in one transaction.",
     )
     parser.add_argument("file", type=Path, metavar="FILE", help="the backup to restore")
     add_settings_arguments(parser)
@@ -27,13 +28,14 @@ def run(args: argparse.Namespace) -> int:
 
     import sqlalchemy as sa
 
-    from flashcards.backup import collection_path, prepare_restore, restore
+    from flashcards.backup import collection_path, on_server, prepare_restore, restore
     from flashcards.commands.collection import open_collection
     from flashcards.config import settings_from_args
     from flashcards.store import LOG
 
     settings = settings_from_args(args)
-    collection_path(settings)  # a collection that is not a file cannot be restored
+    if not on_server(settings):
+        collection_path(settings)  # an in-memory collection cannot be restored
     with tempfile.TemporaryDirectory(prefix="flashcards-restore-") as work:
         # checked before anything is created or changed, and the checked copy is restored
         prepared = prepare_restore(args.file, Path(work))

@@ -74,6 +74,11 @@ from flashcards.store import queue as _queue
 from flashcards.store import scheduling as _scheduling
 from flashcards.store.connection import (
     StoreError,
+    copy_rows,
+    dropped_by_server,
+    replace_rows,
+    server_engine,
+    snapshot,
     sqlite_engine,
     sqlite_integrity_ok,
     storage_message,
@@ -225,7 +230,7 @@ class Store:
                     raise FlashcardsError(f"{path.parent}: no such folder for the collection")
                 self.engine = sqlite_engine(url, durability)
             else:
-                self.engine = sa.create_engine(url, pool_pre_ping=True)
+                self.engine = server_engine(url)
             self._conn = self.engine.connect()
         except sa.exc.SQLAlchemyError as error:
             raise FlashcardsError(storage_message("open", url, error)) from None
@@ -282,8 +287,12 @@ class Store:
             conn = self._conn
             if conn is None:
                 raise FlashcardsError("the collection is closed")
-            conn.info["write"] = write
             try:
+                if not self._sqlite and dropped_by_server(conn):
+                    # before anything of this transaction was sent: reconnecting is safe,
+                    # nothing is applied twice
+                    conn.invalidate()
+                conn.info["write"] = write  # (re)connects when the connection was lost
                 with conn.begin():
                     yield conn
             except sa.exc.DatabaseError as error:
@@ -326,11 +335,18 @@ class Store:
         return self._conn.connection.dbapi_connection
 
     def backup_to(self, target: Path) -> None:
-        """Write a consistent copy of the collection to the new file `target` (SQLite's online
-        backup, so other processes may go on writing). SQLite-only."""
+        """Write a consistent copy of the collection to the new SQLite file `target`.
+
+        A SQLite collection is copied by SQLite's online backup, so other processes may go on
+        writing; a server's (PostgreSQL) row by row from one snapshot into a new SQLite
+        collection of the same schema, which `restore_from` takes back into either backend.
+        """
         import sqlite3
         from contextlib import closing
 
+        if not self._sqlite:
+            self._copy_rows_to(target)
+            return
         with self._lock:
             raw = self._raw_connection()
             try:
@@ -339,12 +355,26 @@ class Store:
             except sqlite3.Error as error:
                 raise StoreError(f"{target}: {error}") from None
 
+    def _copy_rows_to(self, target: Path) -> None:
+        from flashcards.config import sqlite_url
+
+        with Store(sqlite_url(target)) as copy, self._tx() as source:
+            snapshot(source)
+            if revision(source) != SCHEMA_REVISION:  # pragma: no cover - opened at head
+                raise FlashcardsError("the collection changed its schema while copying")
+            with copy._tx(write=True) as conn:
+                copy_rows(source, conn, METADATA.sorted_tables)
+
     def restore_from(self, source: Path) -> None:
-        """Replace the whole collection by the SQLite database `source`, in one step that other
-        connections see whole (SQLite's online backup into this one). SQLite-only."""
+        """Replace the whole collection by the SQLite database `source` (at this schema), in
+        one step that other connections see whole: SQLite's online backup into this one, or
+        on a server every table's rows replaced in one transaction."""
         import sqlite3
         from contextlib import closing
 
+        if not self._sqlite:
+            self._replace_rows_from(source)
+            return
         with self._lock:
             raw = self._raw_connection()
             uri = Path(source).absolute().as_uri() + "?mode=ro"
@@ -353,6 +383,16 @@ class Store:
                     src.backup(raw)
             except sqlite3.Error as error:
                 raise StoreError(f"{source}: {error}") from None
+
+    def _replace_rows_from(self, source: Path) -> None:
+        from flashcards.config import sqlite_url
+
+        with (
+            Store(sqlite_url(Path(source))) as backup,
+            backup._tx() as rows,
+            self._tx(write=True) as conn,
+        ):
+            replace_rows(rows, conn, METADATA.sorted_tables)
 
     def select(self, statement: sa.Select) -> list[sa.Row]:
         """Run a read-only Core SELECT built over this module's tables (for stats), in one

@@ -1,11 +1,12 @@
 """Connecting to the collection's database: engine set-up, write transactions, copies.
 
-SQLite-only code lives here (WAL, busy timeout, BEGIN IMMEDIATE, the online backup), so that
-another database has one obvious place for its own set-up.
+SQLite-only code lives here (WAL, busy timeout, BEGIN IMMEDIATE, the online backup), and so
+does PostgreSQL's (noticing a connection the server dropped, messages naming what to check).
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -61,18 +62,145 @@ def sqlite_copy(source: Path, target: Path) -> None:
         src.backup(dst)
 
 
+def display_url(url: str) -> str:
+    """The collection as a message names it: the SQLite file, or the URL without password."""
+    import re
+
+    path = sqlite_path(url)
+    if path is not None:
+        return str(path)
+    return re.sub(r"(://[^:/@?]*:)[^@/?]*@", r"\1***@", url)
+
+
+#: Words of a server's or driver's reason -> what the user should check.
+_SERVER_HINTS = (
+    (("password authentication failed", "role"), "check the user and password in the URL"),
+    (("does not exist",), "create the database (createdb NAME) or fix its name in the URL"),
+    (
+        ("terminating connection", "server closed the connection", "connection is lost"),
+        "the connection to the server was lost before this was confirmed; try again, it reconnects",
+    ),
+    (
+        ("connection refused", "no such file", "could not translate host", "timeout expired"),
+        "is the server running, and are the host, port and socket in the URL right?",
+    ),
+)
+
+
 def storage_message(action: str, url: str, error: Exception) -> str:
-    """`cannot <action> the collection <file>: <SQLite's reason>`, with a hint when the disk
-    is full or the folder read-only (the two a user can fix)."""
+    """`cannot <action> the collection <file or URL>: <the database's reason>`, with a hint
+    at what to fix: a full disk or read-only folder (SQLite), a server that cannot be reached,
+    refused credentials or an unknown database (PostgreSQL). Never the URL's password."""
     reason = str(getattr(error, "orig", None) or error)
+    # libpq's reasons span lines ("...failed: FATAL:  ...\n\tIs the server running...")
+    reason = " ".join(reason.split())
     hint = ""
+    lowered = reason.lower()
     if "disk I/O error" in reason or "disk is full" in reason:
         hint = " (is the disk full?)"
     elif "readonly" in reason or "unable to open" in reason:
         hint = " (is its folder read-only?)"
-    return f"cannot {action} the collection {sqlite_path(url) or url}: {reason}{hint}"
+    elif sqlite_path(url) is None and not url.startswith("sqlite"):
+        for words, advice in () if "Is the server running" in reason else _SERVER_HINTS:
+            if any(word in lowered for word in words):
+                hint = f" ({advice})"
+                break
+    return f"cannot {action} the collection {display_url(url)}: {reason}{hint}"
+
+
+def server_engine(url: str) -> sa.Engine:
+    """An engine for a database server (PostgreSQL): a pooled connection checked when taken."""
+    return sa.create_engine(url, pool_pre_ping=True)
+
+
+def dropped_by_server(conn: sa.Connection) -> bool:
+    """True when the server has closed this idle connection (restart, pg_terminate_backend).
+
+    Costs no round trip: an idle connection has nothing to read until the server says
+    goodbye or closes the socket. A false alarm only costs a reconnect, since it is asked
+    between transactions.
+    """
+    import select
+
+    if conn.invalidated:
+        return False  # the next use reconnects anyway
+    try:
+        raw = conn.connection.dbapi_connection
+        fileno = raw.fileno()  # type: ignore[union-attr]
+    except Exception:
+        return True
+    if fileno < 0:
+        return True
+    readable, _, _ = select.select([fileno], [], [], 0)
+    return bool(readable)
 
 
 def sqlite_integrity_ok(conn: sa.Connection) -> bool:
     """PRAGMA integrity_check. SQLite-only."""
     return conn.exec_driver_sql("PRAGMA integrity_check").scalar() == "ok"
+
+
+# --- copies between databases (a PostgreSQL collection's backup and restore) ----------------
+
+
+def snapshot(conn: sa.Connection) -> None:
+    """Make the transaction just begun on a server see one moment of the whole database, so
+    a copy read table by table is consistent while other machines write."""
+    if conn.dialect.name == "postgresql":
+        conn.exec_driver_sql("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+
+
+def copy_rows(
+    source: sa.Connection, target: sa.Connection, tables: Sequence[sa.Table], chunk: int = 5000
+) -> int:
+    """Insert every row of `tables` (parents first) read on `source` into `target`, through
+    SQLAlchemy's types, so a PostgreSQL collection and a SQLite one exchange rows; returns
+    the number of rows."""
+    count = 0
+    for table in tables:
+        order = list(table.primary_key.columns) or list(table.columns)
+        # (a statement's option: the connection's would stay on it after the copy)
+        result = source.execute(
+            sa.select(table).order_by(*order).execution_options(yield_per=chunk)
+        )
+        if target.dialect.name == "postgresql":
+            count += _copy_into_server(target, table, result)
+            continue
+        for rows in result.mappings().partitions():
+            target.execute(sa.insert(table), [dict(row) for row in rows])
+            count += len(rows)
+    return count
+
+
+def _copy_into_server(target: sa.Connection, table: sa.Table, result: sa.CursorResult) -> int:
+    """PostgreSQL's COPY, in the target's transaction: far quicker than INSERTs for a
+    restore's hundreds of thousands of rows. Values are SQLAlchemy's Python ones, which the
+    driver writes in each column's type."""
+    names = [column.name for column in table.columns]
+    quoted = ", ".join(f'"{name}"' for name in names)
+    raw = target.connection.dbapi_connection
+    count = 0
+    statement = f'COPY "{table.name}" ({quoted}) FROM STDIN'
+    with raw.cursor() as cursor, cursor.copy(statement) as copy:  # type: ignore[union-attr]
+        for rows in result.partitions():
+            for row in rows:
+                copy.write_row(tuple(row))
+            count += len(rows)
+    return count
+
+
+def replace_rows(source: sa.Connection, target: sa.Connection, tables: Sequence[sa.Table]) -> int:
+    """Delete every row of `tables` on `target` and copy `source`'s instead, in the caller's
+    one transaction; the server's id sequences then go on after the copied ids."""
+    for table in reversed(tables):
+        target.execute(sa.delete(table))
+    count = copy_rows(source, target, tables)
+    if target.dialect.name == "postgresql":
+        for table in tables:
+            column = table.autoincrement_column
+            if column is not None:
+                target.exec_driver_sql(
+                    f"SELECT setval(pg_get_serial_sequence('{table.name}', '{column.name}'), "
+                    f"COALESCE((SELECT MAX({column.name}) FROM {table.name}), 0) + 1, false)"
+                )
+    return count

@@ -34,6 +34,8 @@ PROPOSED = {True: 4, False: 1}
 FSRS_KEYS: dict[int, str] = dict(RATING_NAMES)
 #: What a grade of 3 means for when the card comes back (SM-2 repeats it the same day).
 HARD_NOTE = "3 (Hard) counts as recalled but brings the card back later today."
+#: The same under FSRS, whose Hard is key 2 (the same-day rule applies to both scales).
+FSRS_HARD_NOTE = "2 (Hard) counts as recalled but brings the card back later today."
 
 #: What the answer box asks for, by card kind: a formula or words, then its keys (Tab leaving
 #: the box is in the help: the box is 65 columns wide at 80).

@@ -368,6 +368,8 @@ class ReviewScreen(Screen[None]):
         if self.app.grades_explained or self.practice:
             return []
         self.app.grades_explained = True
+        if self._scheduler() == "fsrs":
+            return [review_flow.FSRS_HARD_NOTE]
         return [review_flow.HARD_NOTE]
 
     @on(ChoiceOption.Clicked)

@@ -70,6 +70,9 @@ class Backend(Protocol):
         self, today: date, decks: Iterable[str] | None = None, tag: str | None = None
     ) -> int: ...
     def allow_more_new(self, count: int) -> None: ...
+    def scheduler(self, deck: str) -> str:
+        """The scheduler of a deck ("sm2" or "fsrs"), as the collection's settings say."""
+        ...
 
 
 def card_index(decks: Sequence[Deck]) -> dict[str, tuple[Card, Deck]]:

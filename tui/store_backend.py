@@ -149,6 +149,9 @@ class StoreBackend:
 
         return compute_stats(self.store, today, deck)
 
+    def scheduler(self, deck: str) -> str:
+        return self.store.scheduling.for_deck(deck)
+
     def new_waiting(
         self, today: date, decks: Iterable[str] | None = None, tag: str | None = None
     ) -> int:

@@ -200,10 +200,7 @@ class ReviewScreen(Screen[None]):
 
     def _scheduler(self) -> str:
         """The scheduler of the shown card's deck ("sm2" or "fsrs"), from the collection."""
-        scheduling = getattr(getattr(self.app.backend, "store", None), "scheduling", None)
-        if scheduling is None or self.deck is None:
-            return "sm2"
-        return scheduling.for_deck(self.deck.name)
+        return "sm2" if self.deck is None else self.app.backend.scheduler(self.deck.name)
 
     def watch_phase(self, _old: str, _new: str) -> None:
         self.refresh_bindings()

@@ -436,6 +436,14 @@ class _Renderer:
                 j += 1
         return None
 
+    def _after_operator(self) -> bool:
+        """Whether what was just written is a big operator: 𝔼, ∑, ∏, max, arg min, lim..."""
+        before = next((piece for piece in reversed(self.out) if piece), "")
+        name = before.rstrip(_NAME_END)
+        return before.endswith(_BIG_OPERATORS) or (
+            before.endswith(_NAME_END) and name.endswith(_RANGE_OPERATORS)
+        )
+
     def sub(self, tokens: list[_Tok] | None, script: bool | None = None) -> str:
         if tokens is None:
             return ""
@@ -460,10 +468,12 @@ class _Renderer:
     def _char(self, tok: _Tok) -> None:
         ch = tok.text
         if ch in "^_":
+            under_operator = ch == "_" and self._after_operator()
             arg = self._next_arg()
-            self.out.append(
-                _script(self.sub(arg, script=True), superscript=ch == "^", style=self.style)
-            )
+            script = _script(self.sub(arg, script=True), superscript=ch == "^", style=self.style)
+            if under_operator and script.startswith("_(") and _is_range(script[2:-1]):
+                script = "_" + script[2:-1]  # 𝔼_x∼p_data, max_x∈X: the relation holds it
+            self.out.append(script)
         elif ch == "'":
             self.out.append("′")
         elif ch == "~":
@@ -507,6 +517,8 @@ class _Renderer:
             text = _plain_text(arg) if name.startswith("text") or name == "mbox" else None
             out.append(text if text is not None else self.sub(arg))
         elif name in ("operatorname", "mathop", "operatorname*"):
+            if self.i < len(self.toks) and self.toks[self.i] == _Tok("c", "*"):
+                self.i += 1  # `\operatorname*`: limits below, the same in a terminal
             out.append(self.sub(self._next_arg()) + _NAME_END)
         elif name == "boxed":
             out.append(_BOX_OPEN + self.sub(self._next_arg()) + _BOX_CLOSE)
@@ -612,6 +624,18 @@ def _tidy(text: str, script: bool) -> str:
     text = re.sub(_FENCE_OPEN + " +", _FENCE_OPEN, text)
     text = re.sub(" +" + _FENCE_CLOSE, _FENCE_CLOSE, text)
     return text.replace(_NAME_END, "").replace(_FRACTION_END, "")
+
+
+#: Operators whose subscript is a range, `𝔼_x∼p`, `max_x∈X`: written without brackets when it
+#: is one relation without spaces or brackets, since the relation shows where it ends.
+_BIG_OPERATORS = ("𝔼", "∑", "∏", "⋃", "⋂", "∐")
+_RANGE_OPERATORS = ("max", "min", "sup", "inf", "lim", "argmax", "argmin")
+
+
+def _is_range(text: str) -> bool:
+    """`x∼p_data`, `x∈X`, `n→∞`: one relation between two terms, no space or bracket."""
+    relations = [c for c in text if c in _RELATIONS]
+    return len(relations) == 1 and not re.search(r"[\s()\[\]{}⟨⟩,]", text)
 
 
 #: Exponents longer than this (numbers aside) are written `e^(-θx)`: tiny raised letters

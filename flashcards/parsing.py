@@ -157,8 +157,8 @@ class _Builder:
         )
 
     def check_math(self, text: str, first_line: int) -> None:
-        """Report unterminated `$` math and LaTeX outside math, paragraph by paragraph (math
-        never spans two)."""
+        """Report unterminated `$` math, likely cloze typos and LaTeX outside math, paragraph
+        by paragraph (math never spans two). All are warnings: the text still makes its card."""
         for para, line0 in _paragraphs(text, first_line):
             at = math_spans(para)[1]
             if at is not None:

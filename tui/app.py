@@ -348,15 +348,14 @@ class FlashcardsApp(App[None]):
         from tui.screens.review import ReviewScreen
 
         chosen = tuple(decks) if decks else self.options.decks
+        self.more_new = None  # offered again below if this deck's new cards wait
         queue, graded = self.backend.queue(self.today, chosen, self.options.tag)
         queue = [c for c in queue if c in self.cards]
         if not queue:
-            self.more_new = None
             waiting = self.backend.new_waiting(self.today, chosen, self.options.tag)
             if waiting:
                 # Anki's custom study: more new cards today, the setting unchanged.
                 self.more_new = NewCardsWaiting(chosen, waiting)
-                self.screen.refresh_bindings()
                 self.notify(
                     f"Today's new-card limit is used up; {plural(waiting, 'new card')} "
                     f"{'waits' if waiting == 1 else 'wait'} here. Press n to study "
@@ -366,6 +365,7 @@ class FlashcardsApp(App[None]):
                 )
             else:
                 self.notify("Nothing due here today.", title="All done")
+            self.screen.refresh_bindings()  # `n` shows only while it is offered
             return
         self.push_screen(ReviewScreen(queue, graded=graded))
 

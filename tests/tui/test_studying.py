@@ -112,6 +112,22 @@ async def test_a_notice_takes_its_own_lines_and_never_covers_the_card(store, dec
         assert not app.screen.query("Toast")
 
 
+async def test_a_toast_left_from_the_deck_list_is_not_drawn_over_a_card(store, deck_dir):
+    from textual.widgets._toast import Toast
+
+    app = make_app(store, deck_dir)
+    app.NOTIFICATION_TIMEOUT = 60
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await settle(app, pilot)
+        app.notify("a toast on the deck list")
+        await pilot.pause()
+        assert any(t.display for t in app.screen.query(Toast))  # the deck list has toasts
+        screen = await study(app, pilot)
+        await pilot.pause()
+        assert screen.query(Toast)  # Textual moved it to the study screen, which hides it
+        assert not any(t.display for t in screen.query(Toast))
+
+
 async def test_at_80x24_the_quiz_missed_list_is_not_covered(store, deck_dir) -> None:
     app = make_app(store, deck_dir, options=StudyOptions(quiz=True, count=20, seed=3))
     app.NOTIFICATION_TIMEOUT = 60

@@ -18,6 +18,7 @@ import sqlalchemy as sa
 from flashcards.config import Limits
 from flashcards.grades import SAME_DAY_OK
 from flashcards.session import DeckCounts, combined, subdeck_range
+from flashcards.store.connection import Prepared
 from flashcards.store.tables import (
     CARDS,
     DECKS,
@@ -116,7 +117,7 @@ def _first_per_note(rows: list[Any], skip_notes: set[str], limit: int) -> list[A
 # parts costs as much to build as to run on a small collection).
 _TODAY = sa.bindparam("today", type_=sa.Date)
 _ACTIVE = active(_TODAY)
-_TODAY_LOG = (
+_TODAY_LOG = Prepared(
     sa.select(
         LOG.c.id,
         LOG.c.card_id,
@@ -164,7 +165,7 @@ def _due_count_parts() -> list[sa.Select]:
     return parts
 
 
-_DUE_COUNTS = sa.union_all(*_due_count_parts())
+_DUE_COUNTS = Prepared(sa.union_all(*_due_count_parts()))
 
 
 def _new_single_counts() -> sa.Select:
@@ -189,7 +190,8 @@ def _new_single_counts() -> sa.Select:
     return sa.select(names.c.name, sa.select(sa.func.count()).select_from(first).scalar_subquery())
 
 
-_NEW_SINGLE = _new_single_counts()
+_NEW_SINGLE = Prepared(_new_single_counts())
+_DECK_NAMES = Prepared(sa.select(DECKS.c.name).distinct())
 
 
 def _filters(today: date, decks: Sequence[str] | None, tags: Sequence[str] | None) -> list[Any]:
@@ -209,7 +211,7 @@ def _filters(today: date, decks: Sequence[str] | None, tags: Sequence[str] | Non
 def _today_log(conn: sa.Connection, today: date) -> TodayLog:
     """Today's review and repeat rows, read once (from `ix_review_log_day` and the cards'
     primary key), for the studied counts, the notes seen and the same-day repeats."""
-    rows = raw_rows(conn, _TODAY_LOG, {"today": today})
+    rows = _TODAY_LOG.rows(conn, {"today": today})
     rows.sort()  # by log id: the order grades were given
     studied: dict[str, tuple[int, int]] = {}
     seen: set[str] = set()
@@ -388,7 +390,7 @@ def queue(
 
 
 def _deck_names(conn: sa.Connection) -> list[str]:
-    return list(conn.execute(sa.select(DECKS.c.name).distinct()).scalars())
+    return [name for (name,) in _DECK_NAMES.rows(conn)]
 
 
 def due_summary(conn: sa.Connection, today: date, limits: Limits | None = None) -> DueSummary:
@@ -404,18 +406,8 @@ def due_summary(conn: sa.Connection, today: date, limits: Limits | None = None) 
     # kind). New and due are separate parts, since each is an index range and an OR
     # would scan the table.
     counted: dict[tuple[str, int], int] = {}
-    for is_new, deck, n in raw_rows(conn, _DUE_COUNTS, {"today": today}):
+    for is_new, deck, n in _DUE_COUNTS.rows(conn, {"today": today}):
         counted[deck, is_new] = counted.get((deck, is_new), 0) + int(n)
-    # A deck shows at most what the global limit leaves of new cards, after its notes seen
-    # today are taken away: counting up to that plus every seen note is exact for what
-    # shows (and at least 1, so a deck with new cards is listed even when none are left).
-    new_left = max(0, limits.new_per_day - sum(n for n, _ in studied.values()))
-    cap = max(1, new_left + len(log.seen_notes))
-    for deck, n in raw_rows(conn, _NEW_SINGLE, {"today": today, "cap": cap}):
-        if n:
-            counted[deck, 1] = counted.get((deck, 1), 0) + int(n)
-    new_rows = [(deck, n) for (deck, is_new), n in counted.items() if is_new]
-    review_rows = [(deck, n) for (deck, is_new), n in counted.items() if not is_new]
     # A seen note of one card is counted from today's log row itself; only notes of
     # several cards (reversible, cloze) need their siblings looked up.
     seen_new = dict(log.seen_new)
@@ -433,6 +425,18 @@ def due_summary(conn: sa.Connection, today: date, limits: Limits | None = None) 
         ):
             seen_new[deck] = seen_new.get(deck, 0) + int(n)
             seen_review[deck] = seen_review.get(deck, 0) + int(r)
+    # A deck shows at most what the global limit leaves of new cards, after its new notes
+    # seen today are taken away: counting each deck's new cards of one-card notes up to
+    # that plus the most seen new notes of any deck is exact for what shows (the notes seen
+    # today are mostly reviews and repeats, not new: this cap stays near the limit), and
+    # at least 1, so a deck with new cards is listed even when none are left.
+    new_left = max(0, limits.new_per_day - sum(n for n, _ in studied.values()))
+    cap = max(1, new_left + max(seen_new.values(), default=0))
+    for deck, n in _NEW_SINGLE.rows(conn, {"today": today, "cap": cap}):
+        if n:
+            counted[deck, 1] = counted.get((deck, 1), 0) + int(n)
+    new_rows = [(deck, n) for (deck, is_new), n in counted.items() if is_new]
+    review_rows = [(deck, n) for (deck, is_new), n in counted.items() if not is_new]
     repeats = log.repeats
     new_rows = [(deck, n - seen_new.get(deck, 0)) for deck, n in new_rows]
     review_rows = [(deck, r - seen_review.get(deck, 0)) for deck, r in review_rows]

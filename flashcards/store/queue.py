@@ -147,52 +147,67 @@ _TODAY_LOG = Prepared(
 
 
 def _due_count_parts() -> list[sa.Select]:
-    """(1 for new or 0 for due, deck, notes) per deck: a plain count over the cards of notes
-    of one card, count(DISTINCT note_id) over each kind of several cards."""
-    parts = []
-    for is_new, condition in ((1, CARDS.c.due.is_(None)), (0, CARDS.c.due <= _TODAY)):
-        if not is_new:  # new cards of one-card notes are counted by _NEW_SINGLE, capped
-            parts.append(
-                sa.select(sa.literal(is_new), CARDS.c.deck, sa.func.count())
-                .where(*_ACTIVE, condition, *(CARDS.c.kind != kind for kind in SEVERAL_KINDS))
-                .group_by(CARDS.c.deck)
-            )
-        # one kind a part: `kind = ?` makes the planner take ix_cards_siblings
-        parts.extend(
-            sa.select(sa.literal(is_new), CARDS.c.deck, sa.func.count(sa.distinct(CARDS.c.note_id)))
-            .where(*_ACTIVE, condition, CARDS.c.kind == kind)
-            .group_by(CARDS.c.deck)
-            for kind in SEVERAL_KINDS
-        )
+    """(deck, notes) of due cards per deck: a plain count over the cards of notes of one
+    card, count(DISTINCT note_id) over each kind of several cards (new cards are counted by
+    `_NEW_COUNTS`, capped)."""
+    due = CARDS.c.due <= _TODAY
+    parts = [
+        sa.select(CARDS.c.deck, sa.func.count())
+        .where(*_ACTIVE, due, *(CARDS.c.kind != kind for kind in SEVERAL_KINDS))
+        .group_by(CARDS.c.deck)
+    ]
+    # one kind a part: `kind = ?` makes the planner take ix_cards_siblings
+    parts.extend(
+        sa.select(CARDS.c.deck, sa.func.count(sa.distinct(CARDS.c.note_id)))
+        .where(*_ACTIVE, due, CARDS.c.kind == kind)
+        .group_by(CARDS.c.deck)
+        for kind in SEVERAL_KINDS
+    )
     return parts
 
 
 _DUE_COUNTS = Prepared(sa.union_all(*_due_count_parts()))
 
 
-def _new_single_counts() -> sa.Select:
-    """(deck, new cards of one-card notes, counted up to the bound parameter `cap`) per
-    synced deck name: each deck's count is an index range of ix_cards_queue (due NULL, deck)
-    stopped by LIMIT, so on a collection of many new cards only the few that can show
-    today are read (no deck shows more new cards than the global limit leaves)."""
+def _new_counts() -> sa.Select:
+    """(deck, new notes of one card, then of each kind of several cards, each counted up to
+    the bound parameter `cap`) per synced deck name.
+
+    Each count is an index range stopped by LIMIT (ix_cards_queue's due NULL and deck for
+    notes of one card, ix_cards_siblings' kind, due NULL and deck, in note order, for the
+    others), so on a collection of many new cards only the few that can show today are
+    read: no deck shows more new cards than the global limit leaves.
+    """
     names = sa.select(DECKS.c.name).distinct().subquery("d")
-    first = (
+    new_here = (CARDS.c.due.is_(None), CARDS.c.deck == names.c.name, *_ACTIVE)
+    cap = sa.bindparam("cap", type_=sa.Integer)
+    single = (
         sa.select(sa.literal(1))
         .select_from(CARDS)
-        .where(
-            CARDS.c.due.is_(None),
-            CARDS.c.deck == names.c.name,
-            *_ACTIVE,
-            *(CARDS.c.kind != kind for kind in SEVERAL_KINDS),
-        )
-        .limit(sa.bindparam("cap", type_=sa.Integer))
+        .where(*new_here, *(CARDS.c.kind != kind for kind in SEVERAL_KINDS))
+        .limit(cap)
         .correlate(names)
         .subquery()
     )
-    return sa.select(names.c.name, sa.select(sa.func.count()).select_from(first).scalar_subquery())
+    several = [
+        sa.select(CARDS.c.note_id)
+        .where(*new_here, CARDS.c.kind == kind)
+        .distinct()
+        .limit(cap)
+        .correlate(names)
+        .subquery()
+        for kind in SEVERAL_KINDS
+    ]
+    return sa.select(
+        names.c.name,
+        *(
+            sa.select(sa.func.count()).select_from(part).scalar_subquery()
+            for part in (single, *several)
+        ),
+    )
 
 
-_NEW_SINGLE = Prepared(_new_single_counts())
+_NEW_COUNTS = Prepared(_new_counts())
 _DECK_NAMES = Prepared(sa.select(DECKS.c.name).distinct())
 
 
@@ -406,8 +421,8 @@ def due_summary(conn: sa.Connection, today: date, limits: Limits | None = None) 
     # kind). New and due are separate parts, since each is an index range and an OR
     # would scan the table.
     counted: dict[tuple[str, int], int] = {}
-    for is_new, deck, n in _DUE_COUNTS.rows(conn, {"today": today}):
-        counted[deck, is_new] = counted.get((deck, is_new), 0) + int(n)
+    for deck, n in _DUE_COUNTS.rows(conn, {"today": today}):
+        counted[deck, 0] = counted.get((deck, 0), 0) + int(n)
     # A seen note of one card is counted from today's log row itself; only notes of
     # several cards (reversible, cloze) need their siblings looked up.
     seen_new = dict(log.seen_new)
@@ -426,15 +441,17 @@ def due_summary(conn: sa.Connection, today: date, limits: Limits | None = None) 
             seen_new[deck] = seen_new.get(deck, 0) + int(n)
             seen_review[deck] = seen_review.get(deck, 0) + int(r)
     # A deck shows at most what the global limit leaves of new cards, after its new notes
-    # seen today are taken away: counting each deck's new cards of one-card notes up to
-    # that plus the most seen new notes of any deck is exact for what shows (the notes seen
-    # today are mostly reviews and repeats, not new: this cap stays near the limit), and
-    # at least 1, so a deck with new cards is listed even when none are left.
+    # seen today are taken away: counting each deck's new notes (of one card, and of each
+    # kind of several) up to that plus the most seen new notes of any deck is exact for
+    # what shows, since a part stopped at the cap is alone enough to reach the limit (the
+    # notes seen today are mostly reviews and repeats, not new: the cap stays near the
+    # limit), and at least 1, so a deck with new cards is listed even when none are left.
     new_left = max(0, limits.new_per_day - sum(n for n, _ in studied.values()))
     cap = max(1, new_left + max(seen_new.values(), default=0))
-    for deck, n in _NEW_SINGLE.rows(conn, {"today": today, "cap": cap}):
+    for deck, *parts in _NEW_COUNTS.rows(conn, {"today": today, "cap": cap}):
+        n = sum(int(part) for part in parts)
         if n:
-            counted[deck, 1] = counted.get((deck, 1), 0) + int(n)
+            counted[deck, 1] = counted.get((deck, 1), 0) + n
     new_rows = [(deck, n) for (deck, is_new), n in counted.items() if is_new]
     review_rows = [(deck, n) for (deck, is_new), n in counted.items() if not is_new]
     repeats = log.repeats

@@ -168,6 +168,43 @@ def test_unknown_card_and_bad_kind_are_clear_errors(store):
         store.grade("nope:0", 4, now=NOW, today=TODAY, kind="cram")
 
 
+def test_a_refused_grade_writes_nothing_and_the_next_one_goes_through(store):
+    """A grade that fails half way (a bad grade, an unknown card) is rolled back whole: no
+    log row, no state change, and the store's next transactions work."""
+    store.sync([deck("a", note("n1"))], ["/decks"])
+    with pytest.raises(ValueError):
+        store.grade("n1:0", 9, now=NOW, today=TODAY)
+    with pytest.raises(FlashcardsError, match="no card"):
+        store.grade("nope:0", 4, now=NOW, today=TODAY)
+    assert store.review_log() == [] and store.state("n1:0") == ReviewState()
+    entry = store.grade("n1:0", Grade.GOOD, now=NOW, today=TODAY)
+    assert store.review_log() == [entry] and store.state("n1:0") == entry.after
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+def test_a_grade_while_another_process_holds_the_write_lock_is_a_clear_error(store):
+    """Past the busy timeout, a grade says the collection is locked (a StoreError naming
+    the file), writes nothing, and works once the lock is gone."""
+    import sqlite3
+
+    from flashcards.store import StoreError
+
+    store.sync([deck("a", note("n1"))], ["/decks"])
+    path = store.url.removeprefix("sqlite:///")
+    with store.reading() as conn:  # a short busy timeout, so the test does not wait 30 s
+        conn.connection.dbapi_connection.execute("PRAGMA busy_timeout = 50")
+    other = sqlite3.connect(path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    try:
+        with pytest.raises(StoreError, match=r"cannot write the collection .*locked"):
+            store.grade("n1:0", Grade.GOOD, now=NOW, today=TODAY)
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    assert store.review_log() == []
+    assert store.grade("n1:0", Grade.GOOD, now=NOW, today=TODAY).kind == "review"
+
+
 def test_undo_restores_the_state_and_marks_the_row(store):
     store.sync([deck("a", note("n1"), note("n2"))], ["/decks"])
     due(store, "n1:0", 3)

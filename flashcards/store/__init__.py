@@ -13,7 +13,8 @@ The package, one concept a module:
   (`flashcards.session.apply_grade` for grades and leeches).
 
 Every query is SQLAlchemy Core, so no ORM object is built in a loop and the SQL stays
-portable. The day's first backup is the command layer's (`flashcards.commands.collection`).
+portable; on SQLite the hottest ones (a grade, the due counts) are compiled once and run on
+the driver's cursor (`connection.Prepared`). The day's first backup is the command layer's (`flashcards.commands.collection`).
 
 Use:
 
@@ -179,7 +180,7 @@ class AcceptedAnswer:
     added_at: datetime
 
 
-# Built once, so SQLAlchemy's compiled cache serves the hot path.
+# Built once, so SQLAlchemy's compiled cache serves the hot path (on PostgreSQL).
 _SELECT_STATE = sa.select(*STATE_COLUMNS).where(CARDS.c.id == sa.bindparam("cid"))
 _SELECT_GRADE = (
     sa.select(*STATE_COLUMNS, CARDS.c.deck, CARDS.c.fsrs_stability, CARDS.c.fsrs_difficulty)

@@ -304,19 +304,25 @@ def stored_decks(conn: sa.Connection, loaded: Sequence[str]) -> list[StoredDeck]
     from flashcards.stored import StoredDeck
 
     skip = set(loaded)
-    rows = [
-        r
-        for r in conn.execute(
-            sa.select(DECKS.c.path, DECKS.c.name, DECKS.c.source_text).order_by(DECKS.c.path)
-        )
-        if r.path not in skip
+    # The paths first: the text of the decks read here (most of them) is never fetched.
+    paths = [
+        p
+        for p in conn.execute(sa.select(DECKS.c.path).order_by(DECKS.c.path)).scalars()
+        if p not in skip
     ]
-    cards: dict[str, set[str]] = {r.path: set() for r in rows}
-    for chunk in chunks([r.path for r in rows]):
+    decks: dict[str, tuple[str, str]] = {}
+    cards: dict[str, set[str]] = {p: set() for p in paths}
+    for chunk in chunks(paths):
+        for r in conn.execute(
+            sa.select(DECKS.c.path, DECKS.c.name, DECKS.c.source_text).where(
+                DECKS.c.path.in_(chunk)
+            )
+        ):
+            decks[r.path] = (r.name, r.source_text)
         for cid, path in conn.execute(
             sa.select(CARDS.c.id, CARDS.c.source_path).where(
                 CARDS.c.source_path.in_(chunk), CARDS.c.removed == sa.false()
             )
         ):
             cards[path].add(cid)
-    return [StoredDeck(r.path, r.name, r.source_text, frozenset(cards[r.path])) for r in rows]
+    return [StoredDeck(p, *decks[p], frozenset(cards[p])) for p in paths if p in decks]

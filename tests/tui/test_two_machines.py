@@ -176,3 +176,28 @@ async def test_decks_synced_without_their_text_are_counted_and_said_so(tmp_path)
             await pilot.pause()
             assert not isinstance(app.screen, ReviewScreen)
             assert said[-1].startswith("3 cards due here are in decks whose files are not on")
+
+
+async def test_quiz_and_card_info_take_the_other_machines_cards(tmp_path):
+    from tui.screens.info import InfoScreen
+    from tui.screens.quiz import QuizScreen
+
+    laptop_root, desktop_root = machines(tmp_path)
+    url = f"sqlite:///{tmp_path / 'c.sqlite3'}"
+    with Store(url) as laptop:
+        sync_folder(laptop, laptop_root)
+    laptop_root.parent.rename(tmp_path / "away")
+    with Store(url) as desktop:
+        app = desktop_app(desktop, desktop_root, [])
+        async with app.run_test(size=(100, 30)) as pilot:
+            await settle(app, pilot)
+            app.start_quiz(["ml::rl"])
+            await pilot.pause()
+            quiz = app.screen
+            assert isinstance(quiz, QuizScreen)
+            assert quiz.total == 3 and quiz.card.id in {"half-g:0", "loop:0", "ppo:0"}
+            card, deck = app.cards["ppo:0"]
+            app.push_screen(InfoScreen(card, deck))
+            await pilot.pause()
+            text = str(app.screen.query_one(Static).render())
+            assert "rl.md:6" in text and "on another machine" in text

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -148,3 +149,28 @@ def test_sync_stores_the_text_and_an_edit_that_changes_no_card_rewrites_it(tmp_p
         (stored,) = store.stored_decks()
         (deck,) = rebuild_decks([stored]).decks
         assert deck.macro_map == {"\\R": "\\mathcal{R}"}
+
+
+@pytest.fixture(scope="module")
+def shared_store():
+    """One in-memory collection for every example (opening one runs the migrations)."""
+    with Store("sqlite://") as store:
+        yield store
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(deck_texts(), st.integers(min_value=0, max_value=10**9))
+def test_synced_decks_come_back_from_the_store_with_the_same_cards(shared_store, text, n):
+    from dataclasses import replace
+
+    store = shared_store
+    deck, problems = parse_deck(text, Path(f"/laptop/{n}/decks/ml/rl.md"))
+    assert problems == []
+    deck = replace(deck, name="ml::rl")
+    store.sync([deck], [str(deck.path.parent)])
+    (stored,) = [s for s in store.stored_decks() if s.path == str(deck.path)]
+    assert stored.card_ids == {c.id for c in deck.cards}
+    rebuilt = rebuild_decks([stored])
+    assert rebuilt.unmatched == 0 and rebuilt.without_text == ()
+    (again,) = rebuilt.decks
+    assert again == deck  # every note, card id, answer spec, macro, default and the name

@@ -350,3 +350,66 @@ def test_flashcards_restore_takes_a_v1_backup_into_a_server(pg_url, tmp_path, ca
         assert store.schema_revision() == SCHEMA_REVISION
         assert_intact(store)
     assert raw_revision(backup) == "0001"
+
+
+# --- deck text (revision 0006): decks synced before it are studied elsewhere after one sync ---
+
+
+def test_v1_decks_have_no_text_until_the_machine_with_the_files_syncs(tmp_path):
+    from flashcards.decks import load_decks
+    from flashcards.stored import rebuild_decks
+
+    path = copy_fixture(tmp_path / "data")
+    with Store.open(settings_for(path)) as store:
+        before = rebuild_decks(store.stored_decks())
+        # stored before decks kept their text: counted, told, not studied elsewhere
+        assert before.decks == () and before.without_text == ("ml::probability",)
+        root = tmp_path / "decks"
+        (root / "ml").mkdir(parents=True)
+        (root / "ml" / "probability.md").write_text(
+            "Bayes' rule? :: posterior {#bayes}\n\n"
+            "KL divergence ::: relative entropy {#kl}\n\n"
+            "What does the ELBO bound? :: log evidence {#elbo}\n\n"
+            "Var[X] = ? :: E[X^2] - E[X]^2 {#var}\n"
+        )
+        store.sync(load_decks([root])[0], [str(root)])
+        after = rebuild_decks(store.stored_decks())
+        assert after.without_text == ()
+        assert sorted(c.id for d in after.decks for c in d.cards) == sorted(STATES)
+        assert [d.name for d in after.decks] == ["ml::probability"]
+        assert_intact(store)  # the same cards, with every review
+
+
+def test_decks_synced_at_0005_are_read_and_written_again_by_the_next_sync(tmp_path):
+    """0006 clears the deck digests and file stamps: without that, the first sync after the
+    upgrade would skip the unchanged files and the decks would never get their text."""
+    import sqlalchemy as sa
+    from alembic import command
+    from alembic.config import Config
+
+    from flashcards.stored import rebuild_decks
+    from flashcards.sync import sync_paths
+
+    root = tmp_path / "decks"
+    root.mkdir()
+    (root / "calc.md").write_text("Q: $\\frac{d}{dx} x^2$\nA: $2x$\n")
+    url = sqlite_url(tmp_path / "c.sqlite3")
+    with Store(url) as store:
+        assert sync_paths(store, [root]).added == 1
+    engine = sa.create_engine(url)
+    try:
+        with engine.begin() as conn:
+            config = Config()
+            config.set_main_option("script_location", str(store_module.MIGRATIONS_DIR))
+            config.attributes["connection"] = conn
+            command.downgrade(config, "0005")  # the collection as 0005 synced it
+    finally:
+        engine.dispose()
+    with Store(url) as store:
+        assert store.schema_revision() == SCHEMA_REVISION
+        assert rebuild_decks(store.stored_decks()).without_text == ("calc",)
+        report = sync_paths(store, [root])  # no file changed since the sync at 0005
+        assert report.decks_synced == 1 and report.unchanged == 1 and report.added == 0
+        (deck,) = rebuild_decks(store.stored_decks()).decks
+        assert deck.cards[0].note.back == "$2x$"
+        assert sync_paths(store, [root]).files_skipped == 1  # and then skipped as before

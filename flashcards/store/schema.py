@@ -19,7 +19,7 @@ from flashcards.errors import FlashcardsError
 from flashcards.store.connection import StoreError, sqlite_copy
 
 #: The alembic revision the tables match; checked at open without importing alembic.
-SCHEMA_REVISION = "0005"
+SCHEMA_REVISION = "0006"
 
 MIGRATIONS_DIR = Path(__file__).parents[1] / "migrations"
 

@@ -375,6 +375,26 @@ def test_the_study_app_keeps_the_card_while_the_server_is_down(restartable, tmp_
     assert next_card != graded
 
 
+# --- due counts: planned without parallel workers ----------------------------------------------
+
+
+def test_due_counts_are_planned_serially_and_only_they(pg_url):
+    """The due counts' transaction turns the server's parallel workers off (they made the
+    counts twice as slow on 100,000 cards); the next transaction has them back, for the
+    statistics' long scans."""
+    from flashcards.store import queue
+
+    with filled(pg_url) as store:
+        with store.reading() as conn:
+            default = conn.exec_driver_sql("SHOW max_parallel_workers_per_gather").scalar()
+            assert default != "0"
+            summary = queue.due_summary(conn, TODAY)
+            assert conn.exec_driver_sql("SHOW max_parallel_workers_per_gather").scalar() == "0"
+        assert summary.total.new == 5
+        with store.reading() as conn:
+            assert conn.exec_driver_sql("SHOW max_parallel_workers_per_gather").scalar() == default
+
+
 # --- backup and restore: a portable SQLite copy ------------------------------------------------
 
 

@@ -2,7 +2,9 @@
 
 `SCHEMA_REVISION` is the alembic revision the tables of `flashcards.store.tables` match; a
 current collection is recognised with one small query, without importing alembic. Before any
-migration the database file is copied beside it (or to `backup_dir`).
+migration the database file is copied beside it (or to `backup_dir`). One connection migrates
+at a time (a server's advisory lock, SQLite's write lock); the others wait, then find the
+schema current.
 """
 
 from __future__ import annotations

@@ -356,7 +356,8 @@ def test_flashcards_restore_takes_a_v1_backup_into_a_server(pg_url, tmp_path, ca
 
 #: A process opening the collection at argv[1] once the file argv[4] appears, with the
 #: migrations of the folder argv[2] (head argv[3]); it writes what happened to argv[5] as JSON:
-#: whether it ran alembic's upgrade, the revision and reviews it found, or its error.
+#: whether it went for the migration (found an old revision) and ran alembic's upgrade, the
+#: revision and reviews it found, or its error.
 OPENER = """
 import json, sys, time
 from pathlib import Path
@@ -368,9 +369,10 @@ from alembic import command
 
 schema.MIGRATIONS_DIR = Path(migrations)
 schema.SCHEMA_REVISION = flashcards.store.SCHEMA_REVISION = head
-upgrades = []
-real_upgrade = command.upgrade
+upgrades, migrations = [], []
+real_upgrade, real_migrate = command.upgrade, schema.migrate
 command.upgrade = lambda *args, **kw: (upgrades.append(1), real_upgrade(*args, **kw))
+schema.migrate = lambda *args, **kw: (migrations.append(1), real_migrate(*args, **kw))[1]
 Path(out + ".ready").touch()
 while not Path(go).exists():
     time.sleep(0.002)
@@ -380,6 +382,7 @@ try:
         result = {
             "ok": True,
             "upgrades": len(upgrades),
+            "migrations": len(migrations),
             "revision": store.schema_revision(),
             "reviews": len(store.review_log()),
         }
@@ -429,15 +432,16 @@ def open_at_once(
 
 
 #: The FUTURE migration's own step, slow enough that the second opener arrives during it.
-SLOW = "import time; time.sleep(1.5)"
+SLOW = "import time; time.sleep(2.5)"
 
 
 def assert_one_migrated(
     reports: list[dict], *, head: str = FUTURE, reviews: int = len(LOG)
 ) -> None:
-    """None failed, exactly one ran the migrations, the others found the head after waiting
-    for it, and all saw every review."""
+    """None failed, all went for the migration at once, exactly one ran it, the others
+    waited for it and found the head, and all saw every review."""
     assert all(r["ok"] for r in reports), reports
+    assert [r["migrations"] for r in reports] == [1] * len(reports), reports
     assert sorted(r["upgrades"] for r in reports) == [0] * (len(reports) - 1) + [1], reports
     assert [r["revision"] for r in reports] == [head] * len(reports)
     assert [r["reviews"] for r in reports] == [reviews] * len(reports)

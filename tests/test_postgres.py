@@ -95,6 +95,19 @@ def test_unknown_database_says_to_create_it(pg_cluster):
         Store(url)
 
 
+def test_only_an_unknown_database_is_told_to_create_it():
+    """A table or column the server does not know (a failing migration) is no missing
+    database: the reason is shown without the createdb hint."""
+    from flashcards.store.connection import storage_message
+
+    url = "postgresql+psycopg://flashcards@db.example.org/flashcards"
+    for reason in ('relation "ix_cards_queue" does not exist', "column cards.x does not exist"):
+        message = storage_message("write", url, Exception(reason))
+        assert message == f"cannot write the collection {url}: {reason}"
+    missing = storage_message("open", url, Exception('FATAL: database "fc" does not exist'))
+    assert missing.endswith("(create the database (createdb NAME) or fix its name in the URL)")
+
+
 def test_cli_reports_a_bad_server_in_one_line_without_traceback(tmp_path, capsys):
     url = f"postgresql+psycopg://someone@/db?host={tmp_path / 'no-server'}"
     assert main(["due", "--db", url]) == 1

@@ -7,10 +7,12 @@ work in each: today's queue and the due counts per deck, under Anki's default da
 (20 new, 200 reviews) and under the highest it takes (9,999), and answering 100 cards, under
 SM-2 and again under FSRS (each program switched to it untimed beforehand, memory states
 computed from the same review log); plus work only flashcards does (sync, export, math
-checks, first screen). Every figure is the median of `--repeat` runs after a warm-up. Each
-side runs in a process of its own, so that its peak memory is its own.
+checks, first screen). Every figure is the median of `--repeat` runs after a warm-up, and
+(SM-2 rows) of that over `--rounds` rounds in which the two programs take turns. Each side
+runs in a process of its own, so that its peak memory is its own.
 
-Usage: python benchmarks/compare_anki.py [--sizes 10000,100000] [--repeat 5] [--quick]
+Usage: python benchmarks/compare_anki.py [--sizes 10000,100000] [--repeat 5] [--rounds 3]
+       [--clock wall|cpu] [--quick]
 Writes the table as JSON to benchmarks/results/compare_anki.json (see --out).
 """
 
@@ -774,6 +776,39 @@ def _run_worker(step: str, size: int, workdir: Path, repeat: int, today: date) -
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
+def _timed_rounds(
+    size: int,
+    folder: Path,
+    repeat: int,
+    today: date,
+    rounds: int,
+    progress: Callable[[str], None],
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Time both programs `rounds` times, taking turns, each time in new processes; each
+    figure is the median of the rounds' medians (peak memory: the highest).
+
+    Other work on a shared machine slows a whole process down, up to twice, for seconds at
+    a time, and the CPU clock as much as the wall clock (a busy core runs slower, not only
+    less often): two programs timed one after the other can meet different moments. Taking
+    turns gives both the same moments.
+    """
+    runs: dict[str, list[dict[str, Any]]] = {"anki": [], "flashcards": []}
+    for n in range(1, rounds + 1):
+        of = f" (round {n} of {rounds})" if rounds > 1 else ""
+        for step, name in (("anki", "Anki"), ("flashcards", "flashcards")):
+            progress(f"timing {name} on {size:,} cards{of}")
+            runs[step].append(_run_worker(step, size, folder, repeat, today))
+
+    def merged(results: list[dict[str, Any]]) -> dict[str, Any]:
+        out = dict(results[0])
+        out["ms"] = {k: statistics.median(r["ms"][k] for r in results) for k in results[0]["ms"]}
+        out["peak_mb"] = max(r["peak_mb"] for r in results)
+        out["rounds_ms"] = [r["ms"] for r in results]
+        return out
+
+    return merged(runs["anki"]), merged(runs["flashcards"])
+
+
 @dataclass(frozen=True, slots=True)
 class Row:
     """One line of the table: a piece of work timed in both programs (or in flashcards alone)."""
@@ -797,6 +832,7 @@ def run(
     workdir: Path,
     *,
     alone_cards: int = 10_000,
+    rounds: int = 1,
     progress: Callable[[str], None] = lambda _: None,
 ) -> dict[str, Any]:
     """Build, time and compare; return the table and what each side did, as plain data."""
@@ -811,10 +847,7 @@ def run(
         progress(f"switching both to FSRS on {size:,} cards")
         # From the collections as built, before the timing below changes Anki's limits.
         switched = _run_worker("fsrs-switch", size, folder, repeat, today)
-        progress(f"timing Anki on {size:,} cards")
-        anki = _run_worker("anki", size, folder, repeat, today)
-        progress(f"timing flashcards on {size:,} cards")
-        fc = _run_worker("flashcards", size, folder, repeat, today)
+        anki, fc = _timed_rounds(size, folder, repeat, today, rounds, progress)
         progress(f"timing FSRS answers on {size:,} cards in both")
         fsrs = {
             "switch": switched,
@@ -847,6 +880,7 @@ def run(
         "machine": machine(),
         "sizes": list(sizes),
         "repeat": repeat,
+        "rounds": rounds,
         "clock": os.environ.get(CLOCK_VARIABLE, "wall"),
         "rows": [
             {
@@ -916,6 +950,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="time the work in wall time (default) or in the process's CPU time, which moves "
         "less on a shared machine (the first screen is always wall time)",
     )
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=3,
+        help="time both programs this many times, taking turns; each figure is the median "
+        "of the rounds (default 3; 1 with --quick)",
+    )
     parser.add_argument("--workdir", help=argparse.SUPPRESS)
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     parser.add_argument("--size", type=int, help=argparse.SUPPRESS)
@@ -930,24 +971,27 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not sizes or any(s < MIN_SIZE for s in sizes):
         parser.error(f"each size must be at least {MIN_SIZE:,} cards")
     os.environ[CLOCK_VARIABLE] = args.clock  # read by the workers, which inherit it
-    repeat = args.repeat
+    repeat, rounds = args.repeat, args.rounds
     alone_cards = 10_000
     if args.quick:
         sizes = [1000] if args.sizes == parser.get_default("sizes") else sizes
-        repeat, alone_cards = 1, 300
+        repeat, rounds, alone_cards = 1, 1, 300
     if repeat < 1:
         parser.error("--repeat must be at least 1")
+    if rounds < 1:
+        parser.error("--rounds must be at least 1")
 
     def say(message: str) -> None:
         print(f"... {message}", file=sys.stderr, flush=True)
 
     with tempfile.TemporaryDirectory(prefix="compare-anki-") as tmp:
-        result = run(sizes, repeat, Path(tmp), alone_cards=alone_cards, progress=say)
+        result = run(sizes, repeat, Path(tmp), alone_cards=alone_cards, rounds=rounds, progress=say)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(result, indent=2, default=str) + "\n", encoding="utf-8")
     m = result["machine"]
     print(f"{m['cpus']} CPUs, {m['cpu']}, Python {m['python']}, anki {m['anki']}; "
-          f"median of {repeat} runs after a warm-up, {args.clock} time")  # fmt: skip
+          f"median of {repeat} runs after a warm-up, {args.clock} time, "
+          f"median of {rounds} rounds taking turns")  # fmt: skip
     print(table(result))
     return 0
 

@@ -174,3 +174,25 @@ def test_the_cpu_clock_leaves_out_time_spent_waiting(monkeypatch):
     assert compare.median_ms(lambda: time.sleep(0.05), 1) >= 50
     monkeypatch.setenv(compare.CLOCK_VARIABLE, "cpu")
     assert compare.median_ms(lambda: time.sleep(0.05), 1) < 25
+
+
+def test_rounds_take_turns_and_keep_the_median_of_each_figure(monkeypatch, tmp_path):
+    """Both programs are timed in turn, round after round; a figure is the median of the
+    rounds' figures, the peak memory the highest."""
+    from datetime import date
+
+    compare = load("compare_anki")
+    calls = []
+    figures = {"anki": iter([5.0, 1.0, 3.0]), "flashcards": iter([2.0, 9.0, 4.0])}
+
+    def fake_worker(step, size, folder, repeat, today):
+        calls.append(step)
+        ms = next(figures[step])
+        return {"ms": {"queue": ms}, "work": {"queue": 7}, "peak_mb": ms * 10}
+
+    monkeypatch.setattr(compare, "_run_worker", fake_worker)
+    anki, fc = compare._timed_rounds(1000, tmp_path, 5, date(2026, 1, 1), 3, lambda _: None)
+    assert calls == ["anki", "flashcards"] * 3
+    assert anki["ms"] == {"queue": 3.0} and fc["ms"] == {"queue": 4.0}
+    assert anki["peak_mb"] == 50.0 and fc["peak_mb"] == 90.0
+    assert fc["work"] == {"queue": 7} and len(fc["rounds_ms"]) == 3

@@ -62,6 +62,7 @@ import sqlalchemy as sa
 
 from flashcards.config import Limits, Scheduling, sqlite_path
 from flashcards.errors import FlashcardsError
+from flashcards.fsrs_model import Memory
 from flashcards.scheduler import ReviewState
 from flashcards.session import (
     DEFAULT_LEECH_THRESHOLD,
@@ -74,6 +75,7 @@ from flashcards.store import notes as _notes
 from flashcards.store import queue as _queue
 from flashcards.store import scheduling as _scheduling
 from flashcards.store.connection import (
+    Prepared,
     StoreError,
     copy_rows,
     dropped_by_server,
@@ -189,6 +191,21 @@ _SELECT_GRADE = (
 # The SET clause comes from the parameter names (the state columns and `suspended`).
 _UPDATE_STATE = sa.update(CARDS).where(CARDS.c.id == sa.bindparam("cid"))
 _INSERT_LOG = sa.insert(LOG)
+# A grade on SQLite: the same statements, run on the driver's cursor (see `Prepared`).
+_GRADE_COLUMNS = (*(c.name for c in STATE_COLUMNS), "deck", "fsrs_stability", "fsrs_difficulty")
+_SQLITE_SELECT_GRADE = Prepared(
+    sa.select(*(CARDS.c[name] for name in _GRADE_COLUMNS)).where(CARDS.c.id == sa.bindparam("cid"))
+)
+_SQLITE_UPDATE_STATE = Prepared(
+    _UPDATE_STATE,
+    [*(c.name for c in STATE_COLUMNS), "fsrs_stability", "fsrs_difficulty"],
+)
+_SQLITE_INSERT_LOG = Prepared(_INSERT_LOG, [c.name for c in LOG.c if c.name != "id"])
+
+
+def _memory(stability: float | None, difficulty: float | None) -> Memory | None:
+    """The FSRS memory in a card's two columns, or None when FSRS has not computed it."""
+    return None if stability is None or difficulty is None else Memory(stability, difficulty)
 
 
 class Store:
@@ -502,25 +519,25 @@ class Store:
         if kind not in REVIEW_KINDS:
             raise FlashcardsError(f"unknown review kind {kind!r}")
         rng = self._random() if self.fuzz else None
+        options: dict[str, Any] = {
+            "now": now,
+            "today": today,
+            "kind": kind,
+            "typed": typed,
+            "verdict": verdict,
+            "seconds": seconds,
+            "leech_threshold": self.leech_threshold,
+            "rng": rng,
+        }
+        if self._sqlite:
+            return self._grade_sqlite(card_id, grade, options)
         with self._tx(write=True) as conn:
             row = conn.execute(_SELECT_GRADE, {"cid": card_id}).first()
             if row is None:
                 raise FlashcardsError(f"no card {card_id!r} in the collection")
             fsrs = self._fsrs_settings(conn, row.deck) if self.scheduling.uses_fsrs else None
             entry = apply_grade(
-                card_id,
-                state_of(row),
-                grade,
-                now=now,
-                today=today,
-                kind=kind,  # type: ignore[arg-type]  # checked above
-                typed=typed,
-                verdict=verdict,
-                seconds=seconds,
-                leech_threshold=self.leech_threshold,
-                rng=rng,
-                memory=memory_of(row),
-                fsrs=fsrs,
+                card_id, state_of(row), grade, memory=memory_of(row), fsrs=fsrs, **options
             )
             if entry.kind == "review":
                 values = state_values(entry.after)
@@ -531,6 +548,71 @@ class Store:
                 conn.execute(_UPDATE_STATE, values)
             result = conn.execute(_INSERT_LOG, log_values(entry))
             (log_id,) = result.inserted_primary_key
+        return replace(entry, id=log_id)
+
+    def _grade_sqlite(self, card_id: str, grade: int, options: dict[str, Any]) -> LogEntry:
+        """`grade` on SQLite: one SELECT, one UPDATE and one INSERT on the driver's cursor,
+        in a BEGIN IMMEDIATE transaction committed before returning, as `_tx` would run
+        them (the same durability: the COMMIT is the one SQLAlchemy would send), without
+        SQLAlchemy's execution machinery, which cost more than the writes themselves."""
+        import sqlite3
+
+        if self.scheduling.uses_fsrs:
+            self.fitted_parameters()  # read before the transaction: it is a query of its own
+        dialect = self.engine.dialect
+        with self._lock:
+            conn = self._conn
+            if conn is None:
+                raise FlashcardsError("the collection is closed")
+            raw = conn.connection.dbapi_connection
+            cursor = raw.cursor()  # type: ignore[union-attr]
+            try:
+                cursor.execute("BEGIN IMMEDIATE")
+                try:
+                    sql, args = _SQLITE_SELECT_GRADE.args(dialect, {"cid": card_id})
+                    found = cursor.execute(sql, args).fetchone()
+                    if found is None:
+                        raise FlashcardsError(f"no card {card_id!r} in the collection")
+                    row = dict(
+                        zip(_GRADE_COLUMNS, _SQLITE_SELECT_GRADE.typed(dialect, found), strict=True)
+                    )
+                    fsrs = (
+                        self._fsrs_settings(conn, row["deck"])
+                        if self.scheduling.uses_fsrs
+                        else None
+                    )
+                    entry = apply_grade(
+                        card_id,
+                        ReviewState(
+                            row["repetitions"],
+                            row["interval_days"],
+                            row["ease_pct"],
+                            row["due"],
+                            row["lapses"],
+                        ),
+                        grade,
+                        memory=_memory(row["fsrs_stability"], row["fsrs_difficulty"]),
+                        fsrs=fsrs,
+                        **options,
+                    )
+                    if entry.kind == "review":
+                        values = state_values(entry.after)
+                        values.update(memory_values(entry.after_memory))
+                        values["cid"] = card_id
+                        values["suspended"] = bool(row["suspended"]) or entry.leech
+                        cursor.execute(*_SQLITE_UPDATE_STATE.args(dialect, values))
+                    cursor.execute(*_SQLITE_INSERT_LOG.args(dialect, log_values(entry)))
+                    log_id = cursor.lastrowid
+                    cursor.execute("COMMIT")
+                except BaseException:
+                    if raw.in_transaction:  # type: ignore[union-attr]
+                        cursor.execute("ROLLBACK")
+                    raise
+            except sqlite3.DatabaseError as error:
+                # locked past the busy timeout, read-only folder, full disk, not a database...
+                raise StoreError(storage_message("write", self.url, error)) from error
+            finally:
+                cursor.close()
         return replace(entry, id=log_id)
 
     # --- schedulers: FSRS settings, fitted parameters, switching -------------------------------

@@ -18,12 +18,11 @@ import sqlalchemy as sa
 from flashcards.config import Limits
 from flashcards.grades import SAME_DAY_OK
 from flashcards.session import DeckCounts, combined, subdeck_range
-from flashcards.store.connection import serial_plans
+from flashcards.store.connection import Prepared, serial_plans
 from flashcards.store.tables import (
     CARDS,
     DECKS,
     LOG,
-    SEVERAL_CARDS,
     SEVERAL_KINDS,
     TAGS,
     chunks,
@@ -117,18 +116,21 @@ def _first_per_note(rows: list[Any], skip_notes: set[str], limit: int) -> list[A
 # parts costs as much to build as to run on a small collection).
 _TODAY = sa.bindparam("today", type_=sa.Date)
 _ACTIVE = active(_TODAY)
-_TODAY_LOG = (
+_TODAY_LOG = Prepared(
+    # Tests rather than the strings they test where that is enough: the driver's making
+    # of a string object per value was a third of this query's time.
     sa.select(
         LOG.c.id,
         LOG.c.card_id,
-        LOG.c.kind,
+        LOG.c.kind == "review",
         LOG.c.grade,
         LOG.c.before_due.is_(None),
         CARDS.c.note_id,
         CARDS.c.deck,
-        CARDS.c.removed,
-        CARDS.c.suspended,
-        CARDS.c.kind,
+        # whether the card may come back as a same-day repeat: in a deck file, not suspended
+        sa.and_(CARDS.c.removed == sa.false(), CARDS.c.suspended == sa.false()),
+        # not `in_`: its list is expanded into the SQL text at every run
+        sa.or_(*(CARDS.c.kind == kind for kind in SEVERAL_KINDS)),
         # whether the card counts today (new or due, active, not buried), as the database
         # compares dates
         sa.and_(*_ACTIVE, CARDS.c.due.is_(None)),
@@ -145,52 +147,68 @@ _TODAY_LOG = (
 
 
 def _due_count_parts() -> list[sa.Select]:
-    """(1 for new or 0 for due, deck, notes) per deck: a plain count over the cards of notes
-    of one card, count(DISTINCT note_id) over each kind of several cards."""
-    parts = []
-    for is_new, condition in ((1, CARDS.c.due.is_(None)), (0, CARDS.c.due <= _TODAY)):
-        if not is_new:  # new cards of one-card notes are counted by _NEW_SINGLE, capped
-            parts.append(
-                sa.select(sa.literal(is_new), CARDS.c.deck, sa.func.count())
-                .where(*_ACTIVE, condition, *(CARDS.c.kind != kind for kind in SEVERAL_KINDS))
-                .group_by(CARDS.c.deck)
-            )
-        # one kind a part: `kind = ?` makes the planner take ix_cards_siblings
-        parts.extend(
-            sa.select(sa.literal(is_new), CARDS.c.deck, sa.func.count(sa.distinct(CARDS.c.note_id)))
-            .where(*_ACTIVE, condition, CARDS.c.kind == kind)
-            .group_by(CARDS.c.deck)
-            for kind in SEVERAL_KINDS
-        )
+    """(deck, notes) of due cards per deck: a plain count over the cards of notes of one
+    card, count(DISTINCT note_id) over each kind of several cards (new cards are counted by
+    `_NEW_COUNTS`, capped)."""
+    due = CARDS.c.due <= _TODAY
+    parts = [
+        sa.select(CARDS.c.deck, sa.func.count())
+        .where(*_ACTIVE, due, *(CARDS.c.kind != kind for kind in SEVERAL_KINDS))
+        .group_by(CARDS.c.deck)
+    ]
+    # one kind a part: `kind = ?` makes the planner take ix_cards_siblings
+    parts.extend(
+        sa.select(CARDS.c.deck, sa.func.count(sa.distinct(CARDS.c.note_id)))
+        .where(*_ACTIVE, due, CARDS.c.kind == kind)
+        .group_by(CARDS.c.deck)
+        for kind in SEVERAL_KINDS
+    )
     return parts
 
 
-_DUE_COUNTS = sa.union_all(*_due_count_parts())
+_DUE_COUNTS = Prepared(sa.union_all(*_due_count_parts()))
 
 
-def _new_single_counts() -> sa.Select:
-    """(deck, new cards of one-card notes, counted up to the bound parameter `cap`) per
-    synced deck name: each deck's count is an index range of ix_cards_queue (due NULL, deck)
-    stopped by LIMIT, so on a collection of many new cards only the few that can show
-    today are read (no deck shows more new cards than the global limit leaves)."""
+def _new_counts() -> sa.Select:
+    """(deck, new notes of one card, then of each kind of several cards, each counted up to
+    the bound parameter `cap`) per synced deck name.
+
+    Each count is an index range stopped by LIMIT (ix_cards_queue's due NULL and deck for
+    notes of one card, ix_cards_siblings' kind, due NULL and deck, in note order, for the
+    others), so on a collection of many new cards only the few that can show today are
+    read: no deck shows more new cards than the global limit leaves.
+    """
     names = sa.select(DECKS.c.name).distinct().subquery("d")
-    first = (
+    new_here = (CARDS.c.due.is_(None), CARDS.c.deck == names.c.name, *_ACTIVE)
+    cap = sa.bindparam("cap", type_=sa.Integer)
+    single = (
         sa.select(sa.literal(1))
         .select_from(CARDS)
-        .where(
-            CARDS.c.due.is_(None),
-            CARDS.c.deck == names.c.name,
-            *_ACTIVE,
-            *(CARDS.c.kind != kind for kind in SEVERAL_KINDS),
-        )
-        .limit(sa.bindparam("cap", type_=sa.Integer))
+        .where(*new_here, *(CARDS.c.kind != kind for kind in SEVERAL_KINDS))
+        .limit(cap)
         .correlate(names)
         .subquery()
     )
-    return sa.select(names.c.name, sa.select(sa.func.count()).select_from(first).scalar_subquery())
+    several = [
+        sa.select(CARDS.c.note_id)
+        .where(*new_here, CARDS.c.kind == kind)
+        .distinct()
+        .limit(cap)
+        .correlate(names)
+        .subquery()
+        for kind in SEVERAL_KINDS
+    ]
+    return sa.select(
+        names.c.name,
+        *(
+            sa.select(sa.func.count()).select_from(part).scalar_subquery()
+            for part in (single, *several)
+        ),
+    )
 
 
-_NEW_SINGLE = _new_single_counts()
+_NEW_COUNTS = Prepared(_new_counts())
+_DECK_NAMES = Prepared(sa.select(DECKS.c.name).distinct())
 
 
 def _filters(today: date, decks: Sequence[str] | None, tags: Sequence[str] | None) -> list[Any]:
@@ -210,7 +228,7 @@ def _filters(today: date, decks: Sequence[str] | None, tags: Sequence[str] | Non
 def _today_log(conn: sa.Connection, today: date) -> TodayLog:
     """Today's review and repeat rows, read once (from `ix_review_log_day` and the cards'
     primary key), for the studied counts, the notes seen and the same-day repeats."""
-    rows = raw_rows(conn, _TODAY_LOG, {"today": today})
+    rows = _TODAY_LOG.rows(conn, {"today": today})
     rows.sort()  # by log id: the order grades were given
     studied: dict[str, tuple[int, int]] = {}
     seen: set[str] = set()
@@ -218,21 +236,19 @@ def _today_log(conn: sa.Connection, today: date) -> TodayLog:
     multi: set[str] = set()
     last: dict[str, tuple[Any, ...]] = {}
     for row in rows:
-        _, card_id, kind, _, was_new, note_id, deck, _, _, card_kind, new_now, due_now = row
+        _, card_id, is_review, _, was_new, note_id, deck, _, several, new_now, due_now = row
         seen.add(note_id)
-        if card_kind in SEVERAL_CARDS:
+        if several:
             multi.add(note_id)
         else:
             single[note_id] = (deck, bool(new_now), bool(due_now))
         last.pop(card_id, None)  # re-inserted, so `last` keeps the order of last grades
         last[card_id] = row
-        if kind == "review":
+        if is_review:
             new, review = studied.get(deck, (0, 0))
             studied[deck] = (new + 1, review) if was_new else (new, review + 1)
     repeats = tuple(
-        (row[1], row[6])
-        for row in last.values()
-        if row[3] < int(SAME_DAY_OK) and not row[7] and not row[8]
+        (row[1], row[6]) for row in last.values() if row[3] < int(SAME_DAY_OK) and row[7]
     )
     seen_new: dict[str, int] = {}
     seen_review: dict[str, int] = {}
@@ -389,7 +405,7 @@ def queue(
 
 
 def _deck_names(conn: sa.Connection) -> list[str]:
-    return list(conn.execute(sa.select(DECKS.c.name).distinct()).scalars())
+    return [name for (name,) in _DECK_NAMES.rows(conn)]
 
 
 def due_summary(conn: sa.Connection, today: date, limits: Limits | None = None) -> DueSummary:
@@ -406,18 +422,8 @@ def due_summary(conn: sa.Connection, today: date, limits: Limits | None = None) 
     # kind). New and due are separate parts, since each is an index range and an OR
     # would scan the table.
     counted: dict[tuple[str, int], int] = {}
-    for is_new, deck, n in raw_rows(conn, _DUE_COUNTS, {"today": today}):
-        counted[deck, is_new] = counted.get((deck, is_new), 0) + int(n)
-    # A deck shows at most what the global limit leaves of new cards, after its notes seen
-    # today are taken away: counting up to that plus every seen note is exact for what
-    # shows (and at least 1, so a deck with new cards is listed even when none are left).
-    new_left = max(0, limits.new_per_day - sum(n for n, _ in studied.values()))
-    cap = max(1, new_left + len(log.seen_notes))
-    for deck, n in raw_rows(conn, _NEW_SINGLE, {"today": today, "cap": cap}):
-        if n:
-            counted[deck, 1] = counted.get((deck, 1), 0) + int(n)
-    new_rows = [(deck, n) for (deck, is_new), n in counted.items() if is_new]
-    review_rows = [(deck, n) for (deck, is_new), n in counted.items() if not is_new]
+    for deck, n in _DUE_COUNTS.rows(conn, {"today": today}):
+        counted[deck, 0] = counted.get((deck, 0), 0) + int(n)
     # A seen note of one card is counted from today's log row itself; only notes of
     # several cards (reversible, cloze) need their siblings looked up.
     seen_new = dict(log.seen_new)
@@ -435,6 +441,20 @@ def due_summary(conn: sa.Connection, today: date, limits: Limits | None = None) 
         ):
             seen_new[deck] = seen_new.get(deck, 0) + int(n)
             seen_review[deck] = seen_review.get(deck, 0) + int(r)
+    # A deck shows at most what the global limit leaves of new cards, after its new notes
+    # seen today are taken away: counting each deck's new notes (of one card, and of each
+    # kind of several) up to that plus the most seen new notes of any deck is exact for
+    # what shows, since a part stopped at the cap is alone enough to reach the limit (the
+    # notes seen today are mostly reviews and repeats, not new: the cap stays near the
+    # limit), and at least 1, so a deck with new cards is listed even when none are left.
+    new_left = max(0, limits.new_per_day - sum(n for n, _ in studied.values()))
+    cap = max(1, new_left + max(seen_new.values(), default=0))
+    for deck, *parts in _NEW_COUNTS.rows(conn, {"today": today, "cap": cap}):
+        n = sum(int(part) for part in parts)
+        if n:
+            counted[deck, 1] = counted.get((deck, 1), 0) + n
+    new_rows = [(deck, n) for (deck, is_new), n in counted.items() if is_new]
+    review_rows = [(deck, n) for (deck, is_new), n in counted.items() if not is_new]
     repeats = log.repeats
     new_rows = [(deck, n - seen_new.get(deck, 0)) for deck, n in new_rows]
     review_rows = [(deck, r - seen_review.get(deck, 0)) for deck, r in review_rows]

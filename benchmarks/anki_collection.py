@@ -152,6 +152,24 @@ def anki_ease(grade: int) -> int:
     return 1 if grade < 3 else grade - 1
 
 
+#: Anki's review-log types.
+REVLOG_LEARN, REVLOG_REVIEW, REVLOG_RELEARN = 0, 1, 2
+
+
+def revlog_type(index: int, review: Review) -> int:
+    """The Anki review-log type of a card's review number `index` (0 the first).
+
+    A card's first review in Anki is a learning one (here it graduates at once, to a one-day
+    interval); a failed review sends the card to relearning. The learning entry also makes
+    the history complete for FSRS: Anki computes a card's memory state from its first
+    learning entry on, as flashcards replays a log from its first row, where without one
+    it would start from the SM-2 ease and interval of the first review.
+    """
+    if index == 0:
+        return REVLOG_LEARN
+    return REVLOG_RELEARN if review.interval == 0 else REVLOG_REVIEW
+
+
 @dataclass(frozen=True, slots=True)
 class AnkiCollection:
     """An open Anki collection holding a synthetic collection."""
@@ -228,13 +246,13 @@ def build_anki(
             )
         )
         last_review = 0
-        for r in c.log:
+        for n, r in enumerate(c.log):
             # Review-log ids are millisecond stamps and must be unique: a day holds 86.4
             # million of them, more than the rows of any collection built here.
             seconds = day_start + (today - r.days_ago) * 86_400 + 3_600
             log.append(
                 (seconds * 1000 + len(log), cid, -1, anki_ease(r.grade), r.interval,
-                 r.last_interval, r.ease_pct * 10, 8_000, 2 if r.interval == 0 else 1)
+                 r.last_interval, r.ease_pct * 10, 8_000, revlog_type(n, r))
             )  # fmt: skip
             last_review = log[-1][0] // 1000
         if c.state == "new":

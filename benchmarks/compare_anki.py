@@ -4,11 +4,12 @@ Builds each collection (10,000 and 100,000 cards by default: ~40% new, 50% in re
 a year, 10% lapsed, ~10 review-log rows per reviewed card, in eight decks; one lapsed card in
 ten was failed today, the others on the days before) in both programs, then times the same
 work in each: today's queue and the due counts per deck, under Anki's default daily limits
-(20 new, 200 reviews) and under the highest it takes (9,999), and answering 100 cards; plus
-work only flashcards does (sync, export, math checks, first screen). Every figure is the
-median of `--repeat` runs after a warm-up, and of that over `--rounds` rounds in which the
-two programs take turns. Each side runs in a process of its own, so that its peak memory is
-its own.
+(20 new, 200 reviews) and under the highest it takes (9,999), and answering 100 cards, under
+SM-2 and again under FSRS (each program switched to it untimed beforehand, memory states
+computed from the same review log); plus work only flashcards does (sync, export, math
+checks, first screen). Every figure is the median of `--repeat` runs after a warm-up, and
+(SM-2 rows) of that over `--rounds` rounds in which the two programs take turns. Each side
+runs in a process of its own, so that its peak memory is its own.
 
 Usage: python benchmarks/compare_anki.py [--sizes 10000,100000] [--repeat 5] [--rounds 3]
        [--clock wall|cpu] [--quick]
@@ -357,6 +358,274 @@ def set_anki_today_counts(path: Path, cards: Sequence[SyntheticCard]) -> None:
         col.close()
 
 
+# --- FSRS on both sides ----------------------------------------------------------------------
+
+#: The probability of recall both programs schedule for under FSRS (Anki's default, ours too).
+FSRS_RETENTION = 0.9
+
+
+def fsrs_paths(folder: Path, size: int) -> tuple[Path, Path]:
+    """The copies of a size's two collections switched to FSRS: (Anki's, flashcards')."""
+    return folder / f"anki-fsrs-{size}.anki2", folder / f"flashcards-fsrs-{size}.sqlite3"
+
+
+def switch_anki_to_fsrs(source: Path, target: Path) -> dict[str, Any]:
+    """Copy the Anki collection at `source` to `target` and turn FSRS on there as Anki's deck
+    options screen does: one `update_deck_configs` call with `fsrs` on, desired retention
+    0.9 and default parameters, which computes every reviewed card's memory state from its
+    review log and reschedules the cards in review ("reschedule cards on change").
+
+    Returns the seconds it took and the cards that got a memory state.
+    """
+    from anki.collection import Collection
+    from anki.decks import UpdateDeckConfigs, UpdateDeckConfigsMode
+
+    shutil.copyfile(source, target)
+    col = Collection(str(target))
+    try:
+        parent = col.decks.id_for_name(PARENT_DECK)
+        current = col.decks.get_deck_configs_for_update(parent)
+        chosen = current.current_deck.config_id
+        config = next(c.config for c in current.all_config if c.config.id == chosen)
+        config.config.desired_retention = FSRS_RETENTION
+        started = time.perf_counter()
+        col.decks.update_deck_configs(
+            UpdateDeckConfigs(
+                target_deck_id=parent,
+                configs=[config],
+                mode=UpdateDeckConfigsMode.UPDATE_DECK_CONFIGS_MODE_NORMAL,
+                card_state_customizer=current.card_state_customizer,
+                limits=current.current_deck.limits,
+                new_cards_ignore_review_limit=current.new_cards_ignore_review_limit,
+                apply_all_parent_limits=current.apply_all_parent_limits,
+                fsrs=True,
+                fsrs_reschedule=True,
+                fsrs_health_check=False,
+            )
+        )
+        seconds = time.perf_counter() - started
+        _require(col.get_config("fsrs") is True, "Anki did not turn FSRS on")
+        # A card's memory state is kept in its data (JSON, empty for a card never studied).
+        with_memory = sum('"s":' in data for data in col.db.list("select data from cards"))
+        reviewed = col.db.scalar("select count() from cards where type != 0")
+    finally:
+        col.close()
+    _require(with_memory == reviewed > 0, f"{with_memory} of {reviewed} cards have a memory state")
+    return {"s": seconds, "cards_with_memory": with_memory}
+
+
+def switch_flashcards_to_fsrs(source: Path, target: Path) -> dict[str, Any]:
+    """Copy the store at `source` to `target` and switch it to FSRS as the `scheduler =
+    "fsrs"` setting does: every reviewed card's memory state and due date replayed from
+    its review log (default parameters, desired retention 0.9).
+
+    Returns the seconds it took and the cards that got a memory state.
+    """
+    import sqlalchemy as sa
+
+    from flashcards.config import Scheduling
+    from flashcards.store import CARDS, Store, copy_database
+
+    copy_database(source, target)
+    with Store(f"sqlite:///{target}") as store:
+        started = time.perf_counter()
+        replayed = store.switch_scheduler(Scheduling("fsrs", desired_retention=FSRS_RETENTION))
+        seconds = time.perf_counter() - started
+        with store.reading() as conn:
+            with_memory = conn.execute(
+                sa.select(sa.func.count()).where(CARDS.c.fsrs_stability.is_not(None))
+            ).scalar()
+    _require(with_memory == replayed > 0, f"{with_memory} of {replayed} cards have a memory state")
+    return {"s": seconds, "cards_with_memory": with_memory}
+
+
+def compare_memory_states(anki_path: Path, flashcards_path: Path) -> dict[str, Any]:
+    """How far apart the two programs' memory states are, card by card, after the switch:
+    the cards compared, and the largest relative difference in stability and absolute
+    difference in difficulty (Anki keeps stability to 4 decimals, difficulty to 3)."""
+    import sqlite3
+    from contextlib import closing
+
+    anki: dict[str, tuple[float, float]] = {}
+    with closing(sqlite3.connect(f"file:{anki_path}?mode=ro", uri=True)) as db:
+        query = "select n.guid, c.data from cards c join notes n on n.id = c.nid"
+        for guid, data in db.execute(query):
+            memory = json.loads(data) if data else {}
+            if "s" in memory:
+                anki[f"n{int(guid.removeprefix('bench')):06}:0"] = (memory["s"], memory["d"])
+    ours: dict[str, tuple[float, float]] = {}
+    with closing(sqlite3.connect(f"file:{flashcards_path}?mode=ro", uri=True)) as db:
+        query = "select id, fsrs_stability, fsrs_difficulty from cards"
+        for cid, stability, difficulty in db.execute(query + " where fsrs_stability is not null"):
+            ours[cid] = (stability, difficulty)
+    both = anki.keys() & ours.keys()
+    return {
+        "anki_only": len(anki.keys() - both),
+        "flashcards_only": len(ours.keys() - both),
+        "compared": len(both),
+        "max_stability_rel_diff": max(
+            (abs(ours[c][0] - anki[c][0]) / anki[c][0] for c in both), default=0.0
+        ),
+        "max_difficulty_diff": max((abs(ours[c][1] - anki[c][1]) for c in both), default=0.0),
+    }
+
+
+def time_anki_fsrs_answers(path: Path, repeat: int) -> dict[str, Any]:
+    """Answer the first 100 cards of today's queue Good under FSRS in the collection at `path`
+    (switched by `switch_anki_to_fsrs`), each run on a fresh copy; return the median ms and,
+    per run, the review-log rows added and the answered cards whose memory state FSRS set
+    (and changed)."""
+    # isort: off
+    from anki.collection import Collection  # first: importing anki.cards first is circular
+    from anki.cards import Card
+    from anki.scheduler.v3 import CardAnswer
+
+    # isort: on
+
+    copy = path.with_name("answering-fsrs.anki2")
+    session: dict[str, Any] = {}
+    runs: list[dict[str, int]] = []
+
+    def open_copy() -> None:
+        close()
+        shutil.copyfile(path, copy)
+        col = Collection(str(copy))
+        col.decks.select(col.decks.id_for_name(PARENT_DECK))
+        col.sched.get_queued_cards(fetch_limit=1)  # today's queue, built before the clock runs
+        session.update(col=col, rows=col.db.scalar("select count() from revlog"), before={})
+
+    def close() -> None:
+        col = session.pop("col", None)
+        if col is not None:
+            before = session["before"]
+            after = {cid: Card(col, cid).memory_state for cid in before}
+            runs.append(
+                {
+                    "answers": col.db.scalar("select count() from revlog") - session["rows"],
+                    "with_memory": sum(m is not None for m in after.values()),
+                    "memory_changed": sum(
+                        m is not None and m != before[cid] for cid, m in after.items()
+                    ),
+                }
+            )
+            col.close()
+        for leftover in path.parent.glob(copy.name + "*"):
+            leftover.unlink()
+
+    def answer() -> None:
+        col, before = session["col"], session["before"]
+        for _ in range(ANSWERS):
+            queued = col.sched.get_queued_cards(fetch_limit=1).cards[0]
+            card = Card(col)
+            card._load_from_backend_card(queued.card)
+            before[card.id] = card.memory_state  # a field already read: no work timed
+            card.start_timer()
+            col.sched.answer_card(
+                col.sched.build_answer(card=card, states=queued.states, rating=CardAnswer.GOOD)
+            )
+
+    col = Collection(str(path))
+    try:
+        _require(col.get_config("fsrs") is True, f"{path}: FSRS is off")
+    finally:
+        col.close()
+    try:
+        ms = median_ms(answer, repeat, setup=open_copy)
+    finally:
+        close()
+    return {"ms": ms, **_fsrs_work(runs)}
+
+
+def time_flashcards_fsrs_answers(path: Path, today: date, repeat: int) -> dict[str, Any]:
+    """Grade the first 100 cards of today's queue Good (FSRS's button 3: SM-2 grade 4 in the
+    log) under FSRS in the store at `path` (switched by `switch_flashcards_to_fsrs`), each run
+    on a fresh copy; return the median ms and, per run, the review-log rows added and those
+    whose card's memory state FSRS set (and changed)."""
+    import sqlalchemy as sa
+
+    from flashcards.config import Limits, Scheduling
+    from flashcards.fsrs_model import FSRS_TO_SM2, GOOD
+    from flashcards.store import LOG, Store, copy_database
+
+    now = datetime.now(UTC)
+    good = FSRS_TO_SM2[GOOD]
+    if not path.exists():
+        raise FileNotFoundError(f"{path}: not switched to FSRS (the fsrs-switch step)")
+    copy = path.with_name("answering-fsrs.sqlite3")
+    scheduling = Scheduling("fsrs", desired_retention=FSRS_RETENTION)
+    session: dict[str, Any] = {}
+    runs: list[dict[str, int]] = []
+
+    def open_copy() -> None:
+        close()
+        copy_database(path, copy)
+        # Opening with the settings the copy was switched with replays nothing (one query).
+        store = Store(f"sqlite:///{copy}", scheduling=scheduling)
+        session.update(store=store, queue=store.queue(today, limits=Limits())[:ANSWERS])
+        session["last"] = _flashcards_last_log_id(store)
+
+    def close() -> None:
+        store = session.pop("store", None)
+        if store is not None:
+            added = LOG.c.id > session["last"]
+            changed = sa.or_(
+                LOG.c.before_stability.is_(None),
+                LOG.c.after_stability != LOG.c.before_stability,
+                LOG.c.after_difficulty != LOG.c.before_difficulty,
+            )
+            with store.reading() as conn:
+                answers, with_memory, memory_changed = conn.execute(
+                    sa.select(
+                        sa.func.count(),
+                        sa.func.count(LOG.c.after_stability),
+                        sa.func.count(LOG.c.after_stability).filter(changed),
+                    ).where(added)
+                ).one()
+            runs.append(
+                {"answers": answers, "with_memory": with_memory, "memory_changed": memory_changed}
+            )
+            store.close()
+        for leftover in path.parent.glob(copy.name + "*"):
+            leftover.unlink()
+
+    def answer() -> None:
+        store = session["store"]
+        for cid in session["queue"]:
+            store.grade(cid, good, now=now, today=today)
+
+    try:
+        ms = median_ms(answer, repeat, setup=open_copy)
+    finally:
+        close()
+    return {"ms": ms, **_fsrs_work(runs)}
+
+
+def _flashcards_last_log_id(store: Any) -> int:
+    """The id of the store's last review-log row (0 when it has none)."""
+    import sqlalchemy as sa
+
+    from flashcards.store import LOG
+
+    with store.reading() as conn:
+        return int(conn.execute(sa.select(sa.func.max(LOG.c.id))).scalar() or 0)
+
+
+def _fsrs_work(runs: Sequence[dict[str, int]]) -> dict[str, Any]:
+    """What the FSRS answering runs did, the same in each (checked): answers recorded, and
+    answered cards with a memory state after, and with one FSRS moved."""
+    _require(bool(runs) and all(r == runs[0] for r in runs), f"the runs differ: {runs}")
+    work = dict(runs[0])
+    _require(work["answers"] == work["with_memory"] == ANSWERS, f"not FSRS answers: {work}")
+    _require(work["memory_changed"] > 0, f"FSRS moved no memory state: {work}")
+    return work
+
+
+def _require(condition: bool, message: str) -> None:
+    """Stop the benchmark when a side did not do the work it is timed for."""
+    if not condition:
+        raise RuntimeError(message)
+
+
 # --- flashcards alone --------------------------------------------------------------------------
 
 
@@ -469,6 +738,19 @@ def _worker(args: argparse.Namespace) -> int:
         result = time_flashcards(workdir / f"flashcards-{size}.sqlite3", today, repeat)
     elif args.worker == "alone":
         result = time_flashcards_alone(workdir, size, repeat)
+    elif args.worker == "fsrs-switch":
+        anki_fsrs, fc_fsrs = fsrs_paths(workdir, size)
+        result = {
+            "anki": switch_anki_to_fsrs(workdir / f"anki-{size}.anki2", anki_fsrs),
+            "flashcards": switch_flashcards_to_fsrs(
+                workdir / f"flashcards-{size}.sqlite3", fc_fsrs
+            ),
+            "memory_states": compare_memory_states(anki_fsrs, fc_fsrs),
+        }
+    elif args.worker == "fsrs-anki":
+        result = time_anki_fsrs_answers(fsrs_paths(workdir, size)[0], repeat)
+    elif args.worker == "fsrs-flashcards":
+        result = time_flashcards_fsrs_answers(fsrs_paths(workdir, size)[1], today, repeat)
     print(json.dumps(result, default=str))
     return 0
 
@@ -562,10 +844,26 @@ def run(
         folder.mkdir(parents=True, exist_ok=True)
         progress(f"building {size:,} cards in both")
         built = _run_worker("build", size, folder, repeat, today)
+        progress(f"switching both to FSRS on {size:,} cards")
+        # From the collections as built, before the timing below changes Anki's limits.
+        switched = _run_worker("fsrs-switch", size, folder, repeat, today)
         anki, fc = _timed_rounds(size, folder, repeat, today, rounds, progress)
-        sides[str(size)] = {"build": built, "anki": anki, "flashcards": fc}
+        progress(f"timing FSRS answers on {size:,} cards in both")
+        fsrs = {
+            "switch": switched,
+            "anki": _run_worker("fsrs-anki", size, folder, repeat, today),
+            "flashcards": _run_worker("fsrs-flashcards", size, folder, repeat, today),
+        }
+        sides[str(size)] = {"build": built, "anki": anki, "flashcards": fc, "fsrs": fsrs}
         for name in fc["ms"]:
             rows.append(Row(f"{name}, {size:,} cards", fc["ms"][name], anki["ms"].get(name)))
+        rows.append(
+            Row(
+                f"answer 100 cards, FSRS, {size:,} cards",
+                fsrs["flashcards"]["ms"],
+                fsrs["anki"]["ms"],
+            )
+        )
         rows.append(Row(f"peak memory, {size:,} cards", fc["peak_mb"], anki["peak_mb"], "MB"))
     progress(f"timing flashcards alone on {alone_cards:,} deck cards")
     alone_dir = workdir / "alone"

@@ -159,6 +159,10 @@ class Deck:
     macros: tuple[tuple[str, str], ...] = ()
     #: Card-option defaults from the front matter (answer-block keys).
     defaults: tuple[tuple[str, Any], ...] = field(default=())
+    #: The file's text as parsed (line ends normalised): sync stores it, so that a machine
+    #: without the file rebuilds the deck from it (`flashcards.stored`). Not compared: the
+    #: deck is its parsed values.
+    text: str = field(default="", compare=False, repr=False)
 
     @property
     def cards(self) -> tuple[Card, ...]:

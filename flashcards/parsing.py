@@ -818,7 +818,7 @@ def parse_deck(text: str, path: Path, name: str | None = None) -> tuple[Deck, li
         tokens = _markdown().parse(text)
     except RecursionError:
         b.problem(0, "the file nests too deeply to read; flatten its lists or quotes")
-        return Deck(name or path.stem, path), b.problems
+        return Deck(name or path.stem, path, text=text), b.problems
     blocks = _blocks(tokens, lines)
     for block in blocks:
         if block.kind in ("paragraph", "heading", "list", "table", "quote"):
@@ -882,5 +882,6 @@ def parse_deck(text: str, path: Path, name: str | None = None) -> tuple[Deck, li
         tags=meta.get("tags", ()),
         macros=meta.get("macros", ()),
         defaults=tuple(sorted(b.defaults.items())),
+        text=text,
     )
     return deck, sorted(b.problems, key=lambda p: (p.line, p.col))

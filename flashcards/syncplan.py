@@ -124,9 +124,14 @@ class SyncReport:
 
 
 def deck_digest(deck: Deck, path: str) -> str:
-    """A digest of everything sync writes for a deck, so an unchanged deck is skipped."""
+    """A digest of everything sync writes for a deck, so an unchanged deck is skipped.
+
+    The deck's text is in it: sync stores the text (for machines without the file), so an
+    edit that changes no card (a macro, a comment) is written too.
+    """
     h = hashlib.blake2b(digest_size=16)
     h.update(repr((deck.name, path, deck.description, deck.tags)).encode())
+    h.update(hashlib.blake2b(deck.text.encode("utf-8", "surrogatepass")).digest())
     for note in deck.notes:
         h.update(
             repr(

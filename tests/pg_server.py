@@ -3,7 +3,8 @@
 `Cluster.start()` runs `initdb` into a fresh temporary folder and starts `postgres` listening
 only on a Unix socket in that folder (no TCP port), as the `postgres` system user when the
 tests run as root (the server refuses to run as root). `Cluster.stop()` stops it and removes
-the folder. `missing()` says why no cluster can be started here, or None.
+the folder; `stop_server()` and `start_server()` restart it on the same data and socket.
+`missing()` says why no cluster can be started here, or None.
 """
 
 from __future__ import annotations
@@ -61,6 +62,8 @@ def missing() -> str | None:
 class Cluster:
     folder: Path
     bin: Path
+    #: The server's default fsync and synchronous commit (else off: no disk flush a commit).
+    durable: bool = False
 
     @property
     def socket_dir(self) -> Path:
@@ -96,17 +99,24 @@ class Cluster:
             check=True,
             capture_output=True,
         )
-        options = f"-k {folder} -c listen_addresses='' -c max_connections=50"
-        if not durable:
+        cluster = cls(folder, bin_dir, durable)
+        cluster.start_server()
+        return cluster
+
+    def start_server(self) -> None:
+        """Start the server on this cluster's data folder and socket, and wait until it
+        accepts connections (after `stop_server`, the same data and socket again)."""
+        options = f"-k {self.folder} -c listen_addresses='' -c max_connections=50"
+        if not self.durable:
             options += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
         subprocess.run(
             [
-                *prefix,
-                str(bin_dir / "pg_ctl"),
+                *_run_as(),
+                str(self.bin / "pg_ctl"),
                 "-D",
-                str(data),
+                str(self.folder / "data"),
                 "-l",
-                str(folder / "server.log"),
+                str(self.folder / "server.log"),
                 "-o",
                 options,
                 "-w",
@@ -115,9 +125,32 @@ class Cluster:
             check=True,
             capture_output=True,
         )
-        cluster = cls(folder, bin_dir)
-        cluster._wait()
-        return cluster
+        self._wait()
+
+    def stop_server(self) -> None:
+        """Stop the server as an administrator's restart does (`pg_ctl stop -m fast`: open
+        transactions are rolled back, every connection is closed), keeping its data."""
+        subprocess.run(
+            [
+                *_run_as(),
+                str(self.bin / "pg_ctl"),
+                "-D",
+                str(self.folder / "data"),
+                "-m",
+                "fast",
+                "-w",
+                "stop",
+            ],
+            capture_output=True,
+        )
+
+    def running(self) -> bool:
+        """True while the server runs (`pg_ctl status`)."""
+        status = subprocess.run(
+            [*_run_as(), str(self.bin / "pg_ctl"), "-D", str(self.folder / "data"), "status"],
+            capture_output=True,
+        )
+        return status.returncode == 0
 
     def _wait(self) -> None:
         import psycopg
@@ -153,16 +186,6 @@ class Cluster:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
     def stop(self) -> None:
-        subprocess.run(
-            [
-                *_run_as(),
-                str(self.bin / "pg_ctl"),
-                "-D",
-                str(self.folder / "data"),
-                "-m",
-                "fast",
-                "stop",
-            ],
-            capture_output=True,
-        )
+        """Stop the server and remove the cluster's folder."""
+        self.stop_server()
         shutil.rmtree(self.folder, ignore_errors=True)

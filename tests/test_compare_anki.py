@@ -87,10 +87,60 @@ def test_both_programs_record_one_hundred_answers_a_round(result):
         assert side["anki"]["work"]["answers"] == side["flashcards"]["work"]["answers"] == 100
 
 
+def test_both_programs_switch_to_fsrs_with_the_same_memory_states(result):
+    """Before the FSRS answers are timed, each program computed every reviewed card's
+    memory state from the same review log, and they agree card by card."""
+    for size in result["sizes"]:
+        switch = result["sides"][str(size)]["fsrs"]["switch"]
+        reviewed = switch["anki"]["cards_with_memory"]
+        assert reviewed == switch["flashcards"]["cards_with_memory"] > 0.5 * size
+        states = switch["memory_states"]
+        assert states["compared"] == reviewed
+        assert states["anki_only"] == states["flashcards_only"] == 0
+        # Anki rounds stability to 4 decimals and difficulty to 3
+        assert states["max_stability_rel_diff"] < 1e-3
+        assert states["max_difficulty_diff"] < 1e-2
+
+
+def test_both_programs_answer_one_hundred_cards_under_fsrs(result):
+    """Each answer is an FSRS one: recorded, with a memory state set on the card after it,
+    and FSRS moved the memory state of the cards it reviewed."""
+    for size in result["sizes"]:
+        fsrs = result["sides"][str(size)]["fsrs"]
+        for side in ("anki", "flashcards"):
+            work = fsrs[side]
+            assert work["answers"] == work["with_memory"] == 100, side
+            assert work["memory_changed"] > 50, side
+            assert work["ms"] > 0
+
+
+def test_the_fsrs_check_refuses_answers_fsrs_did_not_schedule():
+    """The workers' check fails on what SM-2 answers would leave: no memory state set, or
+    none moved."""
+    compare = load("compare_anki")
+    fine = {"answers": 100, "with_memory": 100, "memory_changed": 90}
+    assert compare._fsrs_work([fine, fine]) == fine
+    for run in (
+        {**fine, "with_memory": 0, "memory_changed": 0},
+        {**fine, "memory_changed": 0},
+        {**fine, "answers": 99},
+    ):
+        with pytest.raises(RuntimeError):
+            compare._fsrs_work([run])
+    with pytest.raises(RuntimeError):
+        compare._fsrs_work([fine, {**fine, "memory_changed": 80}])
+
+
 def test_table_has_a_figure_on_each_side_of_every_shared_row(result):
     shared = [r for r in result["rows"] if r["anki"] is not None]
     names = " ".join(r["row"] for r in shared)
-    for work in ("queue", "due counts", "answer 100 cards", "peak memory"):
+    for work in (
+        "queue",
+        "due counts",
+        "answer 100 cards",
+        "answer 100 cards, FSRS",
+        "peak memory",
+    ):
         assert work in names
     assert all(r["flashcards"] > 0 and r["anki"] > 0 and r["ratio"] > 0 for r in shared)
     alone = {r["row"].split(",")[0] for r in result["rows"] if r["anki"] is None}

@@ -147,3 +147,21 @@ main(["optimize", "--data-dir", {str(tmp_path)!r}])
     assert done.returncode == -9
     assert "fitting" in done.stderr
     assert stored_fit(tmp_path) == {"": OLD}
+
+
+def test_optimize_a_deck_compares_with_the_fit_in_force_there(tmp_path, capsys):
+    """With `--deck`, "before" is the fit the deck was scheduled with: the collection's here."""
+    make_collection(tmp_path, cards=100)
+    assert optimize(tmp_path) == 0
+    with Store(f"sqlite:///{tmp_path / 'collection.sqlite3'}") as store:
+        collection_fit = store.fitted_parameters()[""]
+    capsys.readouterr()
+    assert optimize(tmp_path, "--deck", "ml") == 0
+    out = capsys.readouterr().out
+    assert (
+        f"log loss before (the collection's parameters fitted on {collection_fit.fitted_on}, "
+        "in force here):" in out
+    )
+    # the deck's own fit is what a second run compares with
+    assert optimize(tmp_path, "--deck", "ml") == 0
+    assert "before (fitted on " in capsys.readouterr().out

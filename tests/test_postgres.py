@@ -95,6 +95,19 @@ def test_unknown_database_says_to_create_it(pg_cluster):
         Store(url)
 
 
+def test_only_an_unknown_database_is_told_to_create_it():
+    """A table or column the server does not know (a failing migration) is no missing
+    database: the reason is shown without the createdb hint."""
+    from flashcards.store.connection import storage_message
+
+    url = "postgresql+psycopg://flashcards@db.example.org/flashcards"
+    for reason in ('relation "ix_cards_queue" does not exist', "column cards.x does not exist"):
+        message = storage_message("write", url, Exception(reason))
+        assert message == f"cannot write the collection {url}: {reason}"
+    missing = storage_message("open", url, Exception('FATAL: database "fc" does not exist'))
+    assert missing.endswith("(create the database (createdb NAME) or fix its name in the URL)")
+
+
 def test_cli_reports_a_bad_server_in_one_line_without_traceback(tmp_path, capsys):
     url = f"postgresql+psycopg://someone@/db?host={tmp_path / 'no-server'}"
     assert main(["due", "--db", url]) == 1
@@ -216,6 +229,188 @@ def test_grade_while_the_server_refuses_fails_clearly_and_loses_nothing_acknowle
         assert other.state("n1:0").due is None
         count = other.select(sa.select(sa.func.count()).select_from(LOG))[0][0]
         assert count == 2
+
+
+# --- a server restart mid-session -------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def _restartable_cluster():
+    """A cluster of the module's own, since its tests stop and start the server: the
+    session's `pg_cluster` stays up for the other tests of this process."""
+    from pg_server import Cluster, missing
+
+    reason = missing()
+    if reason:
+        pytest.skip(f"PostgreSQL tests skipped: {reason}")
+    cluster = Cluster.start()
+    yield cluster
+    cluster.stop()
+
+
+@pytest.fixture
+def restartable(_restartable_cluster):
+    """(cluster, URL of a fresh database on it); the server is running again afterwards,
+    whatever the test did."""
+    import uuid
+
+    cluster = _restartable_cluster
+    name = "r_" + uuid.uuid4().hex[:12]
+    url = cluster.create_database(name)
+    yield cluster, url
+    if not cluster.running():
+        cluster.start_server()
+    cluster.drop_database(name)
+
+
+def logged(url: str) -> list[tuple[str, int]]:
+    """(card, grade) of every review-log row on the server, read on a new connection."""
+    with Store(url) as other:
+        return [(e.card_id, e.grade) for e in other.review_log()]
+
+
+def test_grade_while_the_server_is_down_fails_in_one_line_and_goes_through_once_it_is_back(
+    restartable,
+):
+    cluster, url = restartable
+    with filled(url) as store:
+        store.grade("n0:0", 4, now=NOW, today=TODAY)
+        cluster.stop_server()
+        assert not cluster.running()
+        for _ in range(2):  # and again: nothing sticks while the server is away
+            with pytest.raises(StoreError) as raised:
+                store.grade("n1:0", 3, now=NOW, today=TODAY)
+            message = str(raised.value)
+            assert message.startswith(f"cannot write the collection {url}: ")
+            assert "Is the server running" in message
+            assert "\n" not in message and "Traceback" not in message
+        cluster.start_server()  # the same data folder and socket
+        entry = store.grade("n1:0", 3, now=NOW, today=TODAY)
+        assert entry.card_id == "n1:0" and entry.id == 2
+        assert store.queue(TODAY)[:1] == ["n2:0"]
+    assert logged(url) == [("n0:0", 4), ("n1:0", 3)]
+
+
+def test_a_restart_between_grades_goes_unnoticed(restartable):
+    """Stopped and started again while the session sat idle: the connection the server
+    closed is noticed before the next grade and replaced, so that grade just goes through."""
+    cluster, url = restartable
+    with filled(url) as store:
+        store.grade("n0:0", 4, now=NOW, today=TODAY)
+        cluster.stop_server()
+        cluster.start_server()
+        store.grade("n1:0", 5, now=NOW, today=TODAY)
+        assert store.state("n1:0").repetitions == 1
+    assert logged(url) == [("n0:0", 4), ("n1:0", 5)]
+
+
+def test_a_server_stopping_under_a_grade_leaves_nothing_half_written(restartable, monkeypatch):
+    """The server goes away while the grade is on its way (the check between transactions
+    saw nothing): the grade is refused, its card unchanged, the next grade reconnects."""
+    import flashcards.store as store_module
+
+    cluster, url = restartable
+    with filled(url) as store:
+        store.grade("n0:0", 4, now=NOW, today=TODAY)
+        monkeypatch.setattr(store_module, "dropped_by_server", lambda conn: False)
+        cluster.stop_server()
+        with pytest.raises(StoreError) as raised:
+            store.grade("n1:0", 4, now=NOW, today=TODAY)
+        message = str(raised.value)
+        assert message.startswith("cannot write the collection postgresql")
+        assert "terminating connection due to administrator command" in message
+        assert "the connection to the server was lost before this was confirmed" in message
+        assert "\n" not in message
+        with pytest.raises(StoreError, match="Is the server running"):  # still down
+            store.grade("n1:0", 4, now=NOW, today=TODAY)
+        cluster.start_server()
+        store.grade("n2:0", 4, now=NOW, today=TODAY)
+    with Store(url) as other:
+        assert [e.card_id for e in other.review_log()] == ["n0:0", "n2:0"]
+        assert other.state("n1:0") == other.state("n3:0")  # never studied
+        assert other.state("n1:0").due is None
+
+
+def test_the_study_app_keeps_the_card_while_the_server_is_down(restartable, tmp_path):
+    """The study app on a server collection: the learner grades while the server is away,
+    is told the grade was not saved and keeps the card; once the server is back, grading
+    the same card goes through and the session moves on."""
+    import asyncio
+
+    from flashcards.decks import load_decks
+    from tui.app import FlashcardsApp
+    from tui.screens.review import ReviewScreen
+
+    cluster, url = restartable
+    write_deck(tmp_path / "decks" / "d.md", "first", "second")
+    roots = [tmp_path / "decks"]
+    decks, problems = load_decks(roots)
+    notices: list[tuple[str, str]] = []
+
+    async def study(store: Store) -> tuple[str, str]:
+        app = FlashcardsApp(
+            store,
+            decks,
+            problems,
+            today=TODAY,
+            deck_loader=lambda progress=None: load_decks(roots, progress),
+            roots=roots,
+            clock=lambda: 1000.0,
+        )
+        app.notify = lambda message, **kw: notices.append(  # type: ignore[method-assign]
+            (message, kw.get("severity", "information"))
+        )
+        async with app.run_test(size=(80, 24)) as pilot:
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            await pilot.press("enter")  # study all decks
+            await pilot.pause()
+            screen = app.screen
+            assert isinstance(screen, ReviewScreen)
+            card = screen.card.id
+            await pilot.press("space")  # show the answer
+            await pilot.pause()
+            cluster.stop_server()
+            await pilot.press("4")
+            await pilot.pause()
+            assert app.is_running and app.screen is screen
+            assert screen.card.id == card and screen.phase == "verdict"
+            assert screen.stats["reviewed"] == 0  # not counted as done
+            cluster.start_server()
+            await pilot.press("4")
+            await pilot.pause()
+            assert screen.stats["reviewed"] == 1
+            assert screen.card.id != card
+            return card, screen.card.id
+
+    with Store(url) as store:
+        graded, next_card = asyncio.run(study(store))
+    errors = [m for m, severity in notices if severity == "error"]
+    assert len(errors) == 1, notices
+    assert errors[0].startswith("The grade was not saved: cannot write the collection")
+    assert "Is the server running" in errors[0] and "\n" not in errors[0]
+    assert logged(url) == [(graded, 4)]
+    assert next_card != graded
+
+
+# --- due counts: planned without parallel workers ----------------------------------------------
+
+
+def test_due_counts_are_planned_serially_and_only_they(pg_url):
+    """The due counts' transaction turns the server's parallel workers off (they made the
+    counts twice as slow on 100,000 cards); the next transaction has them back, for the
+    statistics' long scans."""
+    from flashcards.store import queue
+
+    with filled(pg_url) as store:
+        with store.reading() as conn:
+            default = conn.exec_driver_sql("SHOW max_parallel_workers_per_gather").scalar()
+            assert default != "0"
+            summary = queue.due_summary(conn, TODAY)
+            assert conn.exec_driver_sql("SHOW max_parallel_workers_per_gather").scalar() == "0"
+        assert summary.total.new == 5
+        with store.reading() as conn:
+            assert conn.exec_driver_sql("SHOW max_parallel_workers_per_gather").scalar() == default
 
 
 # --- backup and restore: a portable SQLite copy ------------------------------------------------

@@ -350,3 +350,211 @@ def test_flashcards_restore_takes_a_v1_backup_into_a_server(pg_url, tmp_path, ca
         assert store.schema_revision() == SCHEMA_REVISION
         assert_intact(store)
     assert raw_revision(backup) == "0001"
+
+
+# --- deck text (revision 0006): decks synced before it are studied elsewhere after one sync ---
+
+
+def test_v1_decks_have_no_text_until_the_machine_with_the_files_syncs(tmp_path):
+    from flashcards.decks import load_decks
+    from flashcards.stored import rebuild_decks
+
+    path = copy_fixture(tmp_path / "data")
+    with Store.open(settings_for(path)) as store:
+        before = rebuild_decks(store.stored_decks())
+        # stored before decks kept their text: counted, told, not studied elsewhere
+        assert before.decks == () and before.without_text == ("ml::probability",)
+        root = tmp_path / "decks"
+        (root / "ml").mkdir(parents=True)
+        (root / "ml" / "probability.md").write_text(
+            "Bayes' rule? :: posterior {#bayes}\n\n"
+            "KL divergence ::: relative entropy {#kl}\n\n"
+            "What does the ELBO bound? :: log evidence {#elbo}\n\n"
+            "Var[X] = ? :: E[X^2] - E[X]^2 {#var}\n"
+        )
+        store.sync(load_decks([root])[0], [str(root)])
+        after = rebuild_decks(store.stored_decks())
+        assert after.without_text == ()
+        assert sorted(c.id for d in after.decks for c in d.cards) == sorted(STATES)
+        assert [d.name for d in after.decks] == ["ml::probability"]
+        assert_intact(store)  # the same cards, with every review
+
+
+def test_decks_synced_at_0005_are_read_and_written_again_by_the_next_sync(tmp_path):
+    """0006 clears the deck digests and file stamps: without that, the first sync after the
+    upgrade would skip the unchanged files and the decks would never get their text."""
+    import sqlalchemy as sa
+    from alembic import command
+    from alembic.config import Config
+
+    from flashcards.stored import rebuild_decks
+    from flashcards.sync import sync_paths
+
+    root = tmp_path / "decks"
+    root.mkdir()
+    (root / "calc.md").write_text("Q: $\\frac{d}{dx} x^2$\nA: $2x$\n")
+    url = sqlite_url(tmp_path / "c.sqlite3")
+    with Store(url) as store:
+        assert sync_paths(store, [root]).added == 1
+    engine = sa.create_engine(url)
+    try:
+        with engine.begin() as conn:
+            config = Config()
+            config.set_main_option("script_location", str(store_module.MIGRATIONS_DIR))
+            config.attributes["connection"] = conn
+            command.downgrade(config, "0005")  # the collection as 0005 synced it
+    finally:
+        engine.dispose()
+    with Store(url) as store:
+        assert store.schema_revision() == SCHEMA_REVISION
+        assert rebuild_decks(store.stored_decks()).without_text == ("calc",)
+        report = sync_paths(store, [root])  # no file changed since the sync at 0005
+        assert report.decks_synced == 1 and report.unchanged == 1 and report.added == 0
+        (deck,) = rebuild_decks(store.stored_decks()).decks
+        assert deck.cards[0].note.back == "$2x$"
+        assert sync_paths(store, [root]).files_skipped == 1  # and then skipped as before
+
+
+# --- two machines opening an old collection at the same moment ------------------------------------
+
+#: A process opening the collection at argv[1] once the file argv[4] appears, with the
+#: migrations of the folder argv[2] (head argv[3]); it writes what happened to argv[5] as JSON:
+#: whether it went for the migration (found an old revision) and ran alembic's upgrade, the
+#: revision and reviews it found, or its error.
+OPENER = """
+import json, sys, time
+from pathlib import Path
+
+url, migrations, head, go, out = sys.argv[1:6]
+import flashcards.store
+import flashcards.store.schema as schema
+from alembic import command
+
+schema.MIGRATIONS_DIR = Path(migrations)
+schema.SCHEMA_REVISION = flashcards.store.SCHEMA_REVISION = head
+upgrades, migrations = [], []
+real_upgrade, real_migrate = command.upgrade, schema.migrate
+command.upgrade = lambda *args, **kw: (upgrades.append(1), real_upgrade(*args, **kw))
+schema.migrate = lambda *args, **kw: (migrations.append(1), real_migrate(*args, **kw))[1]
+Path(out + ".ready").touch()
+while not Path(go).exists():
+    time.sleep(0.002)
+start = time.monotonic()
+try:
+    with flashcards.store.Store(url) as store:
+        result = {
+            "ok": True,
+            "upgrades": len(upgrades),
+            "migrations": len(migrations),
+            "revision": store.schema_revision(),
+            "reviews": len(store.review_log()),
+        }
+except BaseException as error:
+    result = {"ok": False, "error": f"{type(error).__name__}: {error}"}
+result["seconds"] = time.monotonic() - start
+Path(out).write_text(json.dumps(result))
+"""
+
+
+def open_at_once(
+    url: str, folder: Path, tmp_path: Path, *, head: str = FUTURE, count: int = 2
+) -> list[dict]:
+    """Start `count` processes opening `url` with the migrations of `folder` up to `head`,
+    release them together once all have imported everything, and return their reports."""
+    import json
+    import subprocess
+    import sys
+    import time
+
+    go = tmp_path / "go"
+    outs = [tmp_path / f"opener-{i}.json" for i in range(count)]
+    processes = [
+        subprocess.Popen(
+            [sys.executable, "-c", OPENER, url, str(folder), head, str(go), str(out)],
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for out in outs
+    ]
+    try:
+        deadline = time.monotonic() + 60
+        while not all(Path(f"{out}.ready").exists() for out in outs):
+            assert all(p.poll() is None for p in processes), [p.stderr.read() for p in processes]
+            assert time.monotonic() < deadline, "the openers did not start"
+            time.sleep(0.01)
+        go.touch()
+        for process in processes:
+            process.wait(timeout=120)
+            assert process.returncode == 0, process.stderr.read()
+    finally:
+        for process in processes:
+            if process.poll() is None:
+                process.kill()
+            process.stderr.close()
+    return [json.loads(out.read_text()) for out in outs]
+
+
+#: The FUTURE migration's own step, slow enough that the second opener arrives during it.
+SLOW = "import time; time.sleep(2.5)"
+
+
+def assert_one_migrated(
+    reports: list[dict], *, head: str = FUTURE, reviews: int = len(LOG)
+) -> None:
+    """None failed, all went for the migration at once, exactly one ran it, the others
+    waited for it and found the head, and all saw every review."""
+    assert all(r["ok"] for r in reports), reports
+    assert [r["migrations"] for r in reports] == [1] * len(reports), reports
+    assert sorted(r["upgrades"] for r in reports) == [0] * (len(reports) - 1) + [1], reports
+    assert [r["revision"] for r in reports] == [head] * len(reports)
+    assert [r["reviews"] for r in reports] == [reviews] * len(reports)
+    for waited in (r for r in reports if r["upgrades"] == 0):
+        assert waited["seconds"] >= 1.0, reports  # it waited for the migration to end
+
+
+def test_two_processes_opening_a_v1_collection_at_once_migrate_it_once(tmp_path, future_schema):
+    """SQLite: the migration's write transaction is the file's one write lock; the second
+    opener waits on the busy timeout, then finds the head. One copy is taken, not two."""
+    future_schema(SLOW)
+    path = copy_fixture(tmp_path / "data")
+    reports = open_at_once(sqlite_url(path), store_module.MIGRATIONS_DIR, tmp_path)
+    assert_one_migrated(reports)
+    assert raw_revision(path) == FUTURE
+    copies = list(path.parent.glob(f"collection.before-{FUTURE}-from-0001-*.sqlite3"))
+    assert len(copies) == 1 and raw_revision(copies[0]) == "0001"
+    with Store(sqlite_url(path)) as store:
+        assert_intact(store)
+
+
+def test_two_machines_opening_a_v1_server_collection_at_once_migrate_it_once(
+    pg_url, tmp_path, future_schema
+):
+    """PostgreSQL: the migration holds an advisory lock; the second machine waits for it,
+    reads the revision again, finds the head and runs nothing (without the lock it ran the
+    shipped migrations a second time and failed on the tables already there)."""
+    load_v1_on_server(pg_url)
+    future_schema(SLOW)
+    reports = open_at_once(pg_url, store_module.MIGRATIONS_DIR, tmp_path)
+    assert_one_migrated(reports)
+    revision, names = server_revision(pg_url)
+    assert revision == FUTURE and "upgrade_probe" in names
+    with Store(pg_url) as store:
+        assert_intact(store)
+
+
+def test_machines_opening_a_new_server_collection_at_once_create_it_once(pg_url, tmp_path):
+    """An empty database: one creates the schema, the others wait for it and find it made."""
+    folder = tmp_path / "migrations"
+    shutil.copytree(
+        store_module.MIGRATIONS_DIR, folder, ignore=shutil.ignore_patterns("__pycache__")
+    )
+    (head,) = (folder / "versions").glob(f"{SCHEMA_REVISION}_*.py")
+    head.write_text(
+        head.read_text().replace(
+            "def upgrade() -> None:\n", f"def upgrade() -> None:\n    {SLOW}\n"
+        )
+    )
+    assert SLOW in head.read_text()
+    reports = open_at_once(pg_url, folder, tmp_path, head=SCHEMA_REVISION, count=3)
+    assert_one_migrated(reports, head=SCHEMA_REVISION, reviews=0)
+    assert server_revision(pg_url)[0] == SCHEMA_REVISION

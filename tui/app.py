@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from flashcards.answers.verdict import Verdict
     from flashcards.config import Settings
     from flashcards.store import Store
+    from flashcards.stored import RebuiltDecks
     from tui.screens.decks import DecksScreen
 
 #: Runs the editor on a file at a line; blocking, returns when the editor exits.
@@ -208,6 +209,9 @@ class FlashcardsApp(App[None]):
         #: With `options.only_loaded`, the decks the collection holds from the given paths:
         #: the deck list shows them (with their counts) until the files are read.
         self.stored_decks = frozenset(stored_decks)
+        #: Decks of another machine (their files are not here), rebuilt from the text the
+        #: collection keeps: studied like the others, but not editable here.
+        self.elsewhere: list[Deck] = []
         self.cards: dict[str, tuple[Card, Deck]] = card_index(self.decks)
         self.decks_ready = decks is not None
         self._initial_decks = decks
@@ -282,14 +286,19 @@ class FlashcardsApp(App[None]):
             lambda: self._load_and_sync(sync_only), thread=True, group="decks", exit_on_error=False
         )
 
-    def _load_and_sync(self, sync_only: bool) -> tuple[list[Deck], list[Problem]]:
+    def _load_and_sync(
+        self, sync_only: bool
+    ) -> tuple[list[Deck], list[Problem], RebuiltDecks | None]:
         self._backup()
         if sync_only or self.deck_loader is None:
             decks, problems = self.decks, self.problems
         else:
             decks, problems = self.deck_loader(self._progress("reading deck files"))
         self.backend.sync(decks, self._progress("syncing cards"))
-        return decks, problems
+        # Opened on some paths, the app studies those alone; else every deck of the
+        # collection, those of other machines from their stored text.
+        elsewhere = None if self.options.only_loaded else self.backend.decks_elsewhere(decks)
+        return decks, problems, elsewhere
 
     def _progress(self, what: str) -> Progress:
         """A progress callback for a worker thread: the deck list's heading shows it."""
@@ -319,10 +328,14 @@ class FlashcardsApp(App[None]):
         if event.worker.group != "decks":
             return
         if event.state is WorkerState.SUCCESS:
-            decks, problems = event.worker.result
+            decks, problems, elsewhere = event.worker.result
             self.decks, self.problems = list(decks), list(problems)
-            self.cards = card_index(self.decks)
+            if elsewhere is not None:
+                self.elsewhere = list(elsewhere.decks)
+            self.cards = card_index(self.decks, self.elsewhere)
             self.decks_ready = True
+            if elsewhere is not None:
+                self._tell_elsewhere(elsewhere)
             self.post_message_to_screens()
         elif event.state is WorkerState.ERROR:
             self.decks_ready = True
@@ -330,6 +343,41 @@ class FlashcardsApp(App[None]):
                 f"Could not load the decks: {event.worker.error}", severity="error", markup=False
             )
             self.post_message_to_screens()
+
+    def _tell_elsewhere(self, rebuilt: RebuiltDecks) -> None:
+        """Say which decks come from another machine, and which cannot be studied here."""
+        if rebuilt.decks:
+            names = ", ".join(sorted(d.name for d in rebuilt.decks))
+            self.notify(
+                f"Not on this machine, studied from the text stored at their last sync: "
+                f"{names}. Edit them where their files are.",
+                title=f"{plural(len(rebuilt.decks), 'deck')} from another machine",
+                timeout=8,
+                markup=False,
+            )
+        if rebuilt.without_text:
+            names = ", ".join(rebuilt.without_text)
+            self.notify(
+                f"{names}: synced on another machine before the collection kept deck text, so "
+                "their cards are counted but cannot be studied here. Run `flashcards sync` "
+                "once on the machine that has the files.",
+                title="Decks not available here",
+                severity="warning",
+                timeout=15,
+                markup=False,
+            )
+        if rebuilt.unmatched:
+            self.notify(
+                f"{plural(rebuilt.unmatched, 'card')} of other machines' decks are not in their "
+                "stored text and cannot be studied here until those machines sync again.",
+                severity="warning",
+                timeout=15,
+                markup=False,
+            )
+
+    def is_elsewhere(self, deck: Deck) -> bool:
+        """True for a deck of another machine, rebuilt from the collection's stored text."""
+        return any(deck is d for d in self.elsewhere)
 
     def post_message_to_screens(self) -> None:
         """Tell the deck list the decks changed."""
@@ -350,7 +398,19 @@ class FlashcardsApp(App[None]):
         chosen = tuple(decks) if decks else self.options.decks
         self.more_new = None  # offered again below if this deck's new cards wait
         queue, graded = self.backend.queue(self.today, chosen, self.options.tag)
+        due = len(queue)
         queue = [c for c in queue if c in self.cards]
+        if due and not queue and not self.options.only_loaded:
+            # Cards of another machine's decks synced before the collection kept deck text.
+            self.notify(
+                f"{plural(due, 'card')} due here {'is' if due == 1 else 'are'} in decks whose "
+                "files are not on this machine, and the collection has no text of them yet. "
+                "Run `flashcards sync` once on the machine that has the files.",
+                title="Not available here",
+                severity="warning",
+                timeout=10,
+            )
+            return
         if not queue:
             waiting = self.backend.new_waiting(self.today, chosen, self.options.tag)
             if waiting:
@@ -410,7 +470,7 @@ class FlashcardsApp(App[None]):
         decks, problems = self.deck_loader(None)
         self.backend.sync(decks)
         self.decks, self.problems = list(decks), list(problems)
-        self.cards = card_index(self.decks)
+        self.cards = card_index(self.decks, self.elsewhere)
 
     def edit_card(self, card: Card, deck: Deck) -> Edited:
         """Open the card's deck file in the editor at its line, and when the file changed,
@@ -421,6 +481,17 @@ class FlashcardsApp(App[None]):
         from flashcards.errors import FlashcardsError
 
         path, line = deck.path, card.note.line
+        if not self.is_elsewhere(deck) and not path.exists():
+            return Edited(f"{path}: the deck file is no longer there.", "warning")
+        if self.is_elsewhere(deck):
+            # Never open an editor on a path this machine does not have.
+            return Edited(
+                f"This card's deck file is not on this machine: it was synced from {path} on "
+                "another one, and is studied here from the text stored then. Edit it there "
+                "and sync.",
+                "warning",
+                timeout=10,
+            )
         if path.absolute().is_relative_to(builtin_decks_dir().absolute()):
             return Edited(
                 "This is a built-in deck, installed with the app: changes there are lost on "

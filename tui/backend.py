@@ -27,6 +27,7 @@ __all__ = [
 
 if TYPE_CHECKING:
     from flashcards.stats import Stats
+    from flashcards.stored import RebuiltDecks
 
 
 class Backend(Protocol):
@@ -74,10 +75,18 @@ class Backend(Protocol):
         """The scheduler of a deck ("sm2" or "fsrs"), as the collection's settings say."""
         ...
 
+    def decks_elsewhere(self, loaded: Sequence[Deck]) -> RebuiltDecks:
+        """The synced decks whose files are not among `loaded` (decks of another machine),
+        rebuilt from the text the collection keeps of them (`flashcards.stored`)."""
+        ...
 
-def card_index(decks: Sequence[Deck]) -> dict[str, tuple[Card, Deck]]:
-    """Every card of the decks by id, with its deck."""
-    return {card.id: (card, deck) for deck in decks for card in deck.cards}
+
+def card_index(
+    decks: Sequence[Deck], elsewhere: Sequence[Deck] = ()
+) -> dict[str, tuple[Card, Deck]]:
+    """Every card of the decks by id, with its deck; a card of both a deck read here and a
+    deck rebuilt from the collection (`elsewhere`) is the one read here."""
+    return {card.id: (card, deck) for deck in (*elsewhere, *decks) for card in deck.cards}
 
 
 def describe_state(state: ReviewState) -> dict[str, Any]:

@@ -66,6 +66,9 @@ def _images(markdown: str, deck_path: Path | None) -> tuple[str, list[ShownImage
         caption, src = m.group(1) or "image", m.group(2)
         path = resolve_image(src, deck_path) if deck_path else None
         found.append(ShownImage(caption, path))
+        if path is None and deck_path is not None:
+            # A deck of another machine (studied from its stored text): its files stay there.
+            return f"\\[image: {caption} — its file is not on this machine\\]"
         return f"\\[image: {caption} — press o to open\\]"
 
     return _IMAGE.sub(placeholder, markdown), found

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from flashcards.config import Settings
     from flashcards.stats import Stats
     from flashcards.store import Store
+    from flashcards.stored import RebuiltDecks
     from flashcards.syncplan import Progress
 
 
@@ -151,6 +152,12 @@ class StoreBackend:
 
     def scheduler(self, deck: str) -> str:
         return self.store.scheduling.for_deck(deck)
+
+    def decks_elsewhere(self, loaded: Sequence[Deck]) -> RebuiltDecks:
+        from flashcards.stored import rebuild_decks
+        from flashcards.syncplan import deck_path
+
+        return rebuild_decks(self.store.stored_decks([deck_path(d) for d in loaded]))
 
     def new_waiting(
         self, today: date, decks: Iterable[str] | None = None, tag: str | None = None

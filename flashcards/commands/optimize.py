@@ -65,6 +65,7 @@ def run(args: argparse.Namespace) -> int:
         training_items,
     )
     from flashcards.store import CARDS, FittedParameters, deck_condition
+    from flashcards.store.scheduling import parameters_for
 
     settings = settings_from_args(args)
     progress = progress_printer(sys.stderr)
@@ -82,7 +83,8 @@ def run(args: argparse.Namespace) -> int:
         cards = list(histories(from_store_log(entries)).values())
         steps = [steps_of(h) for h in cards]
         reviews = len(training_items(steps))
-        previous = store.fitted_parameters().get(deck)
+        # the parameters in force for the deck: its own fit, a parent's, the collection's
+        previous = parameters_for(store.fitted_parameters(), deck)
         before = previous.parameters if previous else tuple(default_parameters())
         progress(1, PHASES[1])
         loss_before = library_log_loss(steps, before) if reviews else None
@@ -98,8 +100,14 @@ def run(args: argparse.Namespace) -> int:
         progress(4, "done")
     where = f"deck {deck!r} and its sub-decks" if deck else "the collection"
     print(f"Fitted FSRS to {reviews} reviews of {len(cards)} cards in {where} ({today}).")
-    source = f"fitted on {previous.fitted_on}" if previous else "default"
-    print(f"log loss before ({source} parameters): {loss_before:.4f}")
+    if previous is None:
+        source = "default parameters"
+    elif previous.deck == deck:
+        source = f"fitted on {previous.fitted_on} parameters"
+    else:
+        owner = f"deck {previous.deck!r}" if previous.deck else "the collection"
+        source = f"{owner}'s parameters fitted on {previous.fitted_on}, in force here"
+    print(f"log loss before ({source}): {loss_before:.4f}")
     print(f"log loss after (fitted parameters):  {loss_after:.4f}")
     if store.scheduling.uses_fsrs:
         print(f"Rescheduled {replayed} cards scheduled by FSRS with the fit.")

@@ -34,6 +34,7 @@ The API (every method is one transaction; dates are study days, see `Settings.st
 - today: `queue(today, decks=, tags=, limits=)` -> card ids; `due_summary(today, limits)`
   -> `DueSummary` (per deck and total); `due_counts(today, limits)` -> `list[DeckCounts]`;
 - cards: `state(id)` -> `ReviewState`; `card(id)` -> `CardInfo`; `card_ids()`; `decks()`;
+  `stored_decks(loaded)` -> the decks of files not on this machine, with their stored text;
 - grading: `grade(id, grade, now=, today=, kind=, typed=, verdict=, seconds=)` ->
   the `LogEntry` written (kind, before, after, leech); `undo_last(today)` -> card id or None;
 - marks: `suspend`, `unsuspend`, `bury(id, until)`, `unbury`;
@@ -122,7 +123,8 @@ from flashcards.store.tables import (
 if TYPE_CHECKING:
     from flashcards.cards import Deck
     from flashcards.config import Settings
-    from flashcards.fsrs_model import FsrsSettings
+    from flashcards.fsrs_model import FsrsSettings, Memory
+    from flashcards.stored import StoredDeck
     from flashcards.syncplan import FileStamp, Progress, SyncReport
 
 __all__ = [
@@ -490,6 +492,12 @@ class Store:
         )
         with self._tx() as conn:
             return set(conn.execute(query).scalars())
+
+    def stored_decks(self, loaded: Sequence[str | Path] = ()) -> list[StoredDeck]:
+        """The synced decks whose file is not one of `loaded` (absolute paths: the decks this
+        machine read), with their stored text and live cards, for `flashcards.stored`."""
+        with self._tx() as conn:
+            return _notes.stored_decks(conn, [str(p) for p in loaded])
 
     def grade(
         self,

@@ -172,16 +172,20 @@ def display_url(url: str) -> str:
     return re.sub(r"(://[^:/@?]*:)[^@/?]*@", r"\1***@", url)
 
 
-#: Words of a server's or driver's reason -> what the user should check.
+#: A server's or driver's reason (a regular expression over it, lowered) -> what the user
+#: should check.
 _SERVER_HINTS = (
-    (("password authentication failed", "role"), "check the user and password in the URL"),
-    (("does not exist",), "create the database (createdb NAME) or fix its name in the URL"),
+    (r"password authentication failed|\brole\b", "check the user and password in the URL"),
     (
-        ("terminating connection", "server closed the connection", "connection is lost"),
+        r'database "[^"]*" does not exist',
+        "create the database (createdb NAME) or fix its name in the URL",
+    ),
+    (
+        r"terminating connection|server closed the connection|connection is lost",
         "the connection to the server was lost before this was confirmed; try again, it reconnects",
     ),
     (
-        ("connection refused", "no such file", "could not translate host", "timeout expired"),
+        r"connection refused|no such file|could not translate host|timeout expired",
         "is the server running, and are the host, port and socket in the URL right?",
     ),
 )
@@ -191,6 +195,8 @@ def storage_message(action: str, url: str, error: Exception) -> str:
     """`cannot <action> the collection <file or URL>: <the database's reason>`, with a hint
     at what to fix: a full disk or read-only folder (SQLite), a server that cannot be reached,
     refused credentials or an unknown database (PostgreSQL). Never the URL's password."""
+    import re
+
     reason = str(getattr(error, "orig", None) or error)
     # libpq's reasons span lines ("...failed: FATAL:  ...\n\tIs the server running...")
     reason = " ".join(reason.split())
@@ -201,8 +207,8 @@ def storage_message(action: str, url: str, error: Exception) -> str:
     elif "readonly" in reason or "unable to open" in reason:
         hint = " (is its folder read-only?)"
     elif sqlite_path(url) is None and not url.startswith("sqlite"):
-        for words, advice in () if "Is the server running" in reason else _SERVER_HINTS:
-            if any(word in lowered for word in words):
+        for pattern, advice in () if "Is the server running" in reason else _SERVER_HINTS:
+            if re.search(pattern, lowered):
                 hint = f" ({advice})"
                 break
     return f"cannot {action} the collection {display_url(url)}: {reason}{hint}"
@@ -233,6 +239,19 @@ def dropped_by_server(conn: sa.Connection) -> bool:
         return True
     readable, _, _ = select.select([fileno], [], [], 0)
     return bool(readable)
+
+
+def serial_plans(conn: sa.Connection) -> None:
+    """Plan the rest of this transaction's queries without parallel workers (PostgreSQL;
+    nothing elsewhere).
+
+    For queries of many small index scans, such as the due counts' UNION ALL: the server's
+    Parallel Append handed the parts to workers whose start and hand-over cost more than
+    they shared (twice as slow on 100,000 cards). Per transaction, since the statistics'
+    scans of the whole review log do gain from the workers.
+    """
+    if conn.dialect.name == "postgresql":
+        conn.exec_driver_sql("SET LOCAL max_parallel_workers_per_gather = 0")
 
 
 def sqlite_integrity_ok(conn: sa.Connection) -> bool:

@@ -31,6 +31,7 @@ from flashcards.store.tables import (
 
 if TYPE_CHECKING:
     from flashcards.cards import Deck
+    from flashcards.stored import StoredDeck
     from flashcards.syncplan import FileStamp, Progress, StoredNote, SyncPlan, SyncReport
 
 
@@ -131,6 +132,7 @@ def sync(
                 name=deck.name,
                 description=deck.description,
                 digest=digests[path],
+                source_text=deck.text,
             )
         )
     if file_stamps is not None:
@@ -294,3 +296,33 @@ def apply_plan(conn: sa.Connection, plan: SyncPlan, progress: Progress | None) -
         conn.execute(sa.update(NOTES).where(NOTES.c.id.in_(chunk)).values(removed=True))
     if progress and total == 0:
         progress(0, 0)
+
+
+def stored_decks(conn: sa.Connection, loaded: Sequence[str]) -> list[StoredDeck]:
+    """The synced decks whose file is not among `loaded` (absolute paths), with their text
+    and the cards studied from them, in file order."""
+    from flashcards.stored import StoredDeck
+
+    skip = set(loaded)
+    # The paths first: the text of the decks read here (most of them) is never fetched.
+    paths = [
+        p
+        for p in conn.execute(sa.select(DECKS.c.path).order_by(DECKS.c.path)).scalars()
+        if p not in skip
+    ]
+    decks: dict[str, tuple[str, str]] = {}
+    cards: dict[str, set[str]] = {p: set() for p in paths}
+    for chunk in chunks(paths):
+        for r in conn.execute(
+            sa.select(DECKS.c.path, DECKS.c.name, DECKS.c.source_text).where(
+                DECKS.c.path.in_(chunk)
+            )
+        ):
+            decks[r.path] = (r.name, r.source_text)
+        for cid, path in conn.execute(
+            sa.select(CARDS.c.id, CARDS.c.source_path).where(
+                CARDS.c.source_path.in_(chunk), CARDS.c.removed == sa.false()
+            )
+        ):
+            cards[path].add(cid)
+    return [StoredDeck(p, *decks[p], frozenset(cards[p])) for p in paths if p in decks]

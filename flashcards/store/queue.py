@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from flashcards.config import Limits
 from flashcards.grades import SAME_DAY_OK
 from flashcards.session import DeckCounts, combined, subdeck_range
-from flashcards.store.connection import Prepared
+from flashcards.store.connection import Prepared, serial_plans
 from flashcards.store.tables import (
     CARDS,
     DECKS,
@@ -411,6 +411,7 @@ def _deck_names(conn: sa.Connection) -> list[str]:
 def due_summary(conn: sa.Connection, today: date, limits: Limits | None = None) -> DueSummary:
     """New, repeat and review cards due today per deck and in total, within the limits."""
     limits = limits or Limits()
+    serial_plans(conn)  # a server's parallel workers made these counts twice as slow
     log = _today_log(conn, today)
     studied = log.studied
     # Count every note, then take away the notes seen today (found through

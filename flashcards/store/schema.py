@@ -2,7 +2,9 @@
 
 `SCHEMA_REVISION` is the alembic revision the tables of `flashcards.store.tables` match; a
 current collection is recognised with one small query, without importing alembic. Before any
-migration the database file is copied beside it (or to `backup_dir`).
+migration the database file is copied beside it (or to `backup_dir`). One connection migrates
+at a time (a server's advisory lock, SQLite's write lock); the others wait, then find the
+schema current.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from flashcards.errors import FlashcardsError
 from flashcards.store.connection import StoreError, sqlite_copy
 
 #: The alembic revision the tables match; checked at open without importing alembic.
-SCHEMA_REVISION = "0005"
+SCHEMA_REVISION = "0006"
 
 MIGRATIONS_DIR = Path(__file__).parents[1] / "migrations"
 
@@ -51,13 +53,55 @@ def ensure_schema(tx: Transaction, url: str, backup_dir: Path | None) -> None:
         current = revision(conn)
         if current is None and sa.inspect(conn).get_table_names():
             raise FlashcardsError(f"{url} is not a flashcards collection")
-    if current is not None:
-        if current not in known_revisions():
-            raise NewerDatabaseError(
-                f"the collection was made by a newer flashcards (schema {current}); upgrade"
-            )
-        backup_before_migration(url, current, backup_dir)
-    migrate(tx)
+    if current is not None and current not in known_revisions():
+        raise _newer(current)
+    migrate(tx, url, backup_dir)
+
+
+def _newer(current: str) -> NewerDatabaseError:
+    return NewerDatabaseError(
+        f"the collection was made by a newer flashcards (schema {current}); upgrade"
+    )
+
+
+#: The key of the advisory lock a migration holds on a server (any fixed number: the
+#: server keeps advisory locks per database).
+MIGRATION_LOCK = 0x666C6173  # "flas"
+
+
+def lock_for_migration(conn: sa.Connection) -> None:
+    """Wait until no other connection migrates this database, and keep it so until the
+    transaction ends. A server's (PostgreSQL) advisory lock; on SQLite the write
+    transaction (BEGIN IMMEDIATE) already holds the database's one write lock."""
+    if conn.dialect.name == "postgresql":
+        conn.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
+
+
+def migrate(tx: Transaction, url: str = "", backup_dir: Path | None = None) -> bool:
+    """Run the alembic migrations up to SCHEMA_REVISION on the store's connection, in one
+    transaction, after the copy of a SQLite file; returns False when there was nothing to do.
+
+    One machine (or process) migrates at a time: the others wait for its lock, then read the
+    revision again, find it current and do nothing, so two opening an old collection at
+    once never both run a migration.
+    """
+    from alembic import command
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    with tx(write=True) as conn:
+        lock_for_migration(conn)
+        current = revision(conn)
+        if current == SCHEMA_REVISION:
+            return False  # migrated by another machine while this one waited
+        if current is not None:
+            if current not in known_revisions():
+                raise _newer(current)
+            backup_before_migration(url, current, backup_dir)
+        config.attributes["connection"] = conn
+        command.upgrade(config, SCHEMA_REVISION)
+    return True
 
 
 def backup_before_migration(url: str, current: str, backup_dir: Path | None) -> Path | None:
@@ -77,18 +121,6 @@ def backup_before_migration(url: str, current: str, backup_dir: Path | None) -> 
             f"{target}: cannot copy the collection before upgrading it: {error}"
         ) from None
     return target
-
-
-def migrate(tx: Transaction) -> None:
-    """Run the alembic migrations up to SCHEMA_REVISION on the store's connection."""
-    from alembic import command
-    from alembic.config import Config
-
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS_DIR))
-    with tx(write=True) as conn:
-        config.attributes["connection"] = conn
-        command.upgrade(config, SCHEMA_REVISION)
 
 
 def known_revisions() -> set[str]:

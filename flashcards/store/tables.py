@@ -30,6 +30,9 @@ class DeckRow(SQLModel, table=True):
     description: str = Field(default="", sa_type=sa.Text)
     #: Digest of what sync wrote for this deck: an equal digest means nothing to do.
     digest: str = Field(default="", sa_type=sa.String)
+    #: The deck file's text as last synced, so that a machine without the file studies the
+    #: deck from it (`flashcards.stored`); "" when synced before revision 0006.
+    source_text: str = Field(default="", sa_type=sa.Text)
 
 
 class FileRow(SQLModel, table=True):

@@ -147,3 +147,10 @@ def test_a_plain_expected_answer_shows_greek_letters_as_symbols() -> None:
     assert shown("theta^k * (1 - theta)^(n-k)") == "θ^k · (1 - θ)^(n-k)"
     assert shown("sigma_1 + 2*pi") == "σ₁ + 2·π"
     assert shown("beta + eta + zeta + mud + lambdas") == "β + η + ζ + mud + lambdas"
+
+
+def test_an_image_whose_file_is_not_here_says_so_with_its_caption(tmp_path: Path) -> None:
+    # a deck of another machine, studied from its stored text: the image stayed there
+    md, images = side_markdown("See ![the DAG](dag.png) here.", None, tmp_path / "elsewhere.md")
+    assert "\\[image: the DAG — its file is not on this machine\\]" in md
+    assert images[0].path is None  # nothing for `o` to open

@@ -36,6 +36,10 @@ class InfoScreen(ModalScreen[None]):
             + (" ".join(plain(t) for t in dict.fromkeys((*deck.tags, *card.note.tags))) or "none"),
             f"id: {plain(card.id)}",
         ]
+        if app.is_elsewhere(deck):
+            lines.insert(
+                1, "the file is on another machine: studied from the text stored at its sync"
+            )
         try:
             state = describe_state(app.backend.state(card.id))
             lines.append(

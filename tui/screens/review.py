@@ -423,7 +423,7 @@ class ReviewScreen(Screen[None]):
     def preview_reading(self, event: Input.Changed) -> None:
         if self.card is None or self.card.kind is not CardKind.MATH or self.phase != "typing":
             return
-        preview = _reading_preview(event.value, self.card)
+        preview = _reading_preview(event.value, self.card, self.deck)
         self.query_one("#preview", Static).update(Content(preview))
 
     @on(Input.Submitted, "#answer")
@@ -751,22 +751,25 @@ class ReviewScreen(Screen[None]):
         self.app.switch_screen(SummaryScreen(dict(self.stats)))
 
 
-def _reading_preview(typed: str, card: Card) -> str:
-    """How the checker will read the input (its grammar only, no sympy); "" for no input."""
+def _reading_preview(typed: str, card: Card, deck: Deck | None = None) -> str:
+    """How the checker will read the input (its grammar only, no sympy); "" for no input.
+
+    The reading is the check's own: with the card's expected answer and options, so a σ the
+    expected answer writes as a function (the logistic σ(x)) is one here too.
+    """
     if not typed.strip():
         return ""
     try:
-        from flashcards.answers import describe
+        from flashcards.answers import read_answer
+        from flashcards.answers.grammar import error_text
     except ImportError:
         return ""
     spec = card.note.math
-    names = spec.names if spec else ()
-    functions = [
-        d.split("=")[0].split("(")[0].strip()
-        for d in (spec.definitions if spec else ())
-        if "(" in d.split("=")[0]
-    ]
+    if spec is None:
+        return ""
+    macros = deck.macro_map if deck is not None else None
     try:
-        return plain(describe(typed, names, functions))
+        reading = read_answer(typed, expected=spec.expected, **spec.options(), macros=macros)
     except Exception as error:  # noqa: BLE001 - the preview never stops typing
         return f"cannot read this yet: {error}"
+    return plain(f"read as: {reading.pretty}" if reading.ok else error_text(reading))

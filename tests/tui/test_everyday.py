@@ -1,0 +1,99 @@
+"""Small things met every day in the study app: the live reading of a typed formula reads
+it as the check does, formulas in choice options wrap whole, the deck list's notices are
+lines of its layout."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.widgets import Static
+from tui_helpers import make_app
+
+from flashcards.cards import CardKind
+from tui.screens.review import ReviewScreen
+
+SIGMA_DECK = """\
+## Write $1 - \\sigma(x)$ another way {#logistic}
+
+```answer
+expected: 1 - \\sigma(x)
+```
+
+## Write the variance of a scaled variable {#variance}
+
+```answer
+expected: \\sigma^2
+```
+
+## Write the logistic function's complement {#defined}
+
+```answer
+expected: s(x)
+define:
+  - s(x) = 1/(1 + e^(-x))
+```
+"""
+
+
+async def settle(app, pilot) -> None:
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def sigma_app(store, tmp_path: Path):
+    folder = tmp_path / "decks"
+    folder.mkdir()
+    (folder / "sigma.md").write_text(SIGMA_DECK, encoding="utf-8")
+    app = make_app(store, folder)
+    assert not app.problems
+    return app
+
+
+async def preview_of(app, pilot, note_id: str, typed: str) -> str:
+    """The line under the answer box after typing `typed` on the card of `note_id`."""
+    screen = app.screen
+    assert isinstance(screen, ReviewScreen)
+    while screen.card.note.id != note_id:
+        await pilot.press("escape")  # give up: the answer shows
+        await pilot.pause()
+        await pilot.press("5")
+        await pilot.pause()
+    assert screen.card.kind is CardKind.MATH
+    await pilot.press(*typed)
+    await pilot.pause()
+    return str(screen.query_one("#preview", Static).render())
+
+
+async def test_the_preview_reads_sigma_as_the_logistic_function_where_the_check_does(
+    store, tmp_path
+) -> None:
+    from flashcards.answers import read_answer
+
+    app = sigma_app(store, tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("enter")
+        await pilot.pause()
+        shown = await preview_of(app, pilot, "logistic", "sigma(-x)")
+        # the expected answer writes σ as a function: the check reads σ(-x), so does the line
+        checked = read_answer("sigma(-x)", expected=r"1 - \sigma(x)")
+        assert checked.pretty == "σ(-x)"
+        assert shown == "read as: σ(-x)"
+
+
+async def test_the_preview_keeps_sigma_a_variable_where_the_card_does(store, tmp_path) -> None:
+    app = sigma_app(store, tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert await preview_of(app, pilot, "variance", "sigma(-x)") == "read as: σ·(-x)"
+
+
+async def test_the_preview_reads_a_function_the_card_defines(store, tmp_path) -> None:
+    app = sigma_app(store, tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert await preview_of(app, pilot, "defined", "s(-x)") == "read as: s(-x)"

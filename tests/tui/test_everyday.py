@@ -97,3 +97,69 @@ async def test_the_preview_reads_a_function_the_card_defines(store, tmp_path) ->
         await pilot.press("enter")
         await pilot.pause()
         assert await preview_of(app, pilot, "defined", "s(-x)") == "read as: s(-x)"
+
+
+# -- formulas in choice options ----------------------------------------------------------------
+
+CHOICE_DECK = """\
+## Which is the ELBO's gap? {#gap}
+
+- [x] It is, for every q and every x, $D_{\\mathrm{KL}}(q(z) \\| p(z \\mid x)) = \\mathbb{E}_{q}[\\log q(z) - \\log p(z \\mid x)]$ always
+- [ ] It is $\\log p(x)$
+"""
+#: The first option's formula as the screen shows it (blanks as spaces).
+PREFIX = "It is, for every q and every x,"
+LONG_FORMULA = "D_KL(q(z) ‖ p(z | x)) = 𝔼_q[log q(z) - log p(z | x)]"
+
+
+def option_lines(screen, index: int) -> list[str]:
+    """The lines the option's text takes on screen, blanks read as spaces."""
+    from flashcards.latex import UNBREAKABLE_SPACE
+
+    text = screen.choices[index].query_one(".choice-text", Static)
+    lines = [text.render_line(y).text for y in range(text.size.height)]
+    return [line.replace(UNBREAKABLE_SPACE, " ").rstrip() for line in lines]
+
+
+async def choice_screen(app, pilot):
+    await settle(app, pilot)
+    await pilot.press("enter")
+    await pilot.pause()
+    screen = app.screen
+    assert screen.card.kind is CardKind.CHOICE
+    return screen
+
+
+def choice_app(store, tmp_path: Path):
+    folder = tmp_path / "decks"
+    folder.mkdir()
+    (folder / "choice.md").write_text(CHOICE_DECK, encoding="utf-8")
+    app = make_app(store, folder)
+    assert not app.problems
+    return app
+
+
+async def test_a_formula_in_a_choice_option_stays_on_one_line_where_it_fits(
+    store, tmp_path
+) -> None:
+    assert len(LONG_FORMULA) == 52
+    app = choice_app(store, tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await choice_screen(app, pilot)
+        lines = option_lines(screen, 0)
+        assert any(LONG_FORMULA in line for line in lines), lines
+        assert " ".join(lines) == f"{PREFIX} {LONG_FORMULA} always"
+
+
+async def test_a_formula_wider_than_a_choice_option_breaks_only_after_a_top_level_sign(
+    store, tmp_path
+) -> None:
+    app = choice_app(store, tmp_path)
+    async with app.run_test(size=(45, 40)) as pilot:
+        screen = await choice_screen(app, pilot)
+        lines = option_lines(screen, 0)
+        assert " ".join(line.strip() for line in lines) == f"{PREFIX} {LONG_FORMULA} always"
+        # broken where the renderer allows it: after the top-level "=", never inside brackets
+        at = lines.index("D_KL(q(z) ‖ p(z | x)) =")
+        assert lines[at + 1].startswith("𝔼_q[log q(z) - log p(z | x)]")
+        assert all(len(line) <= 45 for line in lines)

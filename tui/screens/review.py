@@ -26,7 +26,6 @@ from textual.widgets import Input, LoadingIndicator, Markdown, ProgressBar, Stat
 from textual.worker import get_current_worker
 
 from flashcards.cards import Card, CardKind, Deck
-from flashcards.latex import unescape_markdown
 from flashcards.report import answer_seconds
 from flashcards.session import Session, buried_until
 from tui import review_flow
@@ -41,7 +40,7 @@ from tui.render import (
 )
 from tui.review_flow import GRADE_SHORT, PROPOSED, Checked
 from tui.widgets import Footer
-from tui.widgets.choice import ChoiceOption
+from tui.widgets.choice import ChoiceOption, option_text
 from tui.widgets.notices import NoticeBar
 
 __all__ = ["ReviewScreen", "Undoable"]
@@ -282,7 +281,7 @@ class ReviewScreen(Screen[None]):
         if card.kind is CardKind.CHOICE:
             for i, choice in enumerate(card.note.choices):
                 text, _ = side_markdown(choice.text, self.deck.macro_map if self.deck else None)
-                self.choices.append(ChoiceOption(i, plain(unescape_markdown(text))))
+                self.choices.append(ChoiceOption(i, plain(option_text(text))))
             box.mount_all(self.choices)
             box.display = True
         else:

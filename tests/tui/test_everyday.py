@@ -163,3 +163,77 @@ async def test_a_formula_wider_than_a_choice_option_breaks_only_after_a_top_leve
         at = lines.index("D_KL(q(z) ‖ p(z | x)) =")
         assert lines[at + 1].startswith("𝔼_q[log q(z) - log p(z | x)]")
         assert all(len(line) <= 45 for line in lines)
+
+
+# -- the deck list's notices -------------------------------------------------------------------
+
+
+def limit_used_app(store, tmp_path: Path):
+    """A deck of 25 new cards (see `use_up_the_limit`)."""
+    folder = tmp_path / "decks"
+    folder.mkdir()
+    (folder / "many.md").write_text(
+        "".join(f"Question {i} :: answer {i}\n\n" for i in range(25)), encoding="utf-8"
+    )
+    return make_app(store, folder)
+
+
+async def use_up_the_limit(app, pilot, store) -> None:
+    """The day's 20 new cards were studied (in another window): five new cards wait."""
+    from datetime import UTC, datetime
+
+    from tui_helpers import TODAY
+
+    await settle(app, pilot)
+    for card in store.queue(TODAY)[:20]:
+        store.grade(card, 5, now=datetime.now(UTC), today=TODAY)
+
+
+def bar_lines(screen) -> list[str]:
+    from tui.widgets.notices import NoticeBar
+
+    bar = screen.query_one(NoticeBar)
+    if not bar.display:
+        return []
+    return [bar.render_line(y).text.strip() for y in range(bar.size.height)]
+
+
+async def test_the_deck_list_shows_notices_as_lines_above_its_footer(store, tmp_path) -> None:
+    from textual.widgets._toast import Toast
+
+    from tui.screens.decks import DecksScreen
+    from tui.widgets import Footer
+    from tui.widgets.notices import NoticeBar
+
+    app = limit_used_app(store, tmp_path)
+    app.NOTIFICATION_TIMEOUT = 60
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await use_up_the_limit(app, pilot, store)
+        await pilot.press("enter")  # nothing to study: the notice says why
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, DecksScreen)
+        shown = " ".join(bar_lines(screen))
+        assert "new-card limit is used up" in shown and "Press n" in shown
+        assert not any(t.display for t in screen.query(Toast))  # nothing pops over the decks
+        bar = screen.query_one(NoticeBar).region
+        assert screen.query_one("#deck-box").region.bottom <= bar.y
+        assert bar.bottom <= screen.query_one(Footer).region.y
+
+
+async def test_at_45_columns_the_new_card_limit_notice_reads_whole(store, tmp_path) -> None:
+    app = limit_used_app(store, tmp_path)
+    app.NOTIFICATION_TIMEOUT = 60
+    async with app.run_test(size=(45, 40)) as pilot:
+        await use_up_the_limit(app, pilot, store)
+        await pilot.press("enter")
+        await pilot.pause()
+        lines = bar_lines(app.screen)
+        assert all(len(line) <= 45 for line in lines)
+        assert " ".join(lines) == (
+            "Nothing due: Today's new-card limit is used up; 5 new cards wait here. Press n "
+            "to study 20 more today (the setting stays as it is)."
+        )
+        await pilot.press("n")
+        await pilot.pause()
+        assert isinstance(app.screen, ReviewScreen)

@@ -113,15 +113,23 @@ async def test_a_notice_takes_its_own_lines_and_never_covers_the_card(store, dec
 
 
 async def test_a_toast_left_from_the_deck_list_is_not_drawn_over_a_card(store, deck_dir):
+    from textual.app import App
     from textual.widgets._toast import Toast
 
     app = make_app(store, deck_dir)
     app.NOTIFICATION_TIMEOUT = 60
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
         await settle(app, pilot)
-        app.notify("a toast on the deck list")
+        app.notify("a notice on the deck list")
         await pilot.pause()
-        assert any(t.display for t in app.screen.query(Toast))  # the deck list has toasts
+        # the deck list shows notices as lines too (NoticeBar), not as toasts over the decks
+        assert "a notice on the deck list" in notices(app.screen)
+        assert not app.screen.query(Toast)
+        # a toast of Textual's own (raised where no notice line is) is not drawn either
+        App.notify(app, "a toast on the deck list")
+        await pilot.pause()
+        assert app.screen.query(Toast)
+        assert not any(t.display for t in app.screen.query(Toast))
         screen = await study(app, pilot)
         await pilot.pause()
         assert screen.query(Toast)  # Textual moved it to the study screen, which hides it

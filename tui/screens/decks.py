@@ -16,6 +16,7 @@ from flashcards.errors import problems_summary
 from flashcards.session import DeckCounts, combined, in_decks
 from tui.text import plain
 from tui.widgets import Footer
+from tui.widgets.notices import NoticeBar
 
 ALL = "*"  # the option id of "All decks" (deck names never start with `*`)
 #: Columns of the deck list: the deck name, then three counts.
@@ -91,9 +92,12 @@ class DecksScreen(Screen[None]):
         yield Static(totals, id="totals", classes="quiet")
         with VerticalScroll(id="problems"):
             yield Static("", id="problem-list")
+        # Notices are lines above the footer (as on the study screens), never over the decks.
+        yield NoticeBar()
         yield Footer()
 
     def on_mount(self) -> None:
+        self.app.show_notices()
         if self.app.problems:  # problems already known at start show at once
             self.show_problems()
         self.query_one(OptionList).focus()
@@ -229,6 +233,7 @@ class DecksScreen(Screen[None]):
         # Back from a session: the counts changed. (The first showing has just read them.)
         if self._resumed_once:
             self.refresh_counts()
+            self.app.show_notices()
         self._resumed_once = True
 
 

@@ -179,7 +179,7 @@ def test_choice_question_with_one_option_picked(snap_compare, app) -> None:
     assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
 
 
-def test_below_the_minimum_size_the_footer_says_so(snap_compare, app) -> None:
+def test_at_60x20_the_footer_shows_the_keys_that_fit(snap_compare, app) -> None:
     assert snap_compare(app, terminal_size=(60, 20), run_before=_study)
 
 

@@ -212,3 +212,69 @@ async def test_at_a_phones_width_the_deck_list_rows_fit_on_one_line(store, deck_
         totals = screen.query_one("#totals", Static)
         text = " ".join(line.strip() for line in lines_of(totals))
         assert "today:" in text and text.rstrip().endswith("review")
+
+
+def inside_screen(screen) -> list[str]:
+    """Shown widgets that reach past the screen's right edge (cut off), by id or type."""
+    width = screen.size.width
+    return [
+        w.id or type(w).__name__
+        for w in screen.query("*")
+        if w.display and w.region.width and w.region.right > width
+    ]
+
+
+async def test_at_a_phones_width_no_screen_reaches_past_the_right_edge(store, deck_dir) -> None:
+    from tui.screens.quiz import QuizSummaryScreen
+    from tui.screens.stats import StatsScreen
+    from tui.screens.summary import SummaryScreen
+
+    app = make_app(store, deck_dir)
+    async with app.run_test(size=PHONE) as pilot:
+        await settle(app, pilot)
+        assert inside_screen(app.screen) == []
+        await pilot.press("enter")
+        await settle(app, pilot)
+        screen = app.screen
+        await pilot.press("space")
+        await settle(app, pilot)
+        assert inside_screen(screen) == []
+        await pilot.press("5", "q")
+        await settle(app, pilot)
+        assert isinstance(app.screen, SummaryScreen)
+        assert inside_screen(app.screen) == []
+        summary = app.screen.query_one("#numbers", Static)
+        assert "Cards reviewed     1" in str(summary.render())
+        await pilot.press("enter")
+        await settle(app, pilot)
+        app.push_screen(StatsScreen())
+        await settle(app, pilot)
+        await settle(app, pilot)
+        assert isinstance(app.screen, StatsScreen)
+        assert inside_screen(app.screen) == []
+        for panel in app.screen.query(".panel"):
+            for child in panel.query("*"):
+                if child.display and child.region.width:
+                    assert child.region.right <= panel.region.right, child.id
+        await pilot.press("escape")
+        await settle(app, pilot)
+        await pilot.press("z")
+        await settle(app, pilot)
+        await pilot.press("q", "q")
+        await settle(app, pilot)
+        assert isinstance(app.screen, QuizSummaryScreen)
+        assert inside_screen(app.screen) == []
+
+
+async def test_at_a_phones_width_quiz_scores_keep_name_and_score_on_one_line(
+    store, deck_dir
+) -> None:
+    from tui.screens.quiz import score_table
+
+    app = make_app(store, deck_dir)
+    async with app.run_test(size=PHONE):
+        cards = app.cards
+        results = dict.fromkeys(list(cards)[:3], True)
+        lines, _ = score_table(results, cards, PHONE[0] - 9)
+        assert all(len(line) <= PHONE[0] - 9 for line in lines)
+        assert any(line.strip().startswith("Sample") and line.endswith("/3") for line in lines)

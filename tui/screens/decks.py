@@ -24,9 +24,11 @@ NAME_WIDTH, COUNT_WIDTH = 46, 8
 #: Columns around the deck names: the box's border and padding, the counts, a margin.
 AROUND_NAMES = 34
 #: Below this width (a phone is about 45 columns) the counts take narrower columns under
-#: short headings, so that each deck stays on one line.
+#: short headings, so that each deck stays on one line; the names get all but the counts,
+#: the box and room for a scroll bar.
 NARROW = 80
 NARROW_COUNT_WIDTH = 5
+AROUND_NARROW_NAMES = 3 * NARROW_COUNT_WIDTH + 5
 #: The count columns' headings, full and short.
 HEADINGS = ("New", "Repeat", "Review")
 SHORT_HEADINGS = ("New", "Rep", "Rev")
@@ -36,8 +38,7 @@ def name_width(screen_width: int) -> int:
     """Width of the deck-name column: 46 at 80 columns, wider on a wider terminal, and what
     the narrow count columns leave on a narrower one."""
     if screen_width < NARROW:
-        around = AROUND_NAMES - 3 * (COUNT_WIDTH - NARROW_COUNT_WIDTH)
-        return max(8, screen_width - around)
+        return max(8, screen_width - AROUND_NARROW_NAMES)
     return max(NAME_WIDTH, screen_width - AROUND_NAMES)
 
 

@@ -233,12 +233,23 @@ async def test_at_a_phones_width_no_screen_reaches_past_the_right_edge(store, de
     async with app.run_test(size=PHONE) as pilot:
         await settle(app, pilot)
         assert inside_screen(app.screen) == []
+        await pilot.press("question_mark")
+        await settle(app, pilot)
+        assert inside_screen(app.screen) == []  # the help
+        await pilot.press("escape")
+        await settle(app, pilot)
         await pilot.press("enter")
         await settle(app, pilot)
         screen = app.screen
         await pilot.press("space")
         await settle(app, pilot)
         assert inside_screen(screen) == []
+        await pilot.press("i")
+        await settle(app, pilot)
+        assert inside_screen(app.screen) == []  # the card's info
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert app.screen is screen
         await pilot.press("5", "q")
         await settle(app, pilot)
         assert isinstance(app.screen, SummaryScreen)
@@ -260,7 +271,7 @@ async def test_at_a_phones_width_no_screen_reaches_past_the_right_edge(store, de
         await settle(app, pilot)
         await pilot.press("z")
         await settle(app, pilot)
-        await pilot.press("q", "q")
+        app.screen.finish()  # end the quiz, whatever card it began with
         await settle(app, pilot)
         assert isinstance(app.screen, QuizSummaryScreen)
         assert inside_screen(app.screen) == []

@@ -237,3 +237,45 @@ async def test_at_45_columns_the_new_card_limit_notice_reads_whole(store, tmp_pa
         await pilot.press("n")
         await pilot.pause()
         assert isinstance(app.screen, ReviewScreen)
+
+
+# -- formulas in the card text at a phone's width ---------------------------------------------
+
+WIDE_CARD = """\
+Q: What is the gap of the ELBO, in full? {#gap-text}
+A: It is $D_{\\mathrm{KL}}(q(z) \\| p(z \\mid x)) = \\mathbb{E}_{q}[\\log q(z) - \\log p(z \\mid x)]$ always.
+"""
+
+
+def markdown_lines(markdown) -> list[str]:
+    """The lines a Markdown widget shows, blanks read as spaces."""
+    from flashcards.latex import UNBREAKABLE_SPACE
+
+    lines: list[str] = []
+    for block in markdown.query("MarkdownParagraph"):
+        for y in range(block.size.height):
+            line = block.render_line(y).text.replace(UNBREAKABLE_SPACE, " ").strip()
+            if line:
+                lines.append(line)
+    return lines
+
+
+async def test_at_a_phones_width_a_formula_in_the_card_breaks_only_after_a_top_level_sign(
+    store, tmp_path
+) -> None:
+    folder = tmp_path / "decks"
+    folder.mkdir()
+    (folder / "wide.md").write_text(WIDE_CARD, encoding="utf-8")
+    app = make_app(store, folder)
+    assert not app.problems
+    async with app.run_test(size=(45, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press("space")
+        await pilot.pause()
+        await pilot.pause()
+        lines = markdown_lines(app.screen.query_one("#back"))
+        assert " ".join(lines) == f"It is {LONG_FORMULA} always."
+        at = next(i for i, line in enumerate(lines) if line.endswith("D_KL(q(z) ‖ p(z | x)) ="))
+        assert lines[at + 1].startswith("𝔼_q[log q(z) - log p(z | x)]")

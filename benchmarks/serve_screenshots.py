@@ -3,7 +3,8 @@
     .venv/bin/python benchmarks/serve_screenshots.py [--width 390] [--height 844]
 
 Serves the built-in decks from a fresh, temporary collection on 127.0.0.1, opens the page in
-headless Chromium (Debian's `chromium` and `chromium-driver`) at the given CSS size, and
+headless Chromium (Debian's `chromium` and `chromium-driver`) with a phone's viewport of the
+given CSS size (a mobile page, as DevTools' device mode gives it), and
 writes `docs/images/serve-decks.png` (the deck list) and `docs/images/serve-card.png` (the
 first card with its answer shown). Prints the seconds from opening the page to the first
 bytes of the app.
@@ -40,16 +41,28 @@ def main() -> None:
         served([], server_env(Path(tmp))) as (base, _),
         chromium(args.width, args.height) as driver,
     ):
+        # A phone's viewport (the window size would include the window's own edges and
+        # a desktop scroll bar): the page gets exactly width × height CSS pixels.
+        driver.execute_cdp_cmd(
+            "Emulation.setDeviceMetricsOverride",
+            {"width": args.width, "height": args.height, "deviceScaleFactor": 1, "mobile": True},
+        )
         began = time.perf_counter()
         driver.get(base + "/?fontsize=14")
         wait_for_app(driver)
         first_bytes = time.perf_counter() - began
         time.sleep(4)
+        # the terminal's area in the page (xterm.js draws it on canvases)
+        area = driver.execute_script(
+            "const r = document.querySelector('.xterm-screen').getBoundingClientRect();"
+            "return [Math.round(r.width), Math.round(r.height)];"
+        )
         driver.save_screenshot(str(images / "serve-decks.png"))
         press(driver, Keys.ENTER, pause=2.5)
         press(driver, Keys.SPACE, pause=2.0)
         driver.save_screenshot(str(images / "serve-card.png"))
     print(f"first bytes of the app in the browser: {first_bytes:.2f} s")
+    print(f"the app's terminal in the page: {area[0]}×{area[1]} CSS pixels")
     print(f"wrote {images / 'serve-decks.png'} and {images / 'serve-card.png'}")
 
 

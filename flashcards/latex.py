@@ -882,14 +882,14 @@ MAX_UNBROKEN = 60
 _BREAK_AFTER = _RELATIONS | set("+-−±∓,")
 
 
-def _unbreakable(formula: str) -> str:
+def _unbreakable(formula: str, max_unbroken: int = MAX_UNBROKEN) -> str:
     """One line of rendered math with its spaces made unbreakable, so that a terminal wraps
     it as a unit (`D_KL(q ‖ p)` never ends a line at `‖`).
 
     A space beside a box marker stays a space: the `**` the box becomes must touch white
     space to be read as bold.
     """
-    long = len(formula) > MAX_UNBROKEN
+    long = len(formula) > max_unbroken
     out = list(formula)
     depth = 0
     for i, ch in enumerate(formula):
@@ -903,6 +903,21 @@ def _unbreakable(formula: str) -> str:
             if not (beside_box or may_break):
                 out[i] = UNBREAKABLE_SPACE
     return "".join(out)
+
+
+def fit_formulas(text: str, width: int) -> str:
+    """Rendered text whose formulas wider than `width` columns may break after a top-level
+    relation, `+` or `-`, as a formula wider than `MAX_UNBROKEN` may: for a column narrower
+    than the renderer assumes (a choice option, a phone's screen). A formula is a run of
+    characters joined by `UNBREAKABLE_SPACE`; one that fits is left whole."""
+
+    def fit(match: re.Match[str]) -> str:
+        unit = match.group(0)
+        if len(unit) <= width or UNBREAKABLE_SPACE not in unit:
+            return unit
+        return _unbreakable(unit.replace(UNBREAKABLE_SPACE, " "), max_unbroken=width)
+
+    return re.sub(r"\S+", fit, text)
 
 
 def markdown_for_terminal(markdown: str, macros: Mapping[str, str] | None = None) -> str:

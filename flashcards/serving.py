@@ -32,6 +32,9 @@ COOKIE = "flashcards_session"
 #: Seconds a wrong password waits before its answer, to slow guessing down.
 WRONG_PASSWORD_DELAY = 1.0
 
+#: Lays the app's page out at the device's width (a phone's, not a desktop page's).
+VIEWPORT_TAG = '<meta name="viewport" content="width=device-width, initial-scale=1">'
+
 LOGIN_PAGE = """<!DOCTYPE html>
 <html><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -133,7 +136,12 @@ def make_server(command: str, host: str, port: int, password: str | None) -> Any
                 "config": {"static": {"url": f"{base}/static/"}},
                 "application": {"name": self.title},
             }
-            return aiohttp_jinja2.render_template("app_index.html", request, context)
+            page = aiohttp_jinja2.render_template("app_index.html", request, context)
+            # textual-serve's page has no viewport tag, so a phone would lay it out as a
+            # desktop page (980 pixels) and shrink it: with the tag the app gets the
+            # phone's own width, about 45 columns of readable text.
+            page.text = page.text.replace("<head>", "<head>\n    " + VIEWPORT_TAG, 1)
+            return page
 
         async def on_startup(self, app: web.Application) -> None:
             self.console.print(start_message(host, port, bool(password)), highlight=False)

@@ -364,6 +364,11 @@ DIGITS = frozenset("0123456789")
 #: Full-width digits (`２`, as some input methods type them) read as ASCII digits, one for
 #: one, so positions stay right; full-width letters stay refused.
 FULL_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
+#: Blanks a formula copied off the screen holds where it had spaces: the braille blank the
+#: terminal renderer puts between a formula's parts (so it never breaks inside one) reads as
+#: a space, one for one. (The no-break, narrow no-break and thin spaces are white space to
+#: the lexer already.)
+PASTED_BLANKS = str.maketrans({"\u2800": " "})
 _STARTS = {"num", "name", "func", "const", "latex"}
 
 
@@ -705,7 +710,7 @@ def parse(text: str, ctx: Context | None = None, *, limit: int = DECK_LIMIT) -> 
     """Parse text into a tree, raising ReadError with the problem's position."""
     ctx = ctx or Context()
     check_characters(text, limit)
-    tokens = _Lexer(text.translate(FULL_WIDTH_DIGITS), ctx).run()
+    tokens = _Lexer(text.translate(FULL_WIDTH_DIGITS).translate(PASTED_BLANKS), ctx).run()
     tree = _Parser(tokens, ctx).top()
     _check_placement(tree)
     check_limits(tree)

@@ -179,7 +179,7 @@ def test_choice_question_with_one_option_picked(snap_compare, app) -> None:
     assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
 
 
-def test_below_the_minimum_size_the_footer_says_so(snap_compare, app) -> None:
+def test_at_60x20_the_footer_shows_the_keys_that_fit(snap_compare, app) -> None:
     assert snap_compare(app, terminal_size=(60, 20), run_before=_study)
 
 
@@ -192,3 +192,49 @@ def test_a_notice_sits_under_the_card(snap_compare, app) -> None:
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+
+
+# -- a phone's width in a browser (about 45 columns) ----------------------------------------
+
+PHONE = (45, 40)
+
+
+def test_decks_screen_at_a_phones_width(snap_compare, app) -> None:
+    assert snap_compare(app, terminal_size=PHONE, run_before=_ready)
+
+
+def test_answer_with_grades_at_a_phones_width(snap_compare, app) -> None:
+    async def run_before(pilot) -> None:
+        await _study(pilot)
+        await pilot.press("space")
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=PHONE, run_before=run_before)
+
+
+def test_math_verdict_at_a_phones_width(snap_compare, app) -> None:
+    async def run_before(pilot) -> None:
+        await _to_kind(pilot, CardKind.MATH)
+        await pilot.press("3", "x", "enter")
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=PHONE, run_before=run_before)
+
+
+def test_choice_marked_at_a_phones_width(snap_compare, app) -> None:
+    async def run_before(pilot) -> None:
+        await _to_kind(pilot, CardKind.CHOICE)
+        await pilot.press("a", "b", "enter")
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=PHONE, run_before=run_before)
+
+
+def test_summary_at_a_phones_width(snap_compare, app) -> None:
+    async def run_before(pilot) -> None:
+        await _study(pilot)
+        await pilot.press("space", "5", "space", "2", "q")
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=PHONE, run_before=run_before)

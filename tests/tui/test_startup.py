@@ -114,8 +114,10 @@ async def test_a_failing_daily_backup_warns_and_the_decks_still_load(store) -> N
         await pilot.pause()
         await app.workers.wait_for_complete()
         await pilot.pause()
-        messages = [n.message for n in app._notifications]
+        # the deck list shows notices as lines (NoticeBar), not as Textual's toasts
+        messages = [n.message for n in app.notices]
         assert any("no daily backup: disk full" in m for m in messages)
+        assert "no daily backup: disk full" in str(app.screen.query_one("#notices").render())
         assert loaded == [True] and app.decks_ready
 
 
@@ -268,7 +270,7 @@ async def test_studying_or_quizzing_before_the_decks_load_starts_nothing(store) 
         screen.study_all()
         screen.quiz_all()
         await pilot.pause()
-        messages = [n.message for n in app._notifications]
+        messages = [n.message for n in app.notices]  # the deck list's notice lines
         assert messages.count("Still loading the decks…") == 4
         assert app.screen is screen
         release.set()

@@ -78,6 +78,14 @@ def test_stats_screen_120x40(snap_compare, app) -> None:
     assert snap_compare(app, terminal_size=(120, 40), run_before=open_stats)
 
 
+def test_stats_screen_at_a_phones_width(snap_compare, app) -> None:
+    async def run_before(pilot) -> None:
+        await open_stats(pilot)
+        await pilot.pause(0.2)  # the charts are drawn again at the width they are given
+
+    assert snap_compare(app, terminal_size=(45, 40), run_before=run_before)
+
+
 def test_stats_screen_scrolled_to_the_charts_80x24(snap_compare, app) -> None:
     async def run_before(pilot) -> None:
         await open_stats(pilot)

@@ -113,15 +113,23 @@ async def test_a_notice_takes_its_own_lines_and_never_covers_the_card(store, dec
 
 
 async def test_a_toast_left_from_the_deck_list_is_not_drawn_over_a_card(store, deck_dir):
+    from textual.app import App
     from textual.widgets._toast import Toast
 
     app = make_app(store, deck_dir)
     app.NOTIFICATION_TIMEOUT = 60
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
         await settle(app, pilot)
-        app.notify("a toast on the deck list")
+        app.notify("a notice on the deck list")
         await pilot.pause()
-        assert any(t.display for t in app.screen.query(Toast))  # the deck list has toasts
+        # the deck list shows notices as lines too (NoticeBar), not as toasts over the decks
+        assert "a notice on the deck list" in notices(app.screen)
+        assert not app.screen.query(Toast)
+        # a toast of Textual's own (raised where no notice line is) is not drawn either
+        App.notify(app, "a toast on the deck list")
+        await pilot.pause()
+        assert app.screen.query(Toast)
+        assert not any(t.display for t in app.screen.query(Toast))
         screen = await study(app, pilot)
         await pilot.pause()
         assert screen.query(Toast)  # Textual moved it to the study screen, which hides it
@@ -264,19 +272,25 @@ async def test_the_command_palette_opens_the_statistics(store, deck_dir) -> None
         assert isinstance(app.screen, StatsScreen)
 
 
-async def test_below_80x24_the_footer_says_the_minimum_size(store, deck_dir) -> None:
+async def test_below_80_columns_the_footer_shows_the_keys_that_fit(store, deck_dir) -> None:
     from tui.widgets import Footer
 
     app = make_app(store, deck_dir)
     async with app.run_test(size=(60, 20)) as pilot:
         screen = await study(app, pilot)
         footer = screen.query_one(Footer)
-        text = " ".join(str(s.render()) for s in footer.query(Static))
-        assert "80×24" in text and "60×20" in text
+        # short labels, the most needed keys first, help last; no minimum-size line
+        assert footer_keys(screen)[0] == "space" and footer_keys(screen)[-1] == "?"
+        assert "q" in footer_keys(screen)
+        assert not footer.query(Static)
+        await pilot.resize_terminal(10, 20)  # not even one key and help fit: it says so
+        await pilot.pause()
+        await pilot.pause()
+        assert "10×20" in " ".join(str(s.render()) for s in footer.query(Static))
         await pilot.resize_terminal(80, 24)
         await pilot.pause()
         await pilot.pause()
-        assert "80×24" not in " ".join(str(s.render()) for s in footer.query(Static))
+        assert not footer.query(Static)
         assert footer_keys(screen)
 
 

@@ -16,24 +16,49 @@ from flashcards.errors import problems_summary
 from flashcards.session import DeckCounts, combined, in_decks
 from tui.text import plain
 from tui.widgets import Footer
+from tui.widgets.notices import NoticeBar
 
 ALL = "*"  # the option id of "All decks" (deck names never start with `*`)
 #: Columns of the deck list: the deck name, then three counts.
 NAME_WIDTH, COUNT_WIDTH = 46, 8
 #: Columns around the deck names: the box's border and padding, the counts, a margin.
 AROUND_NAMES = 34
+#: Below this width (a phone is about 45 columns) the counts take narrower columns under
+#: short headings, so that each deck stays on one line; the names get all but the counts,
+#: the box and room for a scroll bar.
+NARROW = 80
+NARROW_COUNT_WIDTH = 5
+AROUND_NARROW_NAMES = 3 * NARROW_COUNT_WIDTH + 5
+#: The count columns' headings, full and short.
+HEADINGS = ("New", "Repeat", "Review")
+SHORT_HEADINGS = ("New", "Rep", "Rev")
 
 
 def name_width(screen_width: int) -> int:
-    """Width of the deck-name column: 46 at 80 columns, wider on a wider terminal."""
+    """Width of the deck-name column: 46 at 80 columns, wider on a wider terminal, and what
+    the narrow count columns leave on a narrower one."""
+    if screen_width < NARROW:
+        return max(8, screen_width - AROUND_NARROW_NAMES)
     return max(NAME_WIDTH, screen_width - AROUND_NAMES)
 
 
-def row_text(label: str, new: str, repeat: str, review: str, width: int = NAME_WIDTH) -> Content:
+def count_width(screen_width: int) -> int:
+    """Width of each count column."""
+    return NARROW_COUNT_WIDTH if screen_width < NARROW else COUNT_WIDTH
+
+
+def row_text(
+    label: str,
+    new: str,
+    repeat: str,
+    review: str,
+    width: int = NAME_WIDTH,
+    count: int = COUNT_WIDTH,
+) -> Content:
     """One line of the deck list, as plain text (deck names are never read as markup)."""
     if len(label) > width:
         label = label[: width - 1] + "…"
-    counts = "".join(c.rjust(COUNT_WIDTH) for c in (new, repeat, review))
+    counts = "".join(c.rjust(count) for c in (new, repeat, review))
     return Content(label.ljust(width) + counts)
 
 
@@ -91,9 +116,12 @@ class DecksScreen(Screen[None]):
         yield Static(totals, id="totals", classes="quiet")
         with VerticalScroll(id="problems"):
             yield Static("", id="problem-list")
+        # Notices are lines above the footer (as on the study screens), never over the decks.
+        yield NoticeBar()
         yield Footer()
 
     def on_mount(self) -> None:
+        self.app.show_notices()
         if self.app.problems:  # problems already known at start show at once
             self.show_problems()
         self.query_one(OptionList).focus()
@@ -104,7 +132,9 @@ class DecksScreen(Screen[None]):
             self.show_problems()
 
     def _columns(self) -> Content:
-        return row_text(" Deck", "New", "Repeat", "Review", name_width(self.app.size.width))
+        width = self.app.size.width
+        headings = SHORT_HEADINGS if width < NARROW else HEADINGS
+        return row_text(" Deck", *headings, name_width(width), count_width(width))
 
     def on_resize(self) -> None:
         # The name column follows the terminal's width (start-up's resize changes nothing).
@@ -137,12 +167,13 @@ class DecksScreen(Screen[None]):
         limit = app.backend.total(app.today)
         total = combined(counts.values(), limit)
         width = self._built_width = name_width(app.size.width)
-        rows = [Option(row_text(" All decks", *_cells(total), width), id=ALL)]
+        count = count_width(app.size.width)
+        rows = [Option(row_text(" All decks", *_cells(total), width, count), id=ALL)]
         for name, depth, c in deck_tree(counts):
             label = " " + "  " * depth + plain(name.split("::")[-1])
-            rows.append(Option(row_text(label, *_cells(c.capped(limit)), width), id=name))
+            rows.append(Option(row_text(label, *_cells(c.capped(limit)), width, count), id=name))
         heading = "Decks" if app.decks_ready else "Decks  (loading…)"
-        when = app.today.strftime("%A %d %B %Y")
+        when = app.today.strftime("%A %d %B %Y" if app.size.width >= NARROW else "%a %d %b")
         totals = Content(
             f"{when}  ·  today: {total.new} new, {total.repeat} repeat, {total.review} review"
             + (f"  ·  tag: {plain(app.options.tag)}" if app.options.tag else "")
@@ -229,6 +260,7 @@ class DecksScreen(Screen[None]):
         # Back from a session: the counts changed. (The first showing has just read them.)
         if self._resumed_once:
             self.refresh_counts()
+            self.app.show_notices()
         self._resumed_once = True
 
 

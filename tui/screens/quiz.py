@@ -77,11 +77,21 @@ def score_table(
             where = f"{deck.path.name}:{card.note.line}"
             question = one_line(card, deck, max(20, width - 1 - len(where)))
             missed.append(f"{plain(where)} {plain(question)}")
+    # the names' column: 40 wide, narrower on a narrow screen (the score takes up to 8)
+    column = max(8, min(40, width - 10))
     lines = ["By deck"]
-    lines += [f"  {plain(d):<40} {right_deck[d]}/{n}" for d, n in sorted(by_deck.items())]
+    lines += [
+        f"  {_fit(plain(d), max(8, width - 10)):<{column}} {right_deck[d]}/{n}"
+        for d, n in sorted(by_deck.items())
+    ]
     lines.append("By kind")
-    lines += [f"  {k:<40} {right_kind[k]}/{n}" for k, n in sorted(by_kind.items())]
+    lines += [f"  {k:<{column}} {right_kind[k]}/{n}" for k, n in sorted(by_kind.items())]
     return lines, missed
+
+
+def _fit(name: str, width: int) -> str:
+    """`name`, cut with "…" to `width` columns when longer."""
+    return name if len(name) <= width else name[: width - 1] + "…"
 
 
 class QuizSummaryScreen(Screen[None]):

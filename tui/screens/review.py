@@ -26,7 +26,7 @@ from textual.widgets import Input, LoadingIndicator, Markdown, ProgressBar, Stat
 from textual.worker import get_current_worker
 
 from flashcards.cards import Card, CardKind, Deck
-from flashcards.latex import unescape_markdown
+from flashcards.latex import fit_formulas
 from flashcards.report import answer_seconds
 from flashcards.session import Session, buried_until
 from tui import review_flow
@@ -41,10 +41,14 @@ from tui.render import (
 )
 from tui.review_flow import GRADE_SHORT, PROPOSED, Checked
 from tui.widgets import Footer
-from tui.widgets.choice import ChoiceOption
+from tui.widgets.choice import ChoiceOption, option_text
 from tui.widgets.notices import NoticeBar
 
 __all__ = ["ReviewScreen", "Undoable"]
+
+#: Columns around a card's text: the card box's border and padding, a scroll bar, and the
+#: Markdown paragraphs' own margins.
+CARD_MARGINS = 10
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,6 +111,8 @@ class ReviewScreen(Screen[None]):
     ]
 
     phase: reactive[str] = reactive("question", init=False)
+    #: The text width the card's formulas were last fitted to.
+    _fitted_width = 0
 
     def __init__(self, queue: list[str], graded: list[str] | None = None) -> None:
         super().__init__()
@@ -131,6 +137,8 @@ class ReviewScreen(Screen[None]):
         self._new: dict[str, bool | None] = {}
         #: Notices about the card on screen, taken away when another card shows.
         self._card_notices: list[Notification | None] = []
+        #: The card sides as rendered, before fitting their formulas to the width.
+        self._sides: dict[str, str] = {}
 
     # -- layout -----------------------------------------------------------------------------
 
@@ -247,8 +255,8 @@ class ReviewScreen(Screen[None]):
         front, self.images = side_markdown(front_source(card), deck.macro_map, deck.path)
         if card.kind is CardKind.CLOZE:
             front = front or "(empty)"
-        self.query_one("#front", Markdown).update(front)
-        self.query_one("#back", Markdown).update("")
+        self._show_markdown("#front", front)
+        self._show_markdown("#back", "")
         self.query_one("#back").display = False
         self.query_one("#verdict", Static).update("")
         self.query_one("#verdict").display = True
@@ -282,7 +290,7 @@ class ReviewScreen(Screen[None]):
         if card.kind is CardKind.CHOICE:
             for i, choice in enumerate(card.note.choices):
                 text, _ = side_markdown(choice.text, self.deck.macro_map if self.deck else None)
-                self.choices.append(ChoiceOption(i, plain(unescape_markdown(text))))
+                self.choices.append(ChoiceOption(i, plain(option_text(text))))
             box.mount_all(self.choices)
             box.display = True
         else:
@@ -337,13 +345,29 @@ class ReviewScreen(Screen[None]):
         card, deck = self.card, self.deck
         if card.kind is CardKind.CLOZE:
             front, _ = side_markdown(front_source(card, reveal=True), deck.macro_map, deck.path)
-            self.query_one("#front", Markdown).update(front)
+            self._show_markdown("#front", front)
         back, images = side_markdown(back_source(card), deck.macro_map, deck.path)
         self.images += images
         if back.strip():
-            back_md = self.query_one("#back", Markdown)
-            back_md.update(back)
-            back_md.display = True
+            self._show_markdown("#back", back)
+            self.query_one("#back").display = True
+
+    def _show_markdown(self, selector: str, markdown: str) -> None:
+        """Show a card side, its formulas fitted to the card's width (see `fit_formulas`):
+        on a phone, a formula wider than the card breaks after a top-level sign, not inside."""
+        self._sides[selector] = markdown
+        self._fitted_width = self._text_width()
+        self.query_one(selector, Markdown).update(fit_formulas(markdown, self._fitted_width))
+
+    def _text_width(self) -> int:
+        """Columns of a card's text: the card box less its border, padding and scroll bar,
+        and the Markdown's own margins."""
+        return max(10, self.app.size.width - CARD_MARGINS)
+
+    def on_resize(self, event: events.Resize) -> None:
+        if self._sides and self._text_width() != self._fitted_width:
+            for selector, markdown in self._sides.items():
+                self._show_markdown(selector, markdown)
 
     # -- question phase ---------------------------------------------------------------------
 
@@ -423,7 +447,7 @@ class ReviewScreen(Screen[None]):
     def preview_reading(self, event: Input.Changed) -> None:
         if self.card is None or self.card.kind is not CardKind.MATH or self.phase != "typing":
             return
-        preview = _reading_preview(event.value, self.card)
+        preview = _reading_preview(event.value, self.card, self.deck)
         self.query_one("#preview", Static).update(Content(preview))
 
     @on(Input.Submitted, "#answer")
@@ -751,22 +775,25 @@ class ReviewScreen(Screen[None]):
         self.app.switch_screen(SummaryScreen(dict(self.stats)))
 
 
-def _reading_preview(typed: str, card: Card) -> str:
-    """How the checker will read the input (its grammar only, no sympy); "" for no input."""
+def _reading_preview(typed: str, card: Card, deck: Deck | None = None) -> str:
+    """How the checker will read the input (its grammar only, no sympy); "" for no input.
+
+    The reading is the check's own: with the card's expected answer and options, so a σ the
+    expected answer writes as a function (the logistic σ(x)) is one here too.
+    """
     if not typed.strip():
         return ""
     try:
-        from flashcards.answers import describe
+        from flashcards.answers import read_answer
+        from flashcards.answers.grammar import error_text
     except ImportError:
         return ""
     spec = card.note.math
-    names = spec.names if spec else ()
-    functions = [
-        d.split("=")[0].split("(")[0].strip()
-        for d in (spec.definitions if spec else ())
-        if "(" in d.split("=")[0]
-    ]
+    if spec is None:
+        return ""
+    macros = deck.macro_map if deck is not None else None
     try:
-        return plain(describe(typed, names, functions))
+        reading = read_answer(typed, expected=spec.expected, **spec.options(), macros=macros)
     except Exception as error:  # noqa: BLE001 - the preview never stops typing
         return f"cannot read this yet: {error}"
+    return plain(f"read as: {reading.pretty}" if reading.ok else error_text(reading))

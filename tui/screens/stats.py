@@ -132,6 +132,17 @@ class StatsScreen(Screen[None]):
 
     def on_resize(self) -> None:
         self.set_class(self.size.width >= WIDE, "-wide")
+        if self.stats is not None and _panel_width(self.app.size.width) != self._fitted_for:
+            self.show(self.stats)  # the charts' widths follow the screen's
+
+    #: The panel width the charts were last fitted to.
+    _fitted_for = 0
+
+    def _fitted(self, best: int) -> int:
+        """A chart's width: its best, or the width of a full-width panel when narrower (a
+        phone), so that it is drawn whole instead of cut at the panel's edge."""
+        self._fitted_for = _panel_width(self.app.size.width)
+        return min(best, self._fitted_for)
 
     @work(thread=True, exclusive=True, group="stats")
     def load(self) -> Stats:
@@ -164,14 +175,19 @@ class StatsScreen(Screen[None]):
         self.query_one("#heat-heading", Static).update(heatmap_heading(heat))
         self.query_one("#heat-legend", Static).update(heat_legend(heat) if heat.total else "")
         plot = self._plot("heat-plot", draw_heatmap, heat, show=bool(heat.total))
-        plot.styles.width = heatmap_weeks(heat) + HEAT_MARGIN[0]
+        plot.styles.width = self._fitted(heatmap_weeks(heat) + HEAT_MARGIN[0])
         plot.styles.height = 7 + HEAT_MARGIN[1]
 
         self.query_one("#forecast-heading", Static).update(forecast_heading(stats.forecast))
+        best = forecast_width(stats.forecast)
+        width = self._fitted(best)
         plot = self._plot(
-            "forecast-plot", draw_forecast, stats.forecast, show=bool(stats.forecast.total)
+            "forecast-plot",
+            draw_forecast if width == best else _draw_narrow_forecast,
+            stats.forecast,
+            show=bool(stats.forecast.total),
         )
-        plot.styles.width = forecast_width(stats.forecast)
+        plot.styles.width = width
 
         self.query_one("#retention-text", Static).update(
             "\n".join(retention_lines(stats.retention) + fsrs_lines(stats))
@@ -235,3 +251,18 @@ class StatsScreen(Screen[None]):
     def action_back(self) -> None:
         if len(self.app.screen_stack) > 1:
             self.app.pop_screen()
+
+
+def _panel_width(screen_width: int) -> int:
+    """Columns inside a full-width panel: the body's padding and scroll bar and the panel's
+    border and padding taken off."""
+    return max(10, screen_width - 8)
+
+
+def _draw_narrow_forecast(plt: Any, forecast: Any) -> None:
+    """The forecast narrower than its best width: a date every two weeks, not every week,
+    so that the labels never overlap."""
+    draw_forecast(plt, forecast)
+    days = forecast.days()
+    ticks = list(range(0, len(days), 14))
+    plt.xticks(ticks, [days[i].day.strftime("%b %d") for i in ticks])

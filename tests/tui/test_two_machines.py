@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from textual.widgets import Markdown, Static
+from textual.widgets import Markdown, OptionList, Static
 from tui_helpers import TODAY
 
 from flashcards.cards import CardKind
@@ -100,6 +100,13 @@ async def test_the_desktop_studies_the_laptops_deck_from_the_stored_text(db_url,
             await settle(app, pilot)
             assert {"ppo:0", "half-g:0", "loop:0", "desk:0"} <= set(app.cards)
             assert [d.name for d in app.elsewhere] == ["ml::rl"]
+            # the deck list marks the laptop's deck, and only it, and says what the mark means
+            options = app.screen.query_one(OptionList)
+            rows = {o.id: str(o.prompt) for o in options.options}
+            assert "⇄" in rows["ml::rl"]
+            assert not any("⇄" in text for key, text in rows.items() if key != "ml::rl")
+            totals = str(app.screen.query_one("#totals", Static).render())
+            assert "⇄ another machine's files" in totals
             app.start_study(["ml::rl"])
             await pilot.pause()
             screen = app.screen

@@ -47,6 +47,10 @@ def count_width(screen_width: int) -> int:
     return NARROW_COUNT_WIDTH if screen_width < NARROW else COUNT_WIDTH
 
 
+#: After a deck's name: its files are on another machine (studied from the stored text).
+ELSEWHERE_MARK = "⇄"
+
+
 def row_text(
     label: str,
     new: str,
@@ -169,14 +173,23 @@ class DecksScreen(Screen[None]):
         width = self._built_width = name_width(app.size.width)
         count = count_width(app.size.width)
         rows = [Option(row_text(" All decks", *_cells(total), width, count), id=ALL)]
+        # decks whose files are on another machine, studied from their stored text
+        elsewhere = {d.name for d in app.elsewhere}
         for name, depth, c in deck_tree(counts):
             label = " " + "  " * depth + plain(name.split("::")[-1])
+            if name in elsewhere:
+                label += f" {ELSEWHERE_MARK}"
             rows.append(Option(row_text(label, *_cells(c.capped(limit)), width, count), id=name))
         heading = "Decks" if app.decks_ready else "Decks  (loading…)"
         when = app.today.strftime("%A %d %B %Y" if app.size.width >= NARROW else "%a %d %b")
         totals = Content(
             f"{when}  ·  today: {total.new} new, {total.repeat} repeat, {total.review} review"
             + (f"  ·  tag: {plain(app.options.tag)}" if app.options.tag else "")
+            + (
+                f"  ·  {ELSEWHERE_MARK} another machine's files"
+                if elsewhere.intersection(counts)
+                else ""
+            )
         )
         return rows, heading, totals
 

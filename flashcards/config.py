@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from flashcards.errors import FlashcardsError
 from flashcards.session import DEFAULT_LEECH_THRESHOLD
@@ -45,6 +45,23 @@ class DeckLimits:
     reviews_per_day: int | None = None
 
 
+_T = TypeVar("_T")
+
+
+def nearest(table: Mapping[str, _T], deck: str, default: _T) -> _T:
+    """What `table` sets for `deck` or its nearest parent (`a::b` is under `a`), else `default`.
+
+    The one rule for every per-deck setting: limits, schedulers, FSRS fits.
+    """
+    name = deck
+    while True:
+        if name in table:
+            return table[name]
+        if "::" not in name:
+            return default
+        name = name.rpartition("::")[0]
+
+
 @dataclass(frozen=True, slots=True)
 class Limits:
     """How many new cards and reviews a day: globally, and per deck where set."""
@@ -56,14 +73,7 @@ class Limits:
 
     def for_deck(self, deck: str) -> DeckLimits:
         """The limits set for `deck` or its nearest configured parent (`a::b` is under `a`)."""
-        table = dict(self.per_deck)
-        name = deck
-        while True:
-            if name in table:
-                return table[name]
-            if "::" not in name:
-                return DeckLimits()
-            name = name.rpartition("::")[0]
+        return nearest(dict(self.per_deck), deck, DeckLimits())
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,14 +89,7 @@ class Scheduling:
 
     def for_deck(self, deck: str) -> str:
         """The scheduler of `deck`: its own, its nearest configured parent's, or the default."""
-        table = dict(self.per_deck)
-        name = deck
-        while True:
-            if name in table:
-                return table[name]
-            if "::" not in name:
-                return self.scheduler
-            name = name.rpartition("::")[0]
+        return nearest(dict(self.per_deck), deck, self.scheduler)
 
     @property
     def uses_fsrs(self) -> bool:

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 
-from flashcards.config import Scheduling
+from flashcards.config import Scheduling, nearest
 from flashcards.store.tables import (
     CARDS,
     FSRS_PARAMETERS,
@@ -75,13 +75,7 @@ def save_parameters(conn: sa.Connection, fitted: FittedParameters) -> None:
 
 def parameters_for(fitted: Mapping[str, FittedParameters], deck: str) -> FittedParameters | None:
     """The fit for `deck`: its own, its nearest parent's, the collection's, or None."""
-    name = deck
-    while True:
-        if name in fitted:
-            return fitted[name]
-        if "::" not in name:
-            return fitted.get("")
-        name = name.rpartition("::")[0]
+    return nearest(fitted, deck, fitted.get(""))
 
 
 def _encode(scheduling: Scheduling) -> str:

@@ -23,14 +23,9 @@ _cluster = None
 @pytest.fixture(scope="session")
 def pg_cluster():
     """One throwaway PostgreSQL cluster per test process, removed at the end."""
-    from pg_server import Cluster, missing
+    from pg_server import cluster_or_skip
 
-    reason = missing()
-    if reason:
-        pytest.skip(f"PostgreSQL tests skipped: {reason}")
-    cluster = Cluster.start()
-    yield cluster
-    cluster.stop()
+    yield from cluster_or_skip()
 
 
 @pytest.fixture

@@ -15,6 +15,7 @@ import shutil
 import subprocess
 import tempfile
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -189,3 +190,16 @@ class Cluster:
         """Stop the server and remove the cluster's folder."""
         self.stop_server()
         shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def cluster_or_skip() -> Iterator[Cluster]:
+    """A fixture's body: a throwaway cluster, removed afterwards; the test skips, saying
+    why, where none can be started."""
+    import pytest
+
+    reason = missing()
+    if reason:
+        pytest.skip(f"PostgreSQL tests skipped: {reason}")
+    cluster = Cluster.start()
+    yield cluster
+    cluster.stop()

@@ -238,14 +238,9 @@ def test_grade_while_the_server_refuses_fails_clearly_and_loses_nothing_acknowle
 def _restartable_cluster():
     """A cluster of the module's own, since its tests stop and start the server: the
     session's `pg_cluster` stays up for the other tests of this process."""
-    from pg_server import Cluster, missing
+    from pg_server import cluster_or_skip
 
-    reason = missing()
-    if reason:
-        pytest.skip(f"PostgreSQL tests skipped: {reason}")
-    cluster = Cluster.start()
-    yield cluster
-    cluster.stop()
+    yield from cluster_or_skip()
 
 
 @pytest.fixture

@@ -184,29 +184,21 @@ class AcceptedAnswer:
 
 # Built once, so SQLAlchemy's compiled cache serves the hot path (on PostgreSQL).
 _SELECT_STATE = sa.select(*STATE_COLUMNS).where(CARDS.c.id == sa.bindparam("cid"))
-_SELECT_GRADE = (
-    sa.select(*STATE_COLUMNS, CARDS.c.deck, CARDS.c.fsrs_stability, CARDS.c.fsrs_difficulty)
-    .where(CARDS.c.id == sa.bindparam("cid"))
-    .with_for_update()
-)
 # The SET clause comes from the parameter names (the state columns and `suspended`).
 _UPDATE_STATE = sa.update(CARDS).where(CARDS.c.id == sa.bindparam("cid"))
 _INSERT_LOG = sa.insert(LOG)
 # A grade on SQLite: the same statements, run on the driver's cursor (see `Prepared`).
 _GRADE_COLUMNS = (*(c.name for c in STATE_COLUMNS), "deck", "fsrs_stability", "fsrs_difficulty")
-_SQLITE_SELECT_GRADE = Prepared(
-    sa.select(*(CARDS.c[name] for name in _GRADE_COLUMNS)).where(CARDS.c.id == sa.bindparam("cid"))
+_GRADE_ROW = sa.select(*(CARDS.c[name] for name in _GRADE_COLUMNS)).where(
+    CARDS.c.id == sa.bindparam("cid")
 )
+_SELECT_GRADE = _GRADE_ROW.with_for_update()  # a server's other machines wait for it
+_SQLITE_SELECT_GRADE = Prepared(_GRADE_ROW)
 _SQLITE_UPDATE_STATE = Prepared(
     _UPDATE_STATE,
     [*(c.name for c in STATE_COLUMNS), "fsrs_stability", "fsrs_difficulty"],
 )
 _SQLITE_INSERT_LOG = Prepared(_INSERT_LOG, [c.name for c in LOG.c if c.name != "id"])
-
-
-def _memory(stability: float | None, difficulty: float | None) -> Memory | None:
-    """The FSRS memory in a card's two columns, or None when FSRS has not computed it."""
-    return None if stability is None or difficulty is None else Memory(stability, difficulty)
 
 
 class Store:
@@ -533,19 +525,11 @@ class Store:
         if self._sqlite:
             return self._grade_sqlite(card_id, grade, options)
         with self._tx(write=True) as conn:
-            row = conn.execute(_SELECT_GRADE, {"cid": card_id}).first()
+            row = conn.execute(_SELECT_GRADE, {"cid": card_id}).mappings().first()
             if row is None:
                 raise FlashcardsError(f"no card {card_id!r} in the collection")
-            fsrs = self._fsrs_settings(conn, row.deck) if self.scheduling.uses_fsrs else None
-            entry = apply_grade(
-                card_id, state_of(row), grade, memory=memory_of(row), fsrs=fsrs, **options
-            )
-            if entry.kind == "review":
-                values = state_values(entry.after)
-                if fsrs is not None:
-                    values.update(memory_values(entry.after_memory))
-                values["cid"] = card_id
-                values["suspended"] = bool(row.suspended) or entry.leech
+            entry, values = self._graded(conn, card_id, row, grade, options)
+            if values is not None:
                 conn.execute(_UPDATE_STATE, values)
             result = conn.execute(_INSERT_LOG, log_values(entry))
             (log_id,) = result.inserted_primary_key
@@ -577,30 +561,8 @@ class Store:
                     row = dict(
                         zip(_GRADE_COLUMNS, _SQLITE_SELECT_GRADE.typed(dialect, found), strict=True)
                     )
-                    fsrs = (
-                        self._fsrs_settings(conn, row["deck"])
-                        if self.scheduling.uses_fsrs
-                        else None
-                    )
-                    entry = apply_grade(
-                        card_id,
-                        ReviewState(
-                            row["repetitions"],
-                            row["interval_days"],
-                            row["ease_pct"],
-                            row["due"],
-                            row["lapses"],
-                        ),
-                        grade,
-                        memory=_memory(row["fsrs_stability"], row["fsrs_difficulty"]),
-                        fsrs=fsrs,
-                        **options,
-                    )
-                    if entry.kind == "review":
-                        values = state_values(entry.after)
-                        values.update(memory_values(entry.after_memory))
-                        values["cid"] = card_id
-                        values["suspended"] = bool(row["suspended"]) or entry.leech
+                    entry, values = self._graded(conn, card_id, row, grade, options)
+                    if values is not None:
                         cursor.execute(*_SQLITE_UPDATE_STATE.args(dialect, values))
                     cursor.execute(*_SQLITE_INSERT_LOG.args(dialect, log_values(entry)))
                     log_id = cursor.lastrowid
@@ -615,6 +577,28 @@ class Store:
             finally:
                 cursor.close()
         return replace(entry, id=log_id)
+
+    def _graded(
+        self,
+        conn: sa.Connection,
+        card_id: str,
+        row: Mapping[str, Any],
+        grade: int,
+        options: dict[str, Any],
+    ) -> tuple[LogEntry, dict[str, Any] | None]:
+        """What a grade of the card in `row` (the `_GRADE_COLUMNS`) logs, and the card's new
+        column values when it changes the card's state (a review; None for a repeat)."""
+        fsrs = self._fsrs_settings(conn, row["deck"]) if self.scheduling.uses_fsrs else None
+        entry = apply_grade(
+            card_id, state_of(row), grade, memory=memory_of(row), fsrs=fsrs, **options
+        )
+        if entry.kind != "review":
+            return entry, None
+        values = state_values(entry.after)
+        values.update(memory_values(entry.after_memory))  # unchanged under SM-2
+        values["cid"] = card_id
+        values["suspended"] = bool(row["suspended"]) or entry.leech
+        return entry, values
 
     # --- schedulers: FSRS settings, fitted parameters, switching -------------------------------
 

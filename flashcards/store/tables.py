@@ -249,12 +249,14 @@ STATE_COLUMNS = (
 
 
 def state_of(row: Any, prefix: str = "") -> ReviewState:
+    """The SM-2 state in a row's columns (a result row, or a mapping of column names)."""
+    values = getattr(row, "_mapping", row)
     return ReviewState(
-        repetitions=row._mapping[f"{prefix}repetitions"],
-        interval_days=row._mapping[f"{prefix}interval_days"],
-        ease_pct=row._mapping[f"{prefix}ease_pct"],
-        due=row._mapping[f"{prefix}due"],
-        lapses=row._mapping[f"{prefix}lapses"],
+        repetitions=values[f"{prefix}repetitions"],
+        interval_days=values[f"{prefix}interval_days"],
+        ease_pct=values[f"{prefix}ease_pct"],
+        due=values[f"{prefix}due"],
+        lapses=values[f"{prefix}lapses"],
     )
 
 
@@ -272,7 +274,8 @@ def memory_of(
     row: Any, stability: str = "fsrs_stability", difficulty: str = "fsrs_difficulty"
 ) -> Memory | None:
     """The FSRS memory in a row's two columns, or None when FSRS has not computed it."""
-    s, d = row._mapping[stability], row._mapping[difficulty]
+    values = getattr(row, "_mapping", row)
+    s, d = values[stability], values[difficulty]
     return None if s is None or d is None else Memory(s, d)
 
 

@@ -53,11 +53,17 @@ def sqlite_engine(url: str, durability: str) -> sa.Engine:
         try:
             raw.execute(statement)  # type: ignore[union-attr]
         except conn.dialect.loaded_dbapi.Error as error:
-            raise sa.exc.DBAPIError.instance(
-                statement, (), error, conn.dialect.loaded_dbapi.Error
-            ) from error
+            raise as_sqlalchemy_error(conn, statement, (), error) from error
 
     return engine
+
+
+def as_sqlalchemy_error(
+    conn: sa.Connection, statement: str, args: Sequence[Any], error: Exception
+) -> sa.exc.DBAPIError:
+    """A driver's error from a statement run on its own cursor, wrapped as SQLAlchemy would
+    raise it, so callers see the same errors either way."""
+    return sa.exc.DBAPIError.instance(statement, args, error, conn.dialect.loaded_dbapi.Error)
 
 
 class Prepared:
@@ -140,10 +146,7 @@ class Prepared:
         try:
             return cursor.execute(sql, args).fetchall()
         except conn.dialect.loaded_dbapi.Error as error:
-            # as SQLAlchemy would raise it, so callers see the same errors either way
-            raise sa.exc.DBAPIError.instance(
-                sql, args, error, conn.dialect.loaded_dbapi.Error
-            ) from error
+            raise as_sqlalchemy_error(conn, sql, args, error) from error
         finally:
             cursor.close()
 

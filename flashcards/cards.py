@@ -3,22 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
 from flashcards.identity import card_id
-
-
-class CardKind(StrEnum):
-    """How a note is studied."""
-
-    BASIC = "basic"
-    REVERSIBLE = "reversible"
-    CLOZE = "cloze"
-    MATH = "math"
-    CHOICE = "choice"
-    TEXT = "text"
+from flashcards.kinds import CardKind  # its home; also importable from here
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,6 +6,8 @@ import json
 import subprocess
 import sys
 
+import pytest
+
 HEAVY = (
     "textual",
     "sympy",
@@ -40,3 +42,22 @@ def test_parsing_a_deck_loads_no_heavy_module():
         "parse_deck('Q: a\\nA: b\\n\\n## c\\n\\n```answer\\nexpected: x\\n```\\n', Path('d.md'))"
     )
     assert loaded_after(code) == set()
+
+
+def test_the_package_exports_load_when_asked_for():
+    """`from flashcards import Card` works, and each name is its home module's object; the
+    package itself builds none of them (commands that only read the store skip their
+    classes at start-up)."""
+    import importlib
+
+    import flashcards
+
+    probe = "import flashcards, sys\nprint('flashcards.cards' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
+    for name in flashcards.__all__:
+        home = importlib.import_module(flashcards._HOMES[name])
+        assert getattr(flashcards, name) is getattr(home, name)
+    assert set(flashcards.__all__) == set(flashcards._HOMES)
+    with pytest.raises(AttributeError, match="NoSuchThing"):
+        flashcards.NoSuchThing  # noqa: B018

@@ -3,6 +3,12 @@
 The tables describe the schema that the alembic migrations in `flashcards/migrations/`
 create and upgrade (`flashcards.store.schema`); every query is SQLAlchemy Core over the
 `Table` objects below, so no ORM object is built in a loop and the SQL stays portable.
+
+Each table is declared as a SQLModel model (`TableModel`): typed fields with SQLModel's
+`Field`, from which SQLModel's own column builder makes the `Table`'s columns (`table`).
+The models are not ORM-mapped classes (`table=True`), since nothing instantiates them:
+mapping them, and building their pydantic validators, cost about 30 ms of every command's
+start-up (`benchmarks/bench_due.py`).
 """
 
 from __future__ import annotations
@@ -12,15 +18,39 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 import sqlalchemy as sa
+from pydantic import ConfigDict
 from sqlmodel import Field, SQLModel
+from sqlmodel.main import get_column_from_field
 
-from flashcards.cards import CardKind
 from flashcards.fsrs_model import Memory
+from flashcards.kinds import CardKind
 from flashcards.scheduler import ReviewState
 from flashcards.session import LogEntry
 
+METADATA = sa.MetaData()
 
-class DeckRow(SQLModel, table=True):
+
+class TableModel(SQLModel):
+    """A table's columns as the fields of a SQLModel model (`__tablename__` names it,
+    `__table_args__` holds its indexes and constraints); `table` makes the `Table`. Never
+    instantiated, so pydantic builds no validator for it."""
+
+    model_config = ConfigDict(defer_build=True)
+
+
+def table(model: type[TableModel]) -> sa.Table:
+    """The `Table` of a model in METADATA, its columns made by SQLModel from the fields as
+    for a `table=True` model, named as declarative mapping names them (by field)."""
+    columns = []
+    for name, field in model.model_fields.items():
+        column = get_column_from_field(field)
+        column.name = column.key = name
+        columns.append(column)
+    extra = getattr(model, "__table_args__", ())
+    return sa.Table(model.__tablename__, METADATA, *columns, *extra)
+
+
+class DeckRow(TableModel):
     """A deck file that was synced."""
 
     __tablename__ = "decks"
@@ -35,7 +65,7 @@ class DeckRow(SQLModel, table=True):
     source_text: str = Field(default="", sa_type=sa.Text)
 
 
-class FileRow(SQLModel, table=True):
+class FileRow(TableModel):
     """A deck file's stamp, so unchanged files are not parsed again."""
 
     __tablename__ = "files"
@@ -46,7 +76,7 @@ class FileRow(SQLModel, table=True):
     sha256: str = Field(default="", sa_type=sa.String)
 
 
-class NoteRow(SQLModel, table=True):
+class NoteRow(TableModel):
     """A note (one written entry) as last synced; kept when removed, for its history."""
 
     __tablename__ = "notes"
@@ -60,7 +90,7 @@ class NoteRow(SQLModel, table=True):
     removed: bool = False
 
 
-class NoteTagRow(SQLModel, table=True):
+class NoteTagRow(TableModel):
     """A tag of a note (its own and its deck's), for `--tag`."""
 
     __tablename__ = "note_tags"
@@ -69,7 +99,7 @@ class NoteTagRow(SQLModel, table=True):
     tag: str = Field(primary_key=True, sa_type=sa.String, index=True)
 
 
-class CardRow(SQLModel, table=True):
+class CardRow(TableModel):
     """One studied card with its SM-2 state."""
 
     __tablename__ = "cards"
@@ -140,7 +170,7 @@ class CardRow(SQLModel, table=True):
     fsrs_difficulty: float | None = None
 
 
-class ReviewLogRow(SQLModel, table=True):
+class ReviewLogRow(TableModel):
     """One grade. Undo marks a row undone; rows are never deleted."""
 
     __tablename__ = "review_log"
@@ -186,7 +216,7 @@ class ReviewLogRow(SQLModel, table=True):
     after_difficulty: float | None = None
 
 
-class FsrsParametersRow(SQLModel, table=True):
+class FsrsParametersRow(TableModel):
     """FSRS parameters fitted by `flashcards optimize`, for a deck ("" for the collection)."""
 
     __tablename__ = "fsrs_parameters"
@@ -201,7 +231,7 @@ class FsrsParametersRow(SQLModel, table=True):
     log_loss: float | None = None
 
 
-class MetaRow(SQLModel, table=True):
+class MetaRow(TableModel):
     """A collection-wide value, such as the scheduler settings the states were computed with."""
 
     __tablename__ = "collection_meta"
@@ -210,7 +240,7 @@ class MetaRow(SQLModel, table=True):
     value: str = Field(sa_type=sa.Text)
 
 
-class AcceptedAnswerRow(SQLModel, table=True):
+class AcceptedAnswerRow(TableModel):
     """An answer the learner marked as right for a math card, accepted from then on."""
 
     __tablename__ = "accepted_answers"
@@ -222,16 +252,15 @@ class AcceptedAnswerRow(SQLModel, table=True):
     added_at: datetime
 
 
-METADATA = SQLModel.metadata
-DECKS = DeckRow.__table__  # type: ignore[attr-defined]
-FILES = FileRow.__table__  # type: ignore[attr-defined]
-NOTES = NoteRow.__table__  # type: ignore[attr-defined]
-TAGS = NoteTagRow.__table__  # type: ignore[attr-defined]
-CARDS = CardRow.__table__  # type: ignore[attr-defined]
-LOG = ReviewLogRow.__table__  # type: ignore[attr-defined]
-ACCEPTED = AcceptedAnswerRow.__table__  # type: ignore[attr-defined]
-FSRS_PARAMETERS = FsrsParametersRow.__table__  # type: ignore[attr-defined]
-META = MetaRow.__table__  # type: ignore[attr-defined]
+DECKS = table(DeckRow)
+FILES = table(FileRow)
+NOTES = table(NoteRow)
+TAGS = table(NoteTagRow)
+CARDS = table(CardRow)
+LOG = table(ReviewLogRow)
+ACCEPTED = table(AcceptedAnswerRow)
+FSRS_PARAMETERS = table(FsrsParametersRow)
+META = table(MetaRow)
 
 #: Card kinds whose notes make several cards (see `Note.ordinals`); every other kind's note
 #: has one card.

@@ -63,10 +63,14 @@ def parse_backup_name(name: str, stem: str, suffix: str) -> tuple[datetime, str]
     match = re.fullmatch(pattern, name)
     if match is None:
         return None
+    s = match.group(1)  # _STAMP's digits, read without strptime (its module costs ~3 ms)
     try:
-        return datetime.strptime(match.group(1), _STAMP), match.group(2)
+        taken = datetime(
+            int(s[:4]), int(s[4:6]), int(s[6:8]), int(s[9:11]), int(s[11:13]), int(s[13:])
+        )
     except ValueError:
         return None
+    return taken, match.group(2)
 
 
 def needs_daily_backup(backups: Iterable[BackupFile], today: date) -> bool:

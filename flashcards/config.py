@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
@@ -242,10 +241,14 @@ def parse_settings(
     """
     env = env or {}
     where = str(config_path)
-    try:
-        doc: dict[str, Any] = tomllib.loads(toml_text) if toml_text is not None else {}
-    except tomllib.TOMLDecodeError as error:
-        raise _fail(where, f"not valid TOML: {error}") from None
+    doc: dict[str, Any] = {}
+    if toml_text is not None:
+        import tomllib  # not needed without a settings file
+
+        try:
+            doc = tomllib.loads(toml_text)
+        except tomllib.TOMLDecodeError as error:
+            raise _fail(where, f"not valid TOML: {error}") from None
     unknown = set(doc) - _TOP_KEYS
     if unknown:
         raise _fail(where, f"unknown setting `{sorted(unknown)[0]}`")

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import os
 from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from flashcards.cards import CardKind, Note
 from flashcards.decks import load_decks
@@ -333,8 +336,6 @@ def test_plan_marks_only_cards_in_scope_removed():
 
 
 def test_sync_and_due_commands(tmp_path, decks, capsys, monkeypatch):
-    import json
-
     from flashcards.cli import main
 
     monkeypatch.setenv("FLASHCARDS_CONFIG", str(tmp_path / "none.toml"))
@@ -372,15 +373,11 @@ def test_syncing_one_file_of_a_deck_folder_keeps_its_deck_name(tmp_path, capsys,
     assert main(["sync", str(folder / "ml" / "vi.md"), *data]) == 0
     capsys.readouterr()
     assert main(["due", "--json", *data]) == 0
-    import json
-
     decks = [d["deck"] for d in json.loads(capsys.readouterr().out)["decks"]]
     assert "ml::vi" in decks and "vi" not in decks
 
 
 def test_due_lists_the_decks_in_file_order(tmp_path, capsys, monkeypatch):
-    import json
-
     from flashcards.cli import main
 
     folder = tmp_path / "decks"
@@ -395,3 +392,30 @@ def test_due_lists_the_decks_in_file_order(tmp_path, capsys, monkeypatch):
     assert main(["due", "--json", *data]) == 0
     decks = [d["deck"] for d in json.loads(capsys.readouterr().out)["decks"]]
     assert decks == ["Zeta probability", "Alpha calculus"]
+
+
+@given(
+    rows=st.lists(
+        st.tuples(
+            st.text(min_size=1, max_size=30),
+            st.integers(0, 9999),
+            st.integers(0, 9999),
+            st.integers(0, 9999),
+        ),
+        max_size=8,
+    ),
+    total=st.tuples(st.integers(0, 9999), st.integers(0, 9999), st.integers(0, 9999)),
+)
+def test_due_json_is_the_counts_one_deck_a_line(rows, total):
+    """Any deck name (quotes, backslashes, newlines, `", "`, non-ASCII) reads back as itself,
+    with its counts, one deck a line."""
+    from flashcards.commands.due import as_json
+
+    text = as_json("2026-12-03", rows, total)
+    keys = ("new", "repeat", "review")
+    assert json.loads(text) == {
+        "day": "2026-12-03",
+        "decks": [{"deck": d, **dict(zip(keys, n, strict=True))} for d, *n in rows],
+        "total": dict(zip(keys, total, strict=True)),
+    }
+    assert len(text.split("\n")) == 6 + len(rows) - (not rows)

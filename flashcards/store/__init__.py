@@ -198,6 +198,9 @@ _SQLITE_UPDATE_STATE = Prepared(
     _UPDATE_STATE,
     [*(c.name for c in STATE_COLUMNS), "fsrs_stability", "fsrs_difficulty"],
 )
+_DECKS_IN_FILE_ORDER = Prepared(
+    sa.select(DECKS.c.name).group_by(DECKS.c.name).order_by(sa.func.min(DECKS.c.path), DECKS.c.name)
+)
 _SQLITE_INSERT_LOG = Prepared(_INSERT_LOG, [c.name for c in LOG.c if c.name != "id"])
 
 
@@ -469,10 +472,8 @@ class Store:
     def decks(self) -> list[str]:
         """Names of the synced decks in file order (by the first file of each), the order
         their new cards come in."""
-        first = sa.func.min(DECKS.c.path)
-        query = sa.select(DECKS.c.name).group_by(DECKS.c.name).order_by(first, DECKS.c.name)
         with self._tx() as conn:
-            return list(conn.execute(query).scalars())
+            return [name for (name,) in _DECKS_IN_FILE_ORDER.rows(conn)]
 
     def decks_under(self, roots: Sequence[str | Path]) -> set[str]:
         """Names of the synced decks whose file is one of `roots` or inside one (absolute

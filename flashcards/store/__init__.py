@@ -63,7 +63,6 @@ import sqlalchemy as sa
 
 from flashcards.config import Limits, Scheduling, sqlite_path
 from flashcards.errors import FlashcardsError
-from flashcards.fsrs_model import Memory
 from flashcards.scheduler import ReviewState
 from flashcards.session import (
     DEFAULT_LEECH_THRESHOLD,

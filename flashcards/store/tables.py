@@ -15,17 +15,19 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from pydantic import ConfigDict
 from sqlmodel import Field, SQLModel
 from sqlmodel.main import get_column_from_field
 
-from flashcards.fsrs_model import Memory
 from flashcards.kinds import CardKind
 from flashcards.scheduler import ReviewState
 from flashcards.session import LogEntry
+
+if TYPE_CHECKING:
+    from flashcards.fsrs_model import Memory
 
 METADATA = sa.MetaData()
 
@@ -305,7 +307,11 @@ def memory_of(
     """The FSRS memory in a row's two columns, or None when FSRS has not computed it."""
     values = getattr(row, "_mapping", row)
     s, d = values[stability], values[difficulty]
-    return None if s is None or d is None else Memory(s, d)
+    if s is None or d is None:
+        return None
+    from flashcards.fsrs_model import Memory  # not at start-up: reading counts needs none
+
+    return Memory(s, d)
 
 
 def memory_values(

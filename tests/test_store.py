@@ -74,11 +74,15 @@ def test_reopening_a_current_collection_does_not_load_alembic(tmp_path):
 
 
 def test_wal_mode_and_synchronous_setting(tmp_path):
+    from flashcards.store.connection import MMAP_BYTES
+
     s = Store(f"sqlite:///{tmp_path / 'a.db'}")
     f = Store(f"sqlite:///{tmp_path / 'b.db'}", durability="full")
     with s._tx() as conn:
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 1  # NORMAL
+        # reads map the file (the library may cap the size it maps, never to none)
+        assert 0 < conn.exec_driver_sql("PRAGMA mmap_size").scalar() <= MMAP_BYTES
     with f._tx() as conn:
         assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL
     s.close()

@@ -20,6 +20,11 @@ class StoreError(FlashcardsError):
     """The database refused an operation (locked, read-only, full, damaged)."""
 
 
+#: How much of a SQLite collection is read through memory mapping (address space, not
+#: memory: pages are shared with the system's file cache).
+MMAP_BYTES = 256 * 1024 * 1024
+
+
 def sqlite_engine(url: str, durability: str) -> sa.Engine:
     """A SQLite engine in WAL mode with a busy timeout, taking write locks up front.
 
@@ -42,6 +47,10 @@ def sqlite_engine(url: str, durability: str) -> sa.Engine:
         cursor.execute("PRAGMA journal_mode = WAL")
         cursor.execute(f"PRAGMA synchronous = {synchronous}")
         cursor.execute("PRAGMA foreign_keys = ON")
+        # Reads from the file's pages in place instead of copying each into SQLite's own
+        # cache: the due counts at 100,000 cards read some 40,000 index rows, and took a
+        # quarter less (writes still go through write(), so durability is unchanged).
+        cursor.execute(f"PRAGMA mmap_size = {MMAP_BYTES}")
         cursor.close()
 
     @sa.event.listens_for(engine, "begin")

@@ -86,8 +86,8 @@ async def test_under_fsrs_the_keys_are_again_hard_good_easy(deck_dir) -> None:
         # the first grades shown say what Hard does on this scale (key 2), not SM-2's key 3
         from tui.review_flow import FSRS_HARD_NOTE, HARD_NOTE
 
-        verdict = str(screen.query_one("#verdict", Static).render())
-        assert FSRS_HARD_NOTE in verdict and HARD_NOTE not in verdict
+        notices = str(screen.query_one("#notices", Static).render())
+        assert FSRS_HARD_NOTE in notices and HARD_NOTE not in notices
         card = screen.card.id
         await pilot.press("5", "0")  # not keys of this scale: nothing happens
         await pilot.pause()

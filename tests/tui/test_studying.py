@@ -308,16 +308,20 @@ async def test_the_first_grades_shown_say_that_hard_comes_back_today(store, deck
         screen = await study(app, pilot)
         await pilot.press("space")
         await pilot.pause()
-        verdict = screen.query_one("#verdict", Static)
-        assert verdict.display and HARD_NOTE in str(verdict.render())
+        # a line above the footer's grade keys, not inside the card between its sides
+        notices = screen.query_one("#notices", Static)
+        assert notices.display and HARD_NOTE in str(notices.render())
+        assert HARD_NOTE not in str(screen.query_one("#verdict", Static).render())
+        assert notices.region.y > screen.query_one("#card").region.bottom - 1
         await pilot.press("4")
         await pilot.pause()
+        assert HARD_NOTE not in str(notices.render())  # it went with its card
         await answer(app, pilot)  # the second card: grades shown before, no note
         await pilot.pause()
         if screen.card is not None and screen.phase == "question":
             await pilot.press("space")
             await pilot.pause()
-            assert HARD_NOTE not in str(screen.query_one("#verdict", Static).render())
+            assert HARD_NOTE not in str(notices.render())
 
 
 async def test_an_answer_that_starts_like_a_numbered_line_is_shown_as_written(store, tmp_path):

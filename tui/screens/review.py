@@ -375,23 +375,24 @@ class ReviewScreen(Screen[None]):
         self.show_back()
         self.proposed = None
         self.verdict_at = self.guard_clock()
-        # The footer asks for the grade; the first time, a line says what 3 does.
-        note = self._grades_note()
         verdict = self.query_one("#verdict", Static)
-        verdict.update(Content("\n".join(note)))
+        verdict.update("")
         verdict.remove_class("right", "wrong")
-        verdict.display = bool(note)
+        verdict.display = False
         self.phase = "verdict"
+        self._explain_grades()
 
-    def _grades_note(self) -> list[str]:
-        """The line that says what Hard does, the first time grades show in this app (not
-        in a quiz, where no grade brings a card back)."""
+    def _explain_grades(self) -> None:
+        """The first time grades show in this app (not in a quiz, where no grade brings a
+        card back), a line above the footer's grade keys says what Hard does; it goes when
+        the next card shows. Not in the card: it is about the keys, not this answer."""
         if self.app.grades_explained or self.practice:
-            return []
+            return
         self.app.grades_explained = True
-        if self._scheduler() == "fsrs":
-            return [review_flow.FSRS_HARD_NOTE]
-        return [review_flow.HARD_NOTE]
+        fsrs = self._scheduler() == "fsrs"
+        self.card_notice(
+            review_flow.FSRS_HARD_NOTE if fsrs else review_flow.HARD_NOTE, timeout=3600
+        )
 
     @on(ChoiceOption.Clicked)
     def choice_clicked(self, event: ChoiceOption.Clicked) -> None:
@@ -539,7 +540,6 @@ class ReviewScreen(Screen[None]):
             can_accept=self._can_accept_anyway(),
             scheduler=self._scheduler(),
         )
-        lines += self._grades_note()
         verdict = self.query_one("#verdict", Static)
         verdict.display = True
         verdict.update(Content(plain("\n".join(lines))))
@@ -548,6 +548,7 @@ class ReviewScreen(Screen[None]):
         self.show_back()
         self.verdict_at = self.guard_clock()
         self.phase = "verdict"
+        self._explain_grades()
 
     # -- verdict phase: grading -------------------------------------------------------------
 

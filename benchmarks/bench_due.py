@@ -3,7 +3,7 @@
 Builds a deck tree of `--cards` cards in `--files` files (bench_parse's generator: every kind
 of card), syncs it into a fresh collection in the default folders (XDG_DATA_HOME, XDG_CONFIG_HOME under
 a temporary folder, no settings file), then runs the command and the bare import in
-turns, measuring each child's CPU time (user + system, from the kernel's rusage) and its
+turns, measuring each child's CPU time (user + system, the kernel's rusage of the waited-for children) and its
 wall-clock time. Prints the medians, their ratio and the median of each pair's ratio; the CPU
 figures are the ones reported in benchmarks/README.md (the wall clock of a shared machine
 swings more).
@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -29,15 +30,17 @@ from collection import save_result
 
 def run(argv: list[str], env: dict[str, str]) -> tuple[float, float]:
     """One run of `argv`: its CPU time and wall-clock time in seconds; fails if it fails."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    proc = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(proc.pid, 0)
+    done = subprocess.run(
+        argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
+    )
     wall = time.perf_counter() - start
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    err = proc.stderr.read().decode() if proc.stderr else ""
-    if proc.returncode:
-        raise SystemExit(f"{' '.join(argv)} failed ({proc.returncode}): {err.strip()}")
-    return usage.ru_utime + usage.ru_stime, wall
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if done.returncode:
+        raise SystemExit(f"{' '.join(argv)} failed ({done.returncode}): {done.stderr.strip()}")
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return cpu, wall
 
 
 def main() -> int:

@@ -190,25 +190,50 @@ def time_flashcards(path: Path, today: date, repeat: int) -> dict[str, Any]:
 def time_flashcards_answers(path: Path, today: date, repeat: int) -> tuple[float, float]:
     """Grade the first 100 cards of today's queue, each run on a fresh copy of the collection;
     return the median ms and the review-log rows added per run."""
+    import sqlalchemy as sa
+
+    from flashcards.store import LOG
+
+    def added(store: Any, last: int) -> int:
+        with store.reading() as conn:
+            return int(conn.execute(sa.select(sa.func.count()).where(LOG.c.id > last)).scalar())
+
+    ms, runs = _time_flashcards_grading(path, "answering.sqlite3", today, repeat, 4, added)
+    return ms, statistics.mean(runs)
+
+
+def _time_flashcards_grading(
+    path: Path,
+    copy_name: str,
+    today: date,
+    repeat: int,
+    grade: int,
+    measure: Callable[[Any, int], Any],
+    scheduling: Any = None,
+) -> tuple[float, list[Any]]:
+    """Grade the first 100 cards of today's queue `grade`, one commit each, every run on a
+    fresh copy of the store at `path` opened with `scheduling`; return the median ms and,
+    per run, `measure(store, id of the last log row before the run)`."""
     from flashcards.config import Limits
     from flashcards.store import Store, copy_database
 
     now = datetime.now(UTC)
-    copy = path.with_name("answering.sqlite3")
+    copy = path.with_name(copy_name)
     session: dict[str, Any] = {}
-    added: list[int] = []
+    runs: list[Any] = []
 
     def open_copy() -> None:
         close()
         copy_database(path, copy)
-        store = Store(f"sqlite:///{copy}")
+        # Opened with the settings the copy was made under: nothing is replayed (one query).
+        store = Store(f"sqlite:///{copy}", scheduling=scheduling)
         session.update(store=store, queue=store.queue(today, limits=Limits())[:ANSWERS])
-        session["rows"] = _flashcards_log_rows(store)
+        session["last"] = _flashcards_last_log_id(store)
 
     def close() -> None:
         store = session.pop("store", None)
         if store is not None:
-            added.append(_flashcards_log_rows(store) - session["rows"])
+            runs.append(measure(store, session["last"]))
             store.close()
         for leftover in path.parent.glob(copy.name + "*"):
             leftover.unlink()
@@ -216,23 +241,13 @@ def time_flashcards_answers(path: Path, today: date, repeat: int) -> tuple[float
     def answer() -> None:
         store = session["store"]
         for cid in session["queue"]:
-            store.grade(cid, 4, now=now, today=today)
+            store.grade(cid, grade, now=now, today=today)
 
     try:
         ms = median_ms(answer, repeat, setup=open_copy)
     finally:
         close()
-    return ms, statistics.mean(added)
-
-
-def _flashcards_log_rows(store: Any) -> int:
-    """How many review-log rows the store holds."""
-    import sqlalchemy as sa
-
-    from flashcards.store import LOG
-
-    with store.reading() as conn:
-        return int(conn.execute(sa.select(sa.func.count()).select_from(LOG)).scalar() or 0)
+    return ms, runs
 
 
 # --- Anki ------------------------------------------------------------------------------------
@@ -543,60 +558,38 @@ def time_flashcards_fsrs_answers(path: Path, today: date, repeat: int) -> dict[s
     whose card's memory state FSRS set (and changed)."""
     import sqlalchemy as sa
 
-    from flashcards.config import Limits, Scheduling
+    from flashcards.config import Scheduling
     from flashcards.fsrs_model import FSRS_TO_SM2, GOOD
-    from flashcards.store import LOG, Store, copy_database
+    from flashcards.store import LOG
 
-    now = datetime.now(UTC)
-    good = FSRS_TO_SM2[GOOD]
     if not path.exists():
         raise FileNotFoundError(f"{path}: not switched to FSRS (the fsrs-switch step)")
-    copy = path.with_name("answering-fsrs.sqlite3")
-    scheduling = Scheduling("fsrs", desired_retention=FSRS_RETENTION)
-    session: dict[str, Any] = {}
-    runs: list[dict[str, int]] = []
 
-    def open_copy() -> None:
-        close()
-        copy_database(path, copy)
-        # Opening with the settings the copy was switched with replays nothing (one query).
-        store = Store(f"sqlite:///{copy}", scheduling=scheduling)
-        session.update(store=store, queue=store.queue(today, limits=Limits())[:ANSWERS])
-        session["last"] = _flashcards_last_log_id(store)
+    def memory_work(store: Any, last: int) -> dict[str, int]:
+        changed = sa.or_(
+            LOG.c.before_stability.is_(None),
+            LOG.c.after_stability != LOG.c.before_stability,
+            LOG.c.after_difficulty != LOG.c.before_difficulty,
+        )
+        with store.reading() as conn:
+            answers, with_memory, memory_changed = conn.execute(
+                sa.select(
+                    sa.func.count(),
+                    sa.func.count(LOG.c.after_stability),
+                    sa.func.count(LOG.c.after_stability).filter(changed),
+                ).where(LOG.c.id > last)
+            ).one()
+        return {"answers": answers, "with_memory": with_memory, "memory_changed": memory_changed}
 
-    def close() -> None:
-        store = session.pop("store", None)
-        if store is not None:
-            added = LOG.c.id > session["last"]
-            changed = sa.or_(
-                LOG.c.before_stability.is_(None),
-                LOG.c.after_stability != LOG.c.before_stability,
-                LOG.c.after_difficulty != LOG.c.before_difficulty,
-            )
-            with store.reading() as conn:
-                answers, with_memory, memory_changed = conn.execute(
-                    sa.select(
-                        sa.func.count(),
-                        sa.func.count(LOG.c.after_stability),
-                        sa.func.count(LOG.c.after_stability).filter(changed),
-                    ).where(added)
-                ).one()
-            runs.append(
-                {"answers": answers, "with_memory": with_memory, "memory_changed": memory_changed}
-            )
-            store.close()
-        for leftover in path.parent.glob(copy.name + "*"):
-            leftover.unlink()
-
-    def answer() -> None:
-        store = session["store"]
-        for cid in session["queue"]:
-            store.grade(cid, good, now=now, today=today)
-
-    try:
-        ms = median_ms(answer, repeat, setup=open_copy)
-    finally:
-        close()
+    ms, runs = _time_flashcards_grading(
+        path,
+        "answering-fsrs.sqlite3",
+        today,
+        repeat,
+        FSRS_TO_SM2[GOOD],
+        memory_work,
+        Scheduling("fsrs", desired_retention=FSRS_RETENTION),
+    )
     return {"ms": ms, **_fsrs_work(runs)}
 
 

@@ -142,14 +142,10 @@ class Prepared:
         return sql, out
 
     def rows(self, conn: sa.Connection, values: Mapping[str, Any] | None = None) -> list[Any]:
-        """The rows as the driver returns them (as `raw_rows`), in `conn`'s transaction."""
+        """The rows as the driver returns them (as `raw_rows` gives them), in `conn`'s transaction."""
         values = values or {}
         if conn.dialect.name != "sqlite":
-            result = conn.execute(self.statement, dict(values))
-            try:
-                return list(result.cursor.fetchall())
-            finally:
-                result.close()
+            return raw_rows(conn, self.statement, values)
         sql, args = self.args(conn.dialect, values)
         cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
         try:
@@ -161,6 +157,19 @@ class Prepared:
 
 
 _REQUIRED = object()
+
+
+def raw_rows(
+    conn: sa.Connection, statement: sa.Executable, params: Mapping[str, Any] | None = None
+) -> list[Any]:
+    """The rows of `statement` as the driver returns them, without SQLAlchemy's Row objects
+    or result processing: for the hot queries, which read ids, strings, integers and NULL
+    tests only (a date would come back as the driver stores it)."""
+    result = conn.execute(statement, params)
+    try:
+        return list(result.cursor.fetchall())
+    finally:
+        result.close()
 
 
 def sqlite_copy(source: Path, target: Path) -> None:

@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from flashcards.config import Limits
 from flashcards.grades import SAME_DAY_OK
 from flashcards.session import DeckCounts, combined, subdeck_range
-from flashcards.store.connection import Prepared, serial_plans
+from flashcards.store.connection import Prepared, raw_rows, serial_plans
 from flashcards.store.tables import (
     CARDS,
     DECKS,
@@ -26,7 +26,6 @@ from flashcards.store.tables import (
     SEVERAL_KINDS,
     TAGS,
     chunks,
-    raw_rows,
 )
 
 

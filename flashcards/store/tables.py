@@ -13,7 +13,7 @@ start-up (`benchmarks/bench_due.py`).
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Sequence
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -349,19 +349,6 @@ def log_values(e: LogEntry) -> dict[str, Any]:
 def utc(now: datetime) -> datetime:
     """`now` in UTC; a naive `now` is taken as local time."""
     return now.astimezone(UTC)
-
-
-def raw_rows(
-    conn: sa.Connection, statement: sa.Executable, params: Mapping[str, Any] | None = None
-) -> list[Any]:
-    """The rows of `statement` as the driver returns them, without SQLAlchemy's Row objects
-    or result processing: for the hot queries, which read ids, strings, integers and NULL
-    tests only (a date would come back as the driver stores it)."""
-    result = conn.execute(statement, params)
-    try:
-        return list(result.cursor.fetchall())
-    finally:
-        result.close()
 
 
 def chunks(items: Sequence[Any], size: int = 500) -> Iterator[Sequence[Any]]:

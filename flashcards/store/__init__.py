@@ -197,10 +197,11 @@ _SQLITE_UPDATE_STATE = Prepared(
     _UPDATE_STATE,
     [*(c.name for c in STATE_COLUMNS), "fsrs_stability", "fsrs_difficulty"],
 )
+_SQLITE_INSERT_LOG = Prepared(_INSERT_LOG, [c.name for c in LOG.c if c.name != "id"])
+# The synced decks in file order (by the first file of each).
 _DECKS_IN_FILE_ORDER = Prepared(
     sa.select(DECKS.c.name).group_by(DECKS.c.name).order_by(sa.func.min(DECKS.c.path), DECKS.c.name)
 )
-_SQLITE_INSERT_LOG = Prepared(_INSERT_LOG, [c.name for c in LOG.c if c.name != "id"])
 
 
 class Store:

@@ -896,3 +896,24 @@ async def test_a_long_choice_wraps_under_its_text_not_its_letter(store, deck_dir
         text = screen.choices[0].query_one(".choice-text")
         assert text.region.height >= 3  # wrapped
         assert text.region.x == key.region.x + key.region.width  # every line starts there
+
+
+async def test_enter_typed_right_after_the_arrows_studies_the_deck_they_reached(
+    store, deck_dir
+) -> None:
+    """Keys typed ahead are taken in order: Enter opens the deck the arrows before it
+    reached, not the one highlighted when Enter came in."""
+    (deck_dir / "more").mkdir()
+    (deck_dir / "more" / "extra.md").write_text("Extra card :: its back {#extra}\n")
+    app = make_app(store, deck_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        from textual import events
+
+        # as a terminal delivers them: all queued before the app handles the first
+        for key in ("down", "down", "enter"):
+            app.post_message(events.Key(key, "\r" if key == "enter" else None))
+        await pilot.pause()
+        await pilot.pause()
+        assert isinstance(app.screen, ReviewScreen)
+        assert list(app.screen.session.pending) == ["extra:0"]

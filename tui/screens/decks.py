@@ -88,6 +88,13 @@ def deck_tree(counts: dict[str, DeckCounts]) -> list[tuple[str, int, DeckCounts]
     return [(name, name.count("::"), totals[name]) for name in sorted(totals, key=place)]
 
 
+class DeckList(OptionList):
+    """The deck rows; Enter (shown as Study) selects the highlighted deck, which the screen
+    studies."""
+
+    BINDINGS = [Binding("enter", "select", "Study")]
+
+
 class DecksScreen(Screen[None]):
     """The first screen: every deck with what is due today."""
 
@@ -98,7 +105,11 @@ class DecksScreen(Screen[None]):
 
     # Its style sheet (decks.tcss) is the app's: see FlashcardsApp.CSS_PATH.
     BINDINGS = [
-        Binding("enter", "study", "Study", priority=True),
+        # Enter studies the highlighted deck: the list's own Enter (DeckList), which takes
+        # it in turn after any arrows typed before it; this one serves when the list is
+        # not focused. (A priority binding ran at once, on the deck highlighted before the
+        # arrows typed ahead of it were taken.)
+        Binding("enter", "study", "Study"),
         Binding("z", "quiz", "Quiz"),
         Binding("j", "cursor_down", "Down", show=False),
         Binding("k", "cursor_up", "Up", show=False),
@@ -116,7 +127,7 @@ class DecksScreen(Screen[None]):
         # An OptionList, not a DataTable: it draws the first frame much sooner.
         with Vertical(id="deck-box"):
             yield Static(self._columns(), id="columns")
-            yield OptionList(*rows, id="deck-list")
+            yield DeckList(*rows, id="deck-list")
         yield Static(totals, id="totals", classes="quiet")
         with VerticalScroll(id="problems"):
             yield Static("", id="problem-list")

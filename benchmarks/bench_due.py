@@ -8,6 +8,11 @@ wall-clock time. Prints the medians, their ratio and the median of each pair's r
 figures are the ones reported in benchmarks/README.md (the wall clock of a shared machine
 swings more).
 
+A third child is the same import with the garbage collector paused for it and its objects
+frozen after, as the `flashcards` program does for a command's start-up
+(`flashcards.collector`): beside it, the ratio is what the command adds on top of loading
+sqlmodel, like for like.
+
 Usage: python benchmarks/bench_due.py [--cards 100000] [--files 1000] [--repeat 15]
 """
 
@@ -26,6 +31,9 @@ from pathlib import Path
 
 from bench_parse import generate
 from collection import save_result
+
+#: `import sqlmodel` as the program's start-up loads it (`flashcards.collector`).
+PAUSED_IMPORT = "import gc; gc.disable(); import sqlmodel; gc.freeze(); gc.enable()"
 
 
 def run(argv: list[str], env: dict[str, str]) -> tuple[float, float]:
@@ -64,13 +72,15 @@ def main() -> int:
         subprocess.run([command, "sync", "-q", str(root)], env=env, check=True)
         due = [command, "due", "--json"]
         bare = [sys.executable, "-c", "import sqlmodel"]
+        paused = [sys.executable, "-c", PAUSED_IMPORT]
+        children = {"due": due, "import": bare, "paused import": paused}
         for _ in range(2):  # warm-up: the day's backup, the bytecode, the file caches
-            run(due, env)
-            run(bare, env)
-        samples: dict[str, list[tuple[float, float]]] = {"due": [], "import": []}
+            for argv in children.values():
+                run(argv, env)
+        samples: dict[str, list[tuple[float, float]]] = {name: [] for name in children}
         for _ in range(args.repeat):
-            samples["due"].append(run(due, env))
-            samples["import"].append(run(bare, env))
+            for name, argv in children.items():
+                samples[name].append(run(argv, env))
 
     def median(name: str, which: int) -> float:
         return statistics.median(s[which] for s in samples[name])
@@ -80,23 +90,31 @@ def main() -> int:
     ]
     result = {}
     for which, clock in ((0, "cpu"), (1, "wall")):
-        d, i = median("due", which), median("import", which)
-        # each command run beside the import run right after it: a shared machine's load
-        # changes from minute to minute, so the ratio of each pair is steadier
-        pairs = [
-            a[which] / b[which] for a, b in zip(samples["due"], samples["import"], strict=True)
-        ]
-        paired = statistics.median(pairs)
+        d, i, p = (median(name, which) for name in ("due", "import", "paused import"))
+
+        def paired(base: str, which: int = which) -> float:
+            # each command run beside the import run right after it: a shared machine's
+            # load changes from minute to minute, so the ratio of each pair is steadier
+            pairs = zip(samples["due"], samples[base], strict=True)
+            return statistics.median(a[which] / b[which] for a, b in pairs)
+
         result[clock] = {
             "due_ms": d * 1000,
             "import_ms": i * 1000,
             "ratio": d / i,
-            "paired": paired,
+            "paired": paired("import"),
+            "paused_import_ms": p * 1000,
+            "like_for_like_ratio": d / p,
+            "like_for_like_paired": paired("paused import"),
         }
         lines.append(
             f"{clock:>4}: flashcards due --json {d * 1000:7.1f} ms   "
             f'python -c "import sqlmodel" {i * 1000:7.1f} ms   ratio {d / i:.2f}x   '
-            f"median of the pairs' ratios {paired:.2f}x"
+            f"median of the pairs' ratios {paired('import'):.2f}x"
+        )
+        lines.append(
+            f"      the import with the collector paused {p * 1000:7.1f} ms   "
+            f"ratio {d / p:.2f}x   median of the pairs' ratios {paired('paused import'):.2f}x"
         )
     print("\n".join(lines))
     save_result("due", {"cards": args.cards, "files": args.files, "repeat": args.repeat, **result})

@@ -1,6 +1,6 @@
 import sys
 
-from flashcards.cli import main
+from flashcards.cli import program
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(program())

@@ -2,7 +2,9 @@
 
 Each command module exposes `add_parser(subparsers)` and `run(args) -> int`, and imports
 nothing heavy at module level (sympy, genanki, textual, sqlmodel load inside `run`), so
-`flashcards --help` and start-up stay fast.
+`flashcards --help` and start-up stay fast. A command module may list in `STARTUP_MODULES`
+the heavy modules its `run` needs: the `flashcards` program loads them before `run`, with
+the garbage collector paused (`flashcards.collector`).
 """
 
 from __future__ import annotations
@@ -63,14 +65,36 @@ def command_module(args: Sequence[str]) -> str | None:
     return name if name in COMMANDS else None
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; returns the exit status."""
-    args_list = list(sys.argv[1:] if argv is None else argv)
-    only = command_module(args_list)
-    parser = build_parser(only)
-    if only == DEFAULT_COMMAND and (not args_list or args_list[0].startswith("-")):
-        args_list.insert(0, DEFAULT_COMMAND)
-    args = parser.parse_args(args_list)
+def program() -> int:
+    """The `flashcards` program: the command line in a process of its own."""
+    return main(program=True)
+
+
+def main(argv: Sequence[str] | None = None, *, program: bool = False) -> int:
+    """Run the command line; returns the exit status.
+
+    Args:
+        program: the process runs this one command (the `flashcards` program), so its
+            start-up may pause the garbage collector; left alone for callers in a process of
+            their own, such as tests.
+    """
+    from flashcards import collector
+
+    if program:
+        collector.pause()
+    try:
+        args_list = list(sys.argv[1:] if argv is None else argv)
+        only = command_module(args_list)
+        parser = build_parser(only)
+        if only == DEFAULT_COMMAND and (not args_list or args_list[0].startswith("-")):
+            args_list.insert(0, DEFAULT_COMMAND)
+        args = parser.parse_args(args_list)
+        if program and only is not None:
+            for name in importlib.import_module(f"flashcards.commands.{only}").STARTUP_MODULES:
+                importlib.import_module(name)
+    finally:
+        if program:
+            collector.resume()
     run = getattr(args, "run", None)
     if run is None:
         parser.print_help()
@@ -87,4 +111,4 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(program())

@@ -61,3 +61,64 @@ def test_the_package_exports_load_when_asked_for():
     assert set(flashcards.__all__) == set(flashcards._HOMES)
     with pytest.raises(AttributeError, match="NoSuchThing"):
         flashcards.NoSuchThing  # noqa: B018
+
+
+def test_every_command_names_the_modules_its_start_up_loads():
+    import importlib
+    import importlib.util
+
+    from flashcards.cli import COMMANDS
+
+    for command in COMMANDS:
+        modules = importlib.import_module(f"flashcards.commands.{command}").STARTUP_MODULES
+        assert isinstance(modules, tuple), command
+        for name in modules:
+            assert importlib.util.find_spec(name) is not None, (command, name)
+
+
+#: Runs `flashcards due` in a process of its own with `run` replaced by a probe that reports
+#: what start-up did: collector passes before `run`, the collector's state in `run`.
+COLLECTOR_PROBE = """
+import gc, json, sys
+import flashcards.commands.due as due
+
+passes = []
+gc.callbacks.append(lambda phase, info: phase == "start" and passes.append(info["generation"]))
+
+def probe(args):
+    print(json.dumps({
+        "passes_before_run": len(passes),
+        "enabled": gc.isenabled(),
+        "frozen": gc.get_freeze_count(),
+        "store_loaded": "flashcards.store" in sys.modules,
+    }))
+    return 0
+
+due.run = probe
+from flashcards.cli import main
+passes.clear()  # only main's own start-up counts
+sys.exit(main(["due"], program=PROGRAM))
+"""
+
+
+def start_up_of_due(program: bool) -> dict:
+    code = COLLECTOR_PROBE.replace("PROGRAM", str(program))
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def test_the_program_loads_a_commands_modules_with_the_collector_paused_then_resumes_it():
+    seen = start_up_of_due(program=True)
+    # sqlmodel, sqlalchemy and the store loaded without one pass of the collector
+    assert seen["store_loaded"]
+    assert seen["passes_before_run"] == 0
+    # and the command runs with it on, start-up's objects left out of its passes
+    assert seen["enabled"]
+    assert seen["frozen"] > 10_000
+
+
+def test_main_called_in_a_process_of_its_own_leaves_the_collector_alone():
+    seen = start_up_of_due(program=False)
+    assert seen["passes_before_run"] > 0  # the same loading, with the collector's passes
+    assert seen["enabled"]
+    assert seen["frozen"] == 0

@@ -13,6 +13,9 @@ from flashcards.cards import ANSWER_FORMS, ANSWER_MODES
 #: Exit statuses: accepted, rejected (wrong, wrong form, timeout), unreadable.
 EXIT_ACCEPTED, EXIT_REJECTED, EXIT_UNREADABLE = 0, 1, 2
 
+#: What `run` loads first (`flashcards.cli`).
+STARTUP_MODULES: tuple[str, ...] = ("flashcards.answers",)
+
 
 def _seconds(text: str) -> float:
     """A --timeout value: a positive, finite number of seconds."""

@@ -7,6 +7,9 @@ import json
 import sys
 from pathlib import Path
 
+#: What `run` loads first (`flashcards.cli`).
+STARTUP_MODULES: tuple[str, ...] = ("flashcards.decks", "flashcards.checking")
+
 
 def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     parser = sub.add_parser(

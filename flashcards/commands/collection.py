@@ -8,6 +8,9 @@ if TYPE_CHECKING:
     from flashcards.config import Settings
     from flashcards.store import Store
 
+#: What opening the collection loads: the start-up modules of a command that opens it.
+COLLECTION_MODULES = ("flashcards.store", "flashcards.backup")
+
 
 def open_collection(settings: Settings, *, backup: bool = True) -> Store:
     """Open the collection the settings name and take the day's first backup.

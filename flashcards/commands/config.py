@@ -11,6 +11,9 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from flashcards.config import Settings
 
+#: What `run` loads first (`flashcards.cli`).
+STARTUP_MODULES: tuple[str, ...] = ("flashcards.config",)
+
 
 def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     from flashcards.config import add_settings_arguments

@@ -6,6 +6,9 @@ import argparse
 import json
 from pathlib import Path
 
+#: What `run` loads first (`flashcards.cli`).
+STARTUP_MODULES: tuple[str, ...] = ("flashcards.evaluation",)
+
 
 def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     from flashcards.config import add_settings_arguments

@@ -14,6 +14,9 @@ STAMP_FILE = "anki-export.json"
 #: Exports with fewer notes than this show no progress bar.
 PROGRESS_MIN_NOTES = 500
 
+#: What `run` loads first (`flashcards.cli`).
+STARTUP_MODULES: tuple[str, ...] = ("flashcards.decks", "flashcards.export")
+
 
 def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     from flashcards.config import add_settings_arguments

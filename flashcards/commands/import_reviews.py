@@ -5,6 +5,11 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from flashcards.commands.collection import COLLECTION_MODULES
+
+#: What `run` loads first (`flashcards.cli`).
+STARTUP_MODULES = (*COLLECTION_MODULES, "flashcards.anki_import", "flashcards.export")
+
 
 def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     from flashcards.config import add_settings_arguments

@@ -7,8 +7,13 @@ import sys
 from collections.abc import Callable
 from typing import TextIO
 
+from flashcards.commands.collection import COLLECTION_MODULES
+
 #: The phases the progress bar steps through.
 PHASES = ("reading the review log", "scoring the parameters in force", "fitting", "scoring the fit")
+
+#: What `run` loads first (`flashcards.cli`).
+STARTUP_MODULES = (*COLLECTION_MODULES, "flashcards.evaluation")
 
 
 def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:

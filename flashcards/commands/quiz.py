@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import argparse
 
+#: None: the app pauses the garbage collector until its first screen itself.
+STARTUP_MODULES: tuple[str, ...] = ()
+
 
 def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     from flashcards.commands.study import add_paths_and_tag

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import argparse
 
+#: What `run` loads first (`flashcards.cli`).
+STARTUP_MODULES: tuple[str, ...] = ("flashcards.serving",)
+
 
 def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     from flashcards.config import add_settings_arguments

@@ -13,6 +13,11 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from flashcards.stats import Stats
 
+from flashcards.commands.collection import COLLECTION_MODULES
+
+#: What `run` loads first (`flashcards.cli`).
+STARTUP_MODULES = (*COLLECTION_MODULES, "flashcards.stats")
+
 
 def _day(text: str) -> date:
     try:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import gc
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+
+#: None: the app pauses the garbage collector until its first screen itself.
+STARTUP_MODULES: tuple[str, ...] = ()
 
 
 def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
@@ -60,22 +62,14 @@ def open_app(
     if count < 1:
         raise FlashcardsError("--count must be 1 or more")
 
-    # Start-up makes a few hundred thousand objects (modules, classes, the first widgets) that
-    # all live on: the garbage collector's passes over them are wasted, about a sixth of the
-    # time to the first screen. It is paused until the first screen is drawn.
-    gc.disable()
+    from flashcards import collector
+
+    # The app's start-up lasts until its first screen is drawn (`flashcards.collector`).
+    collector.pause()
     try:
         return _run_app(args, settings, roots, quiz=quiz, count=count, seed=seed)
     finally:
-        resume_collector()
-
-
-def resume_collector() -> None:
-    """Turn the garbage collector back on after start-up, leaving what start-up made (it
-    lives to the end) out of its later passes."""
-    if not gc.isenabled():
-        gc.freeze()
-        gc.enable()
+        collector.resume()
 
 
 def _run_app(
@@ -89,6 +83,7 @@ def _run_app(
 ) -> int:
     from datetime import datetime
 
+    from flashcards import collector
     from flashcards.commands.collection import open_collection
     from flashcards.decks import deck_folders
     from tui.app import FlashcardsApp, StudyOptions
@@ -134,7 +129,7 @@ def _run_app(
             roots=roots,
             exit_after_first_screen=args.exit_after_first_screen,
             daily_backup=backup,
-            on_first_screen=resume_collector,
+            on_first_screen=collector.resume,
             stored_decks=stored,
         )
         app.run()

@@ -8,6 +8,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TextIO
 
+from flashcards.commands.collection import COLLECTION_MODULES
+
+#: What `run` loads first (`flashcards.cli`).
+STARTUP_MODULES = (*COLLECTION_MODULES, "flashcards.decks", "flashcards.sync")
+
 
 def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     from flashcards.config import add_settings_arguments

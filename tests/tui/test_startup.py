@@ -19,7 +19,7 @@ from tui_helpers import DATA, TODAY
 
 from flashcards.backup import daily_backup, list_backups
 from flashcards.commands.collection import open_collection
-from flashcards.commands.study import resume_collector
+from flashcards import collector
 from flashcards.config import load_settings
 from flashcards.store import Store
 from tui.app import FlashcardsApp
@@ -91,7 +91,7 @@ async def test_the_first_screen_hook_runs_once_with_the_counts_drawn(store) -> N
 def test_the_collector_paused_for_start_up_is_resumed() -> None:
     gc.disable()
     try:
-        resume_collector()
+        collector.resume()
         assert gc.isenabled()
         assert gc.get_freeze_count() > 0  # start-up's objects are out of its passes
     finally:

@@ -8,10 +8,10 @@ Each table is declared as a SQLModel model (`TableModel`): typed fields with SQL
 `Field`, from which SQLModel's own column builder makes the `Table`'s columns (`table`).
 The models are not ORM-mapped classes (`table=True`), since nothing instantiates them:
 mapping them, and building their pydantic validators, cost about 30 ms of every command's
-start-up (`benchmarks/bench_due.py`).
+start-up (`benchmarks/bench_due.py`). The annotations are not postponed (no `from __future__
+import annotations`): pydantic would evaluate each of the models' 72 field annotations from
+its text again.
 """
-
-from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from datetime import UTC, date, datetime
@@ -303,7 +303,7 @@ def state_values(state: ReviewState, prefix: str = "") -> dict[str, Any]:
 
 def memory_of(
     row: Any, stability: str = "fsrs_stability", difficulty: str = "fsrs_difficulty"
-) -> Memory | None:
+) -> "Memory | None":
     """The FSRS memory in a row's two columns, or None when FSRS has not computed it."""
     values = getattr(row, "_mapping", row)
     s, d = values[stability], values[difficulty]
@@ -315,14 +315,14 @@ def memory_of(
 
 
 def memory_values(
-    memory: Memory | None, stability: str = "fsrs_stability", difficulty: str = "fsrs_difficulty"
+    memory: "Memory | None", stability: str = "fsrs_stability", difficulty: str = "fsrs_difficulty"
 ) -> dict[str, Any]:
     if memory is None:
         return {stability: None, difficulty: None}
     return {stability: memory.stability, difficulty: memory.difficulty}
 
 
-def log_memory_of(row: Any, prefix: str) -> Memory | None:
+def log_memory_of(row: Any, prefix: str) -> "Memory | None":
     return memory_of(row, f"{prefix}stability", f"{prefix}difficulty")
 
 

@@ -2,8 +2,8 @@
 
 Each command module exposes `add_parser(subparsers)` and `run(args) -> int`, and imports
 nothing heavy at module level (sympy, genanki, textual, sqlmodel load inside `run`), so
-`flashcards --help` and start-up stay fast. A command module may list in `STARTUP_MODULES`
-the heavy modules its `run` needs: the `flashcards` program loads them before `run`, with
+`flashcards --help` and start-up stay fast. Each also lists in `STARTUP_MODULES` the heavy
+modules its `run` needs every time: the `flashcards` program loads them before `run`, with
 the garbage collector paused (`flashcards.collector`).
 """
 
@@ -74,9 +74,9 @@ def main(argv: Sequence[str] | None = None, *, program: bool = False) -> int:
     """Run the command line; returns the exit status.
 
     Args:
-        program: the process runs this one command (the `flashcards` program), so its
-            start-up may pause the garbage collector; left alone for callers in a process of
-            their own, such as tests.
+        program: this process runs the one command (the `flashcards` program), so its
+            start-up pauses the garbage collector; a caller sharing its process, such as a
+            test, leaves it False and the collector alone.
     """
     from flashcards import collector
 
@@ -89,25 +89,27 @@ def main(argv: Sequence[str] | None = None, *, program: bool = False) -> int:
         if only == DEFAULT_COMMAND and (not args_list or args_list[0].startswith("-")):
             args_list.insert(0, DEFAULT_COMMAND)
         args = parser.parse_args(args_list)
-        if program and only is not None:
-            for name in importlib.import_module(f"flashcards.commands.{only}").STARTUP_MODULES:
-                importlib.import_module(name)
+        run = getattr(args, "run", None)
+        if run is None:
+            parser.print_help()
+            return 2
+        try:
+            if program:
+                module = importlib.import_module(f"flashcards.commands.{only}")
+                for name in module.STARTUP_MODULES:
+                    importlib.import_module(name)
+                collector.resume()
+            return int(run(args) or 0)
+        except FlashcardsError as error:
+            print(f"flashcards: {printable(str(error))}", file=sys.stderr)
+            return 1
+        except KeyboardInterrupt:
+            return 130
+        except BrokenPipeError:
+            return 0
     finally:
         if program:
             collector.resume()
-    run = getattr(args, "run", None)
-    if run is None:
-        parser.print_help()
-        return 2
-    try:
-        return int(run(args) or 0)
-    except FlashcardsError as error:
-        print(f"flashcards: {printable(str(error))}", file=sys.stderr)
-        return 1
-    except KeyboardInterrupt:
-        return 130
-    except BrokenPipeError:
-        return 0
 
 
 if __name__ == "__main__":

@@ -77,9 +77,10 @@ def test_every_command_names_the_modules_its_start_up_loads():
 
 
 #: Runs `flashcards due` in a process of its own with `run` replaced by a probe that reports
-#: what start-up did: collector passes before `run`, the collector's state in `run`.
+#: what start-up did: collector passes before `run`, the collector's state in `run`. START is
+#: how the command line is entered.
 COLLECTOR_PROBE = """
-import gc, json, sys
+import gc, json, runpy, sys
 import flashcards.commands.due as due
 
 passes = []
@@ -96,19 +97,24 @@ def probe(args):
 
 due.run = probe
 from flashcards.cli import main
-passes.clear()  # only main's own start-up counts
-sys.exit(main(["due"], program=PROGRAM))
+sys.argv = ["flashcards", "due"]
+passes.clear()  # only the command line's own start-up counts
+START
 """
 
+#: `python -m flashcards due`, as the program runs; `main` as a test in its process calls it.
+AS_PROGRAM = 'runpy.run_module("flashcards", run_name="__main__")'
+IN_PROCESS = 'sys.exit(main(["due"]))'
 
-def start_up_of_due(program: bool) -> dict:
-    code = COLLECTOR_PROBE.replace("PROGRAM", str(program))
+
+def start_up_of_due(start: str) -> dict:
+    code = COLLECTOR_PROBE.replace("START", start)
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
 def test_the_program_loads_a_commands_modules_with_the_collector_paused_then_resumes_it():
-    seen = start_up_of_due(program=True)
+    seen = start_up_of_due(AS_PROGRAM)
     # sqlmodel, sqlalchemy and the store loaded without one pass of the collector
     assert seen["store_loaded"]
     assert seen["passes_before_run"] == 0
@@ -117,8 +123,15 @@ def test_the_program_loads_a_commands_modules_with_the_collector_paused_then_res
     assert seen["frozen"] > 10_000
 
 
-def test_main_called_in_a_process_of_its_own_leaves_the_collector_alone():
-    seen = start_up_of_due(program=False)
+def test_main_called_by_a_caller_sharing_its_process_leaves_the_collector_alone():
+    seen = start_up_of_due(IN_PROCESS)
     assert seen["passes_before_run"] > 0  # the same loading, with the collector's passes
     assert seen["enabled"]
     assert seen["frozen"] == 0
+
+
+def test_the_installed_command_is_the_program():
+    from importlib.metadata import entry_points
+
+    (script,) = entry_points(group="console_scripts", name="flashcards")
+    assert script.value == "flashcards.cli:program"

@@ -5,10 +5,9 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from flashcards.commands.collection import COLLECTION_MODULES
-
-#: What `run` loads first (`flashcards.cli`).
-STARTUP_MODULES = COLLECTION_MODULES
+#: What `run` loads first (`flashcards.cli`): `--list` reads the backups' folder alone, so
+#: the collection's modules load only when a backup is taken.
+STARTUP_MODULES: tuple[str, ...] = ("flashcards.backup",)
 
 
 def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:

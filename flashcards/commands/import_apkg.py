@@ -18,18 +18,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
-from flashcards.commands.collection import COLLECTION_MODULES
-
 #: Packages with fewer notes than this show no progress bar.
 PROGRESS_MIN_NOTES = 500
 
-#: What `run` loads first (`flashcards.cli`).
-STARTUP_MODULES = (
-    *COLLECTION_MODULES,
-    "flashcards.apkg",
-    "flashcards.anki_import",
-    "flashcards.sync",
-)
+#: What `run` loads first (`flashcards.cli`): the collection is opened only for
+#: `--with-history`, so its modules load then.
+STARTUP_MODULES: tuple[str, ...] = ("flashcards.apkg",)
 
 
 def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-#: None: the app pauses the garbage collector until its first screen itself.
+#: Empty: the app pauses the garbage collector until its first screen itself.
 STARTUP_MODULES: tuple[str, ...] = ()
 
 

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-#: None: the app pauses the garbage collector until its first screen itself.
+#: Empty: the app pauses the garbage collector until its first screen itself.
 STARTUP_MODULES: tuple[str, ...] = ()
 
 

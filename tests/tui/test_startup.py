@@ -17,9 +17,9 @@ from pathlib import Path
 
 from tui_helpers import DATA, TODAY
 
+from flashcards import collector
 from flashcards.backup import daily_backup, list_backups
 from flashcards.commands.collection import open_collection
-from flashcards import collector
 from flashcards.config import load_settings
 from flashcards.store import Store
 from tui.app import FlashcardsApp

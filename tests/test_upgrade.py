@@ -558,3 +558,36 @@ def test_machines_opening_a_new_server_collection_at_once_create_it_once(pg_url,
     reports = open_at_once(pg_url, folder, tmp_path, head=SCHEMA_REVISION, count=3)
     assert_one_migrated(reports, head=SCHEMA_REVISION, reviews=0)
     assert server_revision(pg_url)[0] == SCHEMA_REVISION
+
+
+def test_a_machine_waiting_too_long_for_anothers_migration_stops_with_a_message(
+    pg_url, monkeypatch
+):
+    """A machine whose migration hangs (its laptop closed mid-upgrade keeps the connection
+    and the lock until the server's keepalive gives up) no longer leaves the others waiting
+    without a word: after the wait they stop and say why, having changed nothing."""
+    import sqlalchemy as sa
+
+    monkeypatch.setattr(store_module, "MIGRATION_WAIT_SECONDS", 0.5)
+    holder = sa.create_engine(pg_url)
+    try:
+        with holder.connect() as other:
+            other.execute(
+                sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": store_module.MIGRATION_LOCK}
+            )
+            started = datetime.now()
+            with pytest.raises(FlashcardsError, match="another machine is upgrading"):
+                Store(pg_url)
+            assert (datetime.now() - started).total_seconds() < 30
+            other.rollback()
+    finally:
+        holder.dispose()
+    # nothing was created while it waited; once the lock is free the collection opens
+    engine = sa.create_engine(pg_url)
+    try:
+        with engine.connect() as conn:
+            assert sa.inspect(conn).get_table_names() == []
+    finally:
+        engine.dispose()
+    with Store(pg_url) as store:
+        assert store.decks() == []

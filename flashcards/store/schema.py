@@ -69,12 +69,37 @@ def _newer(current: str) -> NewerDatabaseError:
 MIGRATION_LOCK = 0x666C6173  # "flas"
 
 
+#: How long a machine waits for another's migration on a server before it stops and says so:
+#: a migration holding its lock for longer is most likely hung (a laptop closed mid-upgrade
+#: keeps its connection until the server's TCP keepalive gives up on it, hours later).
+MIGRATION_WAIT_SECONDS = 60.0
+
+#: PostgreSQL's SQLSTATE for a lock wait that reached `lock_timeout`.
+LOCK_NOT_AVAILABLE = "55P03"
+
+
 def lock_for_migration(conn: sa.Connection) -> None:
     """Wait until no other connection migrates this database, and keep it so until the
-    transaction ends. A server's (PostgreSQL) advisory lock; on SQLite the write
-    transaction (BEGIN IMMEDIATE) already holds the database's one write lock."""
-    if conn.dialect.name == "postgresql":
+    transaction ends. A server's (PostgreSQL) advisory lock, waited for at most
+    MIGRATION_WAIT_SECONDS; on SQLite the write transaction (BEGIN IMMEDIATE) already holds
+    the database's one write lock (waited for on the busy timeout)."""
+    if conn.dialect.name != "postgresql":
+        return
+    # SET LOCAL: for this transaction only, and back to the default for the migration's own
+    # statements once the lock is held
+    conn.execute(sa.text(f"SET LOCAL lock_timeout = {round(MIGRATION_WAIT_SECONDS * 1000)}"))
+    try:
         conn.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
+    except sa.exc.OperationalError as error:
+        if getattr(error.orig, "sqlstate", None) != LOCK_NOT_AVAILABLE:
+            raise
+        raise FlashcardsError(
+            "another machine is upgrading the collection on the server and has not finished "
+            f"after {MIGRATION_WAIT_SECONDS:g} s; nothing was changed here. Try again once it "
+            "has; if no machine is upgrading it, a stuck connection holds the upgrade's lock "
+            "(the server frees it when the connection closes)"
+        ) from None
+    conn.execute(sa.text("SET LOCAL lock_timeout = DEFAULT"))
 
 
 def migrate(tx: Transaction, url: str = "", backup_dir: Path | None = None) -> bool:

@@ -375,6 +375,26 @@ class FlashcardsApp(App[None]):
                 markup=False,
             )
 
+    def take_in_new_decks_elsewhere(self) -> None:
+        """Rebuild other machines' decks from the collection again, for decks another
+        machine synced since the app read them (one shared collection, the app open here);
+        say which are new."""
+        if self.options.only_loaded or not self.decks_ready:
+            return
+        rebuilt = self.backend.decks_elsewhere(self.decks)
+        known = {d.name for d in self.elsewhere}
+        self.elsewhere = list(rebuilt.decks)
+        self.cards = card_index(self.decks, self.elsewhere)
+        new = sorted(d.name for d in rebuilt.decks if d.name not in known)
+        if new:
+            self.notify(
+                f"Synced by another machine while this app was open, studied from the text "
+                f"stored at that sync: {', '.join(new)}.",
+                title=f"{plural(len(new), 'deck')} from another machine",
+                timeout=8,
+                markup=False,
+            )
+
     def is_elsewhere(self, deck: Deck) -> bool:
         """True for a deck of another machine, rebuilt from the collection's stored text."""
         return any(deck is d for d in self.elsewhere)
@@ -399,6 +419,8 @@ class FlashcardsApp(App[None]):
         self.more_new = None  # offered again below if this deck's new cards wait
         queue, graded = self.backend.queue(self.today, chosen, self.options.tag)
         due = len(queue)
+        if any(c not in self.cards for c in queue):
+            self.take_in_new_decks_elsewhere()
         queue = [c for c in queue if c in self.cards]
         if due and not queue and not self.options.only_loaded:
             # Cards of another machine's decks synced before the collection kept deck text.
@@ -451,13 +473,21 @@ class FlashcardsApp(App[None]):
 
         chosen = tuple(decks) if decks else None
         if cards is None:
-            pool = [
-                cid
-                for cid, (card, deck) in self.cards.items()
-                if (chosen is None or in_decks(deck.name, chosen))
-                and (self.options.tag is None or self.options.tag in (*deck.tags, *card.note.tags))
-            ]
-            cards = quiz_round(pool, self.options.count, random.Random(self.options.seed))
+
+            def pool() -> list[str]:
+                tag = self.options.tag
+                return [
+                    cid
+                    for cid, (card, deck) in self.cards.items()
+                    if (chosen is None or in_decks(deck.name, chosen))
+                    and (tag is None or tag in (*deck.tags, *card.note.tags))
+                ]
+
+            found = pool()
+            if not found:  # perhaps a deck another machine synced since the app read them
+                self.take_in_new_decks_elsewhere()
+                found = pool()
+            cards = quiz_round(found, self.options.count, random.Random(self.options.seed))
         if not cards:
             self.notify("No cards to quiz on.", severity="warning")
             return

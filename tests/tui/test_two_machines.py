@@ -208,3 +208,54 @@ async def test_quiz_and_card_info_take_the_other_machines_cards(tmp_path):
             await pilot.pause()
             text = str(app.screen.query_one(Static).render())
             assert "rl.md:6" in text and "on another machine" in text
+
+
+async def test_a_deck_the_other_machine_syncs_while_the_app_is_open_can_be_studied(
+    db_url, tmp_path
+):
+    """The desktop's app is open when the laptop syncs a new deck: the deck list shows its
+    counts, and choosing it studies its cards from the stored text (it used to say the
+    collection had no text of them, until the app was started again)."""
+    laptop_root, desktop_root = machines(tmp_path)
+    laptop, desktop = Store(db_url), Store(db_url)
+    try:
+        app = desktop_app(desktop, desktop_root, [])
+        async with app.run_test(size=(100, 30)) as pilot:
+            await settle(app, pilot)
+            assert app.elsewhere == []
+            assert sync_folder(laptop, laptop_root).added == 3
+            laptop_root.parent.rename(tmp_path / "away")
+            app.start_study(["ml::rl"])
+            await pilot.pause()
+            assert isinstance(app.screen, ReviewScreen), notices(app.screen)
+            assert app.screen.card.id in {"ppo:0", "half-g:0", "loop:0"}
+            assert [d.name for d in app.elsewhere] == ["ml::rl"]
+            assert "from another machine" in notices(app.screen)
+            assert "no text of them" not in notices(app.screen)
+            await pilot.press("q")  # back to the deck list, which marks the deck
+            await settle(app, pilot)
+            await pilot.press("escape")
+            await settle(app, pilot)
+            rows = {o.id: str(o.prompt) for o in app.screen.query_one(OptionList).options}
+            assert "⇄" in rows["ml::rl"]
+    finally:
+        laptop.close()
+        desktop.close()
+
+
+async def test_a_quiz_on_a_deck_the_other_machine_synced_while_the_app_was_open(db_url, tmp_path):
+    laptop_root, desktop_root = machines(tmp_path)
+    laptop, desktop = Store(db_url), Store(db_url)
+    try:
+        app = desktop_app(desktop, desktop_root, [])
+        async with app.run_test(size=(100, 30)) as pilot:
+            await settle(app, pilot)
+            assert sync_folder(laptop, laptop_root).added == 3
+            laptop_root.parent.rename(tmp_path / "away")
+            app.start_quiz(["ml::rl"])
+            await pilot.pause()
+            assert type(app.screen).__name__ == "QuizScreen", notices(app.screen)
+            assert "No cards to quiz on" not in notices(app.screen)
+    finally:
+        laptop.close()
+        desktop.close()

@@ -412,11 +412,28 @@ class FlashcardsApp(App[None]):
 
     # -- what screens ask for ---------------------------------------------------------------
 
+    def scope(self, decks: Sequence[str] | None) -> tuple[str, ...] | None:
+        """The decks a study covers: those chosen, else the app's own (`options.decks`),
+        else, opened on paths (`only_loaded`), every deck read from them, since the rest of
+        the collection is not studied here (its new cards would take the daily limit). None:
+        the whole collection."""
+        if decks:
+            return tuple(decks)
+        if self.options.decks:
+            return self.options.decks
+        if self.options.only_loaded:
+            names = {d.name for d in self.decks} if self.decks_ready else self.stored_decks
+            return tuple(sorted(names))
+        return None
+
     def start_study(self, decks: Sequence[str] | None) -> None:
         from tui.screens.review import ReviewScreen
 
-        chosen = tuple(decks) if decks else self.options.decks
+        chosen = self.scope(decks)
         self.more_new = None  # offered again below if this deck's new cards wait
+        if chosen == ():
+            self.notify("Nothing due here today.", title="All done")
+            return
         queue, graded = self.backend.queue(self.today, chosen, self.options.tag)
         due = len(queue)
         if any(c not in self.cards for c in queue):

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from flashcards.cards import Deck
 from flashcards.errors import FlashcardsError
 from flashcards.scheduler import ReviewState
-from flashcards.session import DeckCounts, LogEntry, ReviewKind, reviewed_today
+from flashcards.session import DeckCounts, LogEntry, ReviewKind, in_decks, reviewed_today
 
 if TYPE_CHECKING:
     from flashcards.config import Settings
@@ -139,9 +139,16 @@ class StoreBackend:
     def history(self, card_id: str) -> list[LogEntry]:
         return self.store.review_log(card_id)
 
-    def due_count(self, day: date) -> int:
-        total = self.store.due_summary(day, self.limits).total
-        return total.review + total.repeat
+    def due_count(self, day: date, decks: Sequence[str] | None = None) -> int:
+        """Reviews and repeats due on `day`, in these decks and their sub-decks (None: all),
+        within the daily limits."""
+        summary = self.store.due_summary(day, self.limits)
+        total = summary.total.review + summary.total.repeat
+        if decks is None:
+            return total
+        return min(
+            total, sum(c.review + c.repeat for c in summary.decks if in_decks(c.deck, decks))
+        )
 
     def stats(self, today: date, deck: str | None = None) -> Stats:
         """Every statistic of the Stats screen (computed in SQL; slow on a large collection:

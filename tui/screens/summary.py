@@ -33,7 +33,7 @@ class SummaryScreen(Screen[None]):
         reviewed = int(self.stats.get("reviewed", 0))
         correct = int(self.stats.get("correct", 0))
         share = f"{100 * correct / reviewed:.0f}%" if reviewed else "–"
-        due = app.backend.due_count(app.tomorrow)
+        due = app.backend.due_count(app.tomorrow, app.scope(None))
         lines = [
             f"Cards reviewed     {reviewed}",
             f"Recalled (3-5)     {share}",

@@ -164,12 +164,7 @@ class _Builder:
             if at is not None:
                 # The card is kept: the rest of the paragraph shows as written.
                 line, col = _line_col(para, at, line0)
-                self.problem(
-                    line,
-                    "unterminated math: close the `$` (write `\\$` for a dollar sign)",
-                    col,
-                    warning=True,
-                )
+                self.problem(line, _unterminated(para[at : at + 2]), col, warning=True)
             if "{c" in para:
                 for slip in cloze_typos(para):
                     line, col = _line_col(para, slip.offset, line0)
@@ -533,6 +528,13 @@ def _line_col(text: str, offset: int, first_line: int) -> tuple[int, int]:
     """The 0-based file line and 1-based column of `offset` in `text`, which starts a line."""
     before = text[:offset]
     return first_line + before.count("\n"), offset - (before.rfind("\n") + 1) + 1
+
+
+def _unterminated(opening: str) -> str:
+    """The warning for math opened by `opening` (its first two characters) and never closed."""
+    if opening == "$$":
+        return "unterminated math: close the `$$`"
+    return "unterminated math: close the `$` (write `\\$` for a dollar sign)"
 
 
 def _is_latex_command(name: str) -> bool:

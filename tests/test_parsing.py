@@ -377,6 +377,7 @@ def test_image_references_are_recorded_with_their_line():
         ("x :: y\n\nA: orphan\n", 3, "answer with no question"),
         ("x :: y\n\nSome stray text.\n", 3, "text outside any card"),
         ("Q: q\nA: cost is $5 and more\n", 2, "unterminated math"),
+        ("Q: q\nA: see $$x^2 and more\n", 2, "close the `$$`"),
         ("C: {{c1::never closed\n", 1, "unterminated cloze"),
         ("## Cloze {#x}\n\nno deletion {{c0::zero}}\n", 1, "cloze numbers start at 1"),
         ("## Choose\n\n- [ ] a\n- [ ] b\n", 3, "no right option"),

@@ -345,13 +345,24 @@ class FlashcardsApp(App[None]):
             self.post_message_to_screens()
 
     def _tell_elsewhere(self, rebuilt: RebuiltDecks) -> None:
-        """Say which decks come from another machine, and which cannot be studied here."""
-        if rebuilt.decks:
-            names = ", ".join(sorted(d.name for d in rebuilt.decks))
+        """Say which decks come from another machine, which were synced from a path on this
+        one outside the deck folders, and which cannot be studied here."""
+        away = sorted(d.name for d in rebuilt.decks if not d.path.is_file())
+        here = sorted(d.name for d in rebuilt.decks if d.path.is_file())
+        if away:
             self.notify(
                 f"Not on this machine, studied from the text stored at their last sync: "
-                f"{names}. Edit them where their files are.",
-                title=f"{plural(len(rebuilt.decks), 'deck')} from another machine",
+                f"{', '.join(away)}. Edit them where their files are.",
+                title=f"{plural(len(away), 'deck')} from another machine",
+                timeout=8,
+                markup=False,
+            )
+        if here:
+            self.notify(
+                f"Synced from a path outside the deck folders, studied from the text stored "
+                f"at their last sync: {', '.join(here)}. To edit them, open their folder with "
+                "`flashcards study FOLDER`, or add it to `deck_folders` in the settings.",
+                title=f"{plural(len(here), 'deck')} outside the deck folders",
                 timeout=8,
                 markup=False,
             )
@@ -530,6 +541,16 @@ class FlashcardsApp(App[None]):
         path, line = deck.path, card.note.line
         if not self.is_elsewhere(deck) and not path.exists():
             return Edited(f"{path}: the deck file is no longer there.", "warning")
+        if self.is_elsewhere(deck) and path.is_file():
+            # Its file is here, outside the folders read: an edit would not be synced.
+            return Edited(
+                f"This card's deck file, {path}, is outside the deck folders this app reads, "
+                "so it is studied from the text stored at its last sync. To edit it, run "
+                f"`flashcards study {synced_root(deck)}`, or add that folder to `deck_folders` "
+                "in the settings.",
+                "warning",
+                timeout=10,
+            )
         if self.is_elsewhere(deck):
             # Never open an editor on a path this machine does not have.
             return Edited(
@@ -691,6 +712,14 @@ class FlashcardsApp(App[None]):
 
     def action_toggle_theme(self) -> None:
         self.theme = "textual-light" if self.theme == "textual-dark" else "textual-dark"
+
+
+def synced_root(deck: Deck) -> Path:
+    """The folder a deck was most likely synced from: the ancestor of its file that many
+    levels up as its name has parts (`ml::rl` from `ml/rl.md`), else the file's folder."""
+    levels = len(deck.name.split("::"))
+    parents = deck.path.parents
+    return parents[levels - 1] if levels <= len(parents) else deck.path.parent
 
 
 def as_backend(

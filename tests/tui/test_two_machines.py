@@ -259,3 +259,31 @@ async def test_a_quiz_on_a_deck_the_other_machine_synced_while_the_app_was_open(
     finally:
         laptop.close()
         desktop.close()
+
+
+async def test_a_deck_synced_from_a_path_on_this_machine_is_not_called_another_machines(
+    tmp_path,
+):
+    """`flashcards study PATH` once, then `flashcards` on the deck folders: the path's deck
+    is studied from the stored text as before, but its file is here, so the app says it is
+    outside the deck folders and how to edit it, not that another machine has it."""
+    laptop_root, desktop_root = machines(tmp_path)
+    store = Store(f"sqlite:///{tmp_path / 'one.sqlite3'}")
+    try:
+        assert sync_folder(store, laptop_root).added == 3  # as `flashcards study PATH` did
+        app = desktop_app(store, desktop_root, [])
+        async with app.run_test(size=(100, 30)) as pilot:
+            await settle(app, pilot)
+            assert [d.name for d in app.elsewhere] == ["ml::rl"]
+            said = notices(app.screen)
+            assert "another machine" not in said
+            assert "outside the deck folders" in said
+            totals = str(app.screen.query_one("#totals", Static).render())
+            assert "another machine" not in totals
+            deck = app.elsewhere[0]
+            card = next(c for c in deck.cards if c.id == "ppo:0")
+            edited = app.edit_card(card, deck)
+            assert "another" not in edited.message
+            assert f"flashcards study {laptop_root}" in edited.message
+    finally:
+        store.close()

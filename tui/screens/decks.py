@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -17,6 +18,9 @@ from flashcards.session import DeckCounts, combined, in_decks
 from tui.text import plain
 from tui.widgets import Footer
 from tui.widgets.notices import NoticeBar
+
+if TYPE_CHECKING:
+    from flashcards.cards import Deck
 
 ALL = "*"  # the option id of "All decks" (deck names never start with `*`)
 #: Columns of the deck list: the deck name, then three counts.
@@ -191,16 +195,13 @@ class DecksScreen(Screen[None]):
             if name in elsewhere:
                 label += f" {ELSEWHERE_MARK}"
             rows.append(Option(row_text(label, *_cells(c.capped(limit)), width, count), id=name))
+        marked = elsewhere.intersection(counts)
         heading = "Decks" if app.decks_ready else "Decks  (loading…)"
         when = app.today.strftime("%A %d %B %Y" if app.size.width >= NARROW else "%a %d %b")
         totals = Content(
             f"{when}  ·  today: {total.new} new, {total.repeat} repeat, {total.review} review"
             + (f"  ·  tag: {plain(app.options.tag)}" if app.options.tag else "")
-            + (
-                f"  ·  {ELSEWHERE_MARK} another machine's files"
-                if elsewhere.intersection(counts)
-                else ""
-            )
+            + (f"  ·  {ELSEWHERE_MARK} {stored_legend(app.elsewhere)}" if marked else "")
         )
         return rows, heading, totals
 
@@ -290,3 +291,11 @@ class DecksScreen(Screen[None]):
 
 def _cells(c: DeckCounts) -> tuple[str, str, str]:
     return (str(c.new or "·"), str(c.repeat or "·"), str(c.review or "·"))
+
+
+def stored_legend(decks: Iterable[Deck]) -> str:
+    """What the mark of decks studied from their stored text means: another machine's
+    files, unless some were synced from a path on this machine outside the deck folders."""
+    if any(d.path.is_file() for d in decks):
+        return "studied from the text stored at their sync"
+    return "another machine's files"

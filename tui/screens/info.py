@@ -37,9 +37,8 @@ class InfoScreen(ModalScreen[None]):
             f"id: {plain(card.id)}",
         ]
         if app.is_elsewhere(deck):
-            lines.insert(
-                1, "the file is on another machine: studied from the text stored at its sync"
-            )
+            where = "outside the deck folders" if deck.path.is_file() else "on another machine"
+            lines.insert(1, f"the file is {where}: studied from the text stored at its sync")
         try:
             state = describe_state(app.backend.state(card.id))
             lines.append(

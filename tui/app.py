@@ -336,6 +336,7 @@ class FlashcardsApp(App[None]):
             self.decks_ready = True
             if elsewhere is not None:
                 self._tell_elsewhere(elsewhere)
+            self._tell_unknown_tag()
             self.post_message_to_screens()
         elif event.state is WorkerState.ERROR:
             self.decks_ready = True
@@ -343,6 +344,23 @@ class FlashcardsApp(App[None]):
                 f"Could not load the decks: {event.worker.error}", severity="error", markup=False
             )
             self.post_message_to_screens()
+
+    def _tell_unknown_tag(self) -> None:
+        """Say so when `--tag` names a tag no card has (a typo leaves every count empty)."""
+        tag = self.options.tag
+        if tag is None or any(
+            tag in (*deck.tags, *card.note.tags) for card, deck in self.cards.values()
+        ):
+            return
+        self.notify(
+            f"No card has the tag `{tag}`, so nothing is studied. A card's tags are given "
+            "as `{.tag}` at the end of its first line, or as `tags:` in its deck's front "
+            "matter.",
+            title="Unknown tag",
+            severity="warning",
+            timeout=10,
+            markup=False,
+        )
 
     def _tell_elsewhere(self, rebuilt: RebuiltDecks) -> None:
         """Say which decks come from another machine, which were synced from a path on this

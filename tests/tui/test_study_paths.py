@@ -109,3 +109,31 @@ async def test_nothing_left_in_the_studied_paths_says_all_done(tmp_path):
             assert "wait here" not in messages
     finally:
         store.close()
+
+
+TAGGED = "Q: tagged? {.vi}\nA: yes\n\nQ: plain?\nA: yes\n"
+
+
+async def test_a_tag_no_card_has_is_named_in_a_notice(tmp_path):
+    """`flashcards study --tag nosuch` (a typo) used to open on empty counts without a word."""
+    root = tmp_path / "decks"
+    root.mkdir()
+    (root / "t.md").write_text(TAGGED)
+    seen = {}
+    for tag in ("nosuch", "vi"):
+        store = Store("sqlite://")
+        app = FlashcardsApp(
+            store,
+            None,
+            today=TODAY,
+            options=StudyOptions(tag=tag),
+            deck_loader=lambda progress=None: load_decks([root], progress),
+            roots=[root],
+        )
+        async with app.run_test(size=(100, 30)) as pilot:
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            seen[tag] = " ".join(str(n.message) for n in app.notices)
+        store.close()
+    assert "No card has the tag `nosuch`" in seen["nosuch"]
+    assert "No card has the tag" not in seen["vi"]

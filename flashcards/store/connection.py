@@ -34,7 +34,7 @@ def sqlite_engine(url: str, durability: str) -> sa.Engine:
     """
     engine = sa.create_engine(
         url,
-        connect_args={"check_same_thread": False, "timeout": 30},
+        connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000},
         poolclass=sa.pool.StaticPool,
     )
     synchronous = "FULL" if durability == "full" else "NORMAL"
@@ -43,8 +43,8 @@ def sqlite_engine(url: str, durability: str) -> sa.Engine:
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA busy_timeout = 30000")
-        cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        _switch_to_wal(cursor)
         cursor.execute(f"PRAGMA synchronous = {synchronous}")
         cursor.execute("PRAGMA foreign_keys = ON")
         # Reads from the file's pages in place instead of copying each into SQLite's own
@@ -65,6 +65,31 @@ def sqlite_engine(url: str, durability: str) -> sa.Engine:
             raise as_sqlalchemy_error(conn, statement, (), error) from error
 
     return engine
+
+
+#: How long a SQLite connection waits for another's lock (its busy timeout).
+BUSY_TIMEOUT_MS = 30_000
+
+
+def _switch_to_wal(cursor: Any) -> None:
+    """Put the file in WAL mode (nothing when it is already). Switching a file still in
+    rollback-journal mode (an old collection) needs its exclusive lock, and SQLite answers
+    "database is locked" at once, without waiting on the busy timeout, when another
+    connection is writing to it then (waiting could deadlock): the switch is tried again
+    until the busy timeout, so two processes opening an old collection at once both open it.
+    """
+    import sqlite3
+    import time
+
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            cursor.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.01)
 
 
 def as_sqlalchemy_error(

@@ -212,6 +212,8 @@ class FlashcardsApp(App[None]):
         #: Decks of another machine (their files are not here), rebuilt from the text the
         #: collection keeps: studied like the others, but not editable here.
         self.elsewhere: list[Deck] = []
+        #: Cards due here that the other machines' stored text, read again, did not have.
+        self.unreadable: set[str] = set()
         self.cards: dict[str, tuple[Card, Deck]] = card_index(self.decks)
         self.decks_ready = decks is not None
         self._initial_decks = decks
@@ -465,8 +467,10 @@ class FlashcardsApp(App[None]):
             return
         queue, graded = self.backend.queue(self.today, chosen, self.options.tag)
         due = len(queue)
-        if any(c not in self.cards for c in queue):
+        missing = {c for c in queue if c not in self.cards}
+        if missing - self.unreadable:  # read again only for cards not looked for yet
             self.take_in_new_decks_elsewhere()
+            self.unreadable |= {c for c in missing if c not in self.cards}
         queue = [c for c in queue if c in self.cards]
         if due and not queue and not self.options.only_loaded:
             # Cards of another machine's decks synced before the collection kept deck text.

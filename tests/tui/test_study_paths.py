@@ -60,6 +60,14 @@ def app_on(store: Store, root: Path, new_per_day: int) -> FlashcardsApp:
     )
 
 
+async def start_studying(app: FlashcardsApp, pilot) -> None:
+    """Once the decks are read, study "All decks" (Enter on the deck list's first row)."""
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+    app.start_study(None)
+    await pilot.pause()
+
+
 async def test_the_daily_new_cards_go_to_the_studied_paths_decks(tmp_path):
     """Two new cards a day: the session takes two of the folder's, not two of the other
     deck's that come first in file order (which the app then dropped, and said the limit
@@ -68,10 +76,7 @@ async def test_the_daily_new_cards_go_to_the_studied_paths_decks(tmp_path):
     try:
         app = app_on(store, mine, new_per_day=2)
         async with app.run_test(size=(100, 30)) as pilot:
-            await app.workers.wait_for_complete()
-            await pilot.pause()
-            app.start_study(None)
-            await pilot.pause()
+            await start_studying(app, pilot)
             assert isinstance(app.screen, ReviewScreen), [n.message for n in app.notices]
             queue = list(app.screen.session.pending)
             assert len(queue) == 2
@@ -87,10 +92,7 @@ async def test_nothing_left_in_the_studied_paths_says_all_done(tmp_path):
     try:
         app = app_on(store, mine, new_per_day=20)
         async with app.run_test(size=(100, 30)) as pilot:
-            await app.workers.wait_for_complete()
-            await pilot.pause()
-            app.start_study(None)
-            await pilot.pause()
+            await start_studying(app, pilot)
             assert isinstance(app.screen, ReviewScreen)
             for _ in range(3):
                 await pilot.press("space")

@@ -210,6 +210,15 @@ async def test_quiz_and_card_info_take_the_other_machines_cards(tmp_path):
             assert "rl.md:6" in text and "on another machine" in text
 
 
+async def laptop_syncs_while_open(app, pilot, laptop: Store, laptop_root: Path) -> None:
+    """The desktop's app has read its decks (none of the laptop's yet); then the laptop
+    syncs its folder, whose files are not on the desktop."""
+    await settle(app, pilot)
+    assert app.elsewhere == []
+    assert sync_folder(laptop, laptop_root).added == 3
+    laptop_root.parent.rename(laptop_root.parent.parent / "away")
+
+
 async def test_a_deck_the_other_machine_syncs_while_the_app_is_open_can_be_studied(
     db_url, tmp_path
 ):
@@ -221,10 +230,7 @@ async def test_a_deck_the_other_machine_syncs_while_the_app_is_open_can_be_studi
     try:
         app = desktop_app(desktop, desktop_root, [])
         async with app.run_test(size=(100, 30)) as pilot:
-            await settle(app, pilot)
-            assert app.elsewhere == []
-            assert sync_folder(laptop, laptop_root).added == 3
-            laptop_root.parent.rename(tmp_path / "away")
+            await laptop_syncs_while_open(app, pilot, laptop, laptop_root)
             app.start_study(["ml::rl"])
             await pilot.pause()
             assert isinstance(app.screen, ReviewScreen), notices(app.screen)
@@ -249,9 +255,7 @@ async def test_a_quiz_on_a_deck_the_other_machine_synced_while_the_app_was_open(
     try:
         app = desktop_app(desktop, desktop_root, [])
         async with app.run_test(size=(100, 30)) as pilot:
-            await settle(app, pilot)
-            assert sync_folder(laptop, laptop_root).added == 3
-            laptop_root.parent.rename(tmp_path / "away")
+            await laptop_syncs_while_open(app, pilot, laptop, laptop_root)
             app.start_quiz(["ml::rl"])
             await pilot.pause()
             assert type(app.screen).__name__ == "QuizScreen", notices(app.screen)
